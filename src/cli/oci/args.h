@@ -1,0 +1,44 @@
+// Command-line parsing the way runc's (urfave/cli) works: flags before
+// positional arguments, "-flag" or "--flag", values as "--flag value" or
+// "--flag=value", booleans as "--flag" or "--flag=true|false".
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+
+namespace ward::cli {
+
+struct FlagSpec {
+  std::vector<std::string> names;  // without dashes: {"bundle", "b"}
+  bool takes_value = false;
+  std::string help;
+};
+
+struct ParsedArgs {
+  std::map<std::string, std::string> values;  // by first name; booleans "true"/"false"
+  std::vector<std::string> positional;
+
+  [[nodiscard]] bool has(const std::string& name) const { return values.contains(name); }
+  [[nodiscard]] bool flag(const std::string& name) const {
+    auto it = values.find(name);
+    return it != values.end() && it->second == "true";
+  }
+  [[nodiscard]] std::string value(const std::string& name, const std::string& fallback = "") const {
+    auto it = values.find(name);
+    return it == values.end() ? fallback : it->second;
+  }
+};
+
+// Parses `args` against `specs`.  With `stop_at_positional`, everything from
+// the first positional argument on is positional (global flags before the
+// verb, as runc).  Errors name the flag.
+[[nodiscard]] Result<ParsedArgs> parse_args(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs,
+                                            bool stop_at_positional);
+
+[[nodiscard]] std::string flags_help(const std::vector<FlagSpec>& specs);
+
+}  // namespace ward::cli

@@ -1,0 +1,37 @@
+#include <fcntl.h>
+
+#include <cstdio>
+
+#include "cli/oci/commands.h"
+#include "oci/features.h"
+#include "oci/spec_default.h"
+#include "util/sys.h"
+
+namespace ward::cli {
+
+int cmd_spec(const GlobalOptions&, const std::vector<std::string>& args) {
+  auto parsed = parse_verb("spec", args,
+                           {{{"bundle", "b"}, true, "path to the root of the bundle directory"},
+                            {{"rootless"}, false, "generate a configuration for a rootless container"}},
+                           0, 0, "[command options]");
+  if (!parsed) return 1;
+  std::string path = parsed->value("bundle", ".") + "/config.json";
+  // Never overwrite an existing config, as runc.
+  if (sys::path_exists(path)) return report_error(fmt::format("spec: {} already exists; remove it first", path));
+  auto written = sys::open(path, O_WRONLY | O_CREAT | O_EXCL, 0644).and_then([&](UniqueFd fd) -> Result<> {
+    std::string json = oci::default_spec_json(parsed->flag("rootless")) + "\n";
+    if (sys::raw::write_all(fd.get(), json.data(), json.size()) < 0) return fail_errno(errno, "write " + path);
+    return {};
+  });
+  if (!written) return report_error(written.error().wrap("spec"));
+  return 0;
+}
+
+int cmd_features(const GlobalOptions&, const std::vector<std::string>& args) {
+  auto parsed = parse_verb("features", args, {}, 0, 0, "");
+  if (!parsed) return 1;
+  std::fputs((oci::features_json() + "\n").c_str(), stdout);
+  return 0;
+}
+
+}  // namespace ward::cli

@@ -1,0 +1,304 @@
+// `create`: clone the container's init into new namespaces, drive the sync
+// handshake (see sync.h), record the state.  Every failure path kills the
+// init and removes the state directory, so bad input leaves nothing behind.
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+#include "runtime/launch.h"
+#include "runtime/launch_plan.h"
+#include "runtime/sync.h"
+#include "util/log.h"
+#include "util/sys.h"
+
+namespace ward::runtime {
+
+namespace {
+
+// Undoes a half-made container unless committed: kills and reaps the init,
+// runs poststop hooks once the init existed, removes the state directory.
+class CreateTransaction {
+ public:
+  CreateTransaction(const StateStore& store, std::string id) : store_(store), id_(std::move(id)) {}
+  CreateTransaction(const CreateTransaction&) = delete;
+  CreateTransaction& operator=(const CreateTransaction&) = delete;
+  ~CreateTransaction() {
+    if (committed_) return;
+    if (pid_ > 0) {
+      if (pidfd_ >= 0) sys::raw::pidfd_send_signal(pidfd_, SIGKILL);
+      int status;
+      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+      if (!poststop_.empty()) {
+        if (auto r = run_hooks(poststop_, state_json_, "poststop"); !r) log::warning(r.error().what());
+      }
+    }
+    if (dir_made_) (void)store_.remove(id_);
+  }
+
+  void dir_made() { dir_made_ = true; }
+  void init_started(pid_t pid, int pidfd) {
+    pid_ = pid;
+    pidfd_ = pidfd;
+  }
+  void set_poststop(const std::vector<oci::Hook>& hooks, std::string state_json) {
+    poststop_ = hooks;
+    state_json_ = std::move(state_json);
+  }
+  void commit() { committed_ = true; }
+
+ private:
+  const StateStore& store_;
+  std::string id_;
+  bool dir_made_ = false;
+  bool committed_ = false;
+  pid_t pid_ = 0;
+  int pidfd_ = -1;
+  std::vector<oci::Hook> poststop_;
+  std::string state_json_;
+};
+
+Result<UniqueFd> connect_console_socket(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail_errno(errno, "--console-socket: socket");
+  UniqueFd sock(fd);
+  struct sockaddr_un addr {};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) return fail("--console-socket: path too long: " + path);
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  if (::connect(fd, reinterpret_cast<struct sockaddr*>(&addr), sizeof(addr)) < 0)
+    return fail_errno(errno, "--console-socket: connect " + path);
+  return sock;
+}
+
+Result<> send_console(int sock, int master) {
+  // The same shape runc uses: the name as data, the fd as SCM_RIGHTS.
+  static const char kName[] = "/dev/ptmx";
+  struct iovec iov;
+  iov.iov_base = const_cast<char*>(kName);
+  iov.iov_len = sizeof(kName) - 1;
+  struct msghdr header {};
+  header.msg_iov = &iov;
+  header.msg_iovlen = 1;
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  header.msg_control = control;
+  header.msg_controllen = sizeof(control);
+  struct cmsghdr* cmsg = CMSG_FIRSTHDR(&header);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+  while (::sendmsg(sock, &header, MSG_NOSIGNAL) < 0) {
+    if (errno != EINTR) return fail_errno(errno, "--console-socket: send pty master");
+  }
+  return {};
+}
+
+Result<> write_id_maps(pid_t pid, const LaunchPlan& plan) {
+  if (!plan.new_user_namespace) return {};
+  std::string proc = fmt::format("/proc/{}", pid);
+  if (::geteuid() != 0) {
+    // An unprivileged writer must give up setgroups before mapping gids.
+    if (auto r = sys::write_file(proc + "/setgroups", "deny"); !r) return std::unexpected(r.error());
+  }
+  if (!plan.uid_map.empty())
+    if (auto r = sys::write_file(proc + "/uid_map", plan.uid_map); !r)
+      return std::unexpected(r.error().wrap("linux.uidMappings"));
+  if (!plan.gid_map.empty())
+    if (auto r = sys::write_file(proc + "/gid_map", plan.gid_map); !r)
+      return std::unexpected(r.error().wrap("linux.gidMappings"));
+  return {};
+}
+
+Result<> write_pid_file(const std::string& path, pid_t pid) {
+  if (path.empty()) return {};
+  return context(sys::write_file_atomic(path, std::to_string(pid), 0644), "--pid-file");
+}
+
+struct ClonedInit {
+  pid_t pid = 0;
+  UniqueFd pidfd;
+};
+
+// Clones the init directly, or through the intermediate stage when
+// namespaces must be joined first or a time namespace needs offsets.
+Result<ClonedInit> clone_init(const LaunchPlan& plan, int parent_sock, int child_sock) {
+  bool direct = plan.joins.empty() && plan.time_offsets.empty();
+  int pidfd = -1;
+  struct clone_args args {};
+  args.flags = (direct ? plan.clone_flags : 0) | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
+  args.exit_signal = SIGCHLD;
+  pid_t pid = sys::raw::clone3(&args);
+  if (pid < 0) return fail_errno(-pid, "clone container init");
+  if (pid == 0) {
+    ::close(parent_sock);
+    if (direct) container_init(plan, child_sock);
+    container_stage(plan, child_sock);
+  }
+  ClonedInit init;
+  if (direct) {
+    init.pid = pid;
+    init.pidfd.reset(pidfd);
+    return init;
+  }
+  UniqueFd stage_pidfd(pidfd);
+  SyncMessage message;
+  int fd = -1;
+  int r = raw::sync_recv(parent_sock, &message, &fd);
+  int status;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (r < 0) return fail_errno(-r, "container stage exited without reporting the init");
+  if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
+  if (message.type != SyncType::init_pid || fd < 0) return fail("container stage: unexpected message");
+  init.pid = message.error_code;
+  init.pidfd.reset(fd);
+  return init;
+}
+
+}  // namespace
+
+Result<LaunchedContainer> launch_container(const StateStore& store, const CreateOptions& options, bool foreground) {
+  WARD_TRY(validate_container_id(options.id));
+  char bundle_buf[PATH_MAX];
+  if (::realpath(options.bundle.c_str(), bundle_buf) == nullptr)
+    return fail_errno(errno, "--bundle " + options.bundle);
+  std::string bundle = bundle_buf;
+  auto config = oci::load_config(bundle);
+  if (!config) return std::unexpected(config.error());
+
+  PlanOptions plan_options;
+  plan_options.bundle = bundle;
+  plan_options.no_pivot = options.no_pivot;
+  plan_options.preserve_fds = options.preserve_fds;
+  auto plan_result = build_launch_plan(*config, plan_options);
+  if (!plan_result) return std::unexpected(plan_result.error());
+  LaunchPlan& plan = *plan_result;
+  plan.set_groups = !plan.new_user_namespace || ::geteuid() == 0;
+
+  UniqueFd console_socket;
+  if (plan.terminal) {
+    if (!options.console_socket.empty()) {
+      auto sock = connect_console_socket(options.console_socket);
+      if (!sock) return std::unexpected(sock.error());
+      console_socket = std::move(*sock);
+    } else if (!foreground) {
+      return fail("process.terminal: a --console-socket is required to create a container with a terminal");
+    }
+  } else if (!options.console_socket.empty()) {
+    return fail("--console-socket: the container has no terminal (process.terminal is false)");
+  }
+
+  LaunchedContainer launched;
+  auto lock = store.create_dir(options.id);
+  if (!lock) return std::unexpected(lock.error());
+  launched.lock = std::move(*lock);
+  CreateTransaction transaction(store, options.id);
+  transaction.dir_made();
+
+  std::string dir = store.dir(options.id);
+  if (::mkfifo(store.fifo(options.id).c_str(), 0600) < 0) return fail_errno(errno, "mkfifo " + store.fifo(options.id));
+  auto dir_fd = sys::open(dir, O_PATH | O_DIRECTORY);
+  if (!dir_fd) return std::unexpected(dir_fd.error());
+  plan.state_dir_fd = std::move(*dir_fd);
+  if (!plan.create_container_hooks.empty()) {
+    auto memfd = make_memfd("ward-hook-state", "");
+    if (!memfd) return std::unexpected(memfd.error());
+    plan.hook_state_fd = std::move(*memfd);
+  }
+  if (!plan.start_container_hooks.empty()) {
+    auto memfd = make_memfd("ward-start-state", "");
+    if (!memfd) return std::unexpected(memfd.error());
+    plan.start_state_fd = std::move(*memfd);
+  }
+
+  ContainerState& state = launched.state;
+  state.id = options.id;
+  state.oci_version = config->oci_version;
+  state.bundle = bundle;
+  state.rootfs = plan.rootfs;
+  state.annotations = config->annotations;
+  state.poststart_hooks = config->hooks.poststart;
+  state.poststop_hooks = config->hooks.poststop;
+  state.private_pid_namespace = (plan.clone_flags & CLONE_NEWPID) != 0;
+  state.created = now_rfc3339();
+
+  int socks[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks) < 0) return fail_errno(errno, "socketpair");
+  UniqueFd parent_sock(socks[0]), child_sock(socks[1]);
+
+  auto init = clone_init(plan, parent_sock.get(), child_sock.get());
+  if (!init) return std::unexpected(init.error());
+  child_sock.reset();
+  transaction.init_started(init->pid, init->pidfd.get());
+  state.pid = init->pid;
+  auto start_time = sys::process_start_time(init->pid);
+  if (!start_time) return std::unexpected(start_time.error());
+  state.pid_start_time = *start_time;
+  transaction.set_poststop(config->hooks.poststop, oci_state_json(state, Status::stopped, false));
+
+  WARD_TRY(write_id_maps(init->pid, plan));
+  if (plan.hook_state_fd) {
+    std::string json = oci_state_json(state, Status::creating, false);
+    sys::raw::write_all(plan.hook_state_fd.get(), json.data(), json.size());
+  }
+  if (plan.start_state_fd) {
+    std::string json = oci_state_json(state, Status::created, false);
+    sys::raw::write_all(plan.start_state_fd.get(), json.data(), json.size());
+  }
+  if (int r = raw::sync_send(parent_sock.get(), SyncType::go); r < 0) return fail_errno(-r, "container init");
+
+  for (;;) {
+    SyncMessage message;
+    int fd = -1;
+    int r = raw::sync_recv(parent_sock.get(), &message, &fd);
+    UniqueFd passed(fd);
+    if (r < 0) return fail("container init exited during setup");
+    if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
+    if (message.type == SyncType::run_runtime_hooks) {
+      std::string json = oci_state_json(state, Status::creating, false);
+      WARD_TRY(run_hooks(config->hooks.prestart, json, "prestart"));
+      WARD_TRY(run_hooks(config->hooks.create_runtime, json, "createRuntime"));
+      raw::sync_send(parent_sock.get(), SyncType::hooks_done);
+      continue;
+    }
+    if (message.type == SyncType::console) {
+      if (console_socket)
+        WARD_TRY(send_console(console_socket.get(), passed.get()));
+      else
+        launched.console_master = std::move(passed);
+      continue;
+    }
+    if (message.type == SyncType::ready) break;
+    return fail(fmt::format("container init: unexpected message {}", sync_type_name(message.type)));
+  }
+
+  WARD_TRY(store.save(state));
+  WARD_TRY(write_pid_file(options.pid_file, state.pid));
+  if (int r = raw::sync_send(parent_sock.get(), SyncType::created); r < 0)
+    return fail_errno(-r, "container init");
+  // The init closes its end once it has cleared PR_SET_PDEATHSIG; exiting
+  // before that would kill it.
+  {
+    SyncMessage message;
+    int fd = -1;
+    raw::sync_recv(parent_sock.get(), &message, &fd);
+    if (fd >= 0) ::close(fd);
+  }
+  launched.pidfd = std::move(init->pidfd);
+  transaction.commit();
+  log::debug(fmt::format("container {} created, init pid {}", state.id, state.pid));
+  return launched;
+}
+
+}  // namespace ward::runtime

@@ -1,0 +1,270 @@
+#include "runtime/init.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runtime/hooks.h"
+#include "runtime/rootfs.h"
+#include "runtime/sync.h"
+#include "util/sys.h"
+
+namespace ward::runtime {
+
+namespace {
+
+[[noreturn]] void die(int sync_fd, const ChildError& err) noexcept {
+  raw::sync_send(sync_fd, SyncType::error, err.code, err.text.c_str());
+  ::_exit(1);
+}
+
+// Waits for `expected`; on anything else (or the parent's death) exits.
+void expect(int sync_fd, SyncType expected) noexcept {
+  SyncMessage message;
+  int fd = -1;
+  int r = raw::sync_recv(sync_fd, &message, &fd);
+  if (fd >= 0) ::close(fd);
+  if (r < 0 || message.type != expected) ::_exit(1);
+}
+
+// Finds argv[0] the way execvp would, inside the container, so that a
+// missing binary is reported by `create` rather than lost after `start`.
+int find_executable(const LaunchPlan& plan, char* out, size_t size, ChildError& err) noexcept {
+  const char* name = plan.argv.items.empty() ? "" : plan.argv.items[0].c_str();
+  if (name[0] == '\0') return err.set(EINVAL, "process.args: empty command");
+  if (std::strchr(name, '/') != nullptr) {
+    size_t n = std::strlen(name);
+    if (n + 1 > size) return err.set(ENAMETOOLONG, "exec ", name);
+    std::memcpy(out, name, n + 1);
+    if (::faccessat(AT_FDCWD, out, X_OK, 0) < 0) return err.set(errno, "exec ", name);
+    return 0;
+  }
+  const char* path = plan.path_env.c_str();
+  while (*path != '\0') {
+    const char* end = std::strchr(path, ':');
+    size_t dir_len = end ? static_cast<size_t>(end - path) : std::strlen(path);
+    size_t name_len = std::strlen(name);
+    if (dir_len + 1 + name_len + 1 <= size) {
+      if (dir_len == 0) {
+        out[0] = '.';
+        dir_len = 1;
+      } else {
+        std::memcpy(out, path, dir_len);
+      }
+      out[dir_len] = '/';
+      std::memcpy(out + dir_len + 1, name, name_len + 1);
+      struct stat st;
+      if (::stat(out, &st) == 0 && S_ISREG(st.st_mode) && ::faccessat(AT_FDCWD, out, X_OK, 0) == 0) return 0;
+    }
+    if (end == nullptr) break;
+    path = end + 1;
+  }
+  return err.set(ENOENT, "exec: \"", name, "\": executable file not found in $PATH");
+}
+
+int apply_rlimits(const LaunchPlan& plan, ChildError& err) noexcept {
+  for (const auto& limit : plan.rlimits) {
+    if (::prlimit(0, static_cast<__rlimit_resource>(limit.resource), &limit.value, nullptr) < 0)
+      return err.set(errno, "process.rlimits: set ", limit.name.c_str());
+  }
+  return 0;
+}
+
+int join_namespaces(const LaunchPlan& plan, ChildError& err) noexcept {
+  for (const auto& join : plan.joins) {
+    if (int r = sys::raw::setns(join.fd.get(), join.type); r < 0) return err.set(r, "join namespace ", join.path.c_str());
+  }
+  return 0;
+}
+
+int switch_user(const LaunchPlan& plan, ChildError& err) noexcept {
+  if (plan.set_capabilities) {
+    if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return err.set(errno, "prctl keepcaps");
+    if (int r = security::raw::drop_bounding_set(plan.capabilities); r < 0)
+      return err.set(r, "process.capabilities.bounding: drop");
+  }
+  if (plan.set_groups) {
+    if (::setgroups(plan.additional_gids.size(), plan.additional_gids.data()) < 0)
+      return err.set(errno, "process.user.additionalGids: setgroups");
+  }
+  if (::setresgid(plan.gid, plan.gid, plan.gid) < 0)
+    return err.set(errno, "process.user.gid: setgid ", static_cast<long long>(plan.gid));
+  if (::setresuid(plan.uid, plan.uid, plan.uid) < 0)
+    return err.set(errno, "process.user.uid: setuid ", static_cast<long long>(plan.uid));
+  if (plan.set_capabilities) {
+    int failed = -1;
+    if (int r = security::raw::apply_capabilities(plan.capabilities, &failed); r < 0) {
+      if (failed >= 0) {
+        const char* name = security::capability_name(failed);
+        return err.set(r, "process.capabilities.ambient: raise ", name ? name : "?");
+      }
+      return err.set(r, "process.capabilities: capset");
+    }
+    ::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+  }
+  return 0;
+}
+
+[[noreturn]] void exec_process(const LaunchPlan& plan, const char* executable, int cwd_fd) noexcept {
+  ChildError err;
+  int r = switch_user(plan, err);
+  if (r == 0 && plan.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    r = err.set(errno, "process.noNewPrivileges");
+  if (r == 0 && ::fchdir(cwd_fd) < 0) r = err.set(errno, "process.cwd: chdir ", plan.cwd.c_str());
+  if (r == 0) {
+    ::close(cwd_fd);
+    // Nothing but stdio and the preserved fds may cross into the container
+    // (CVE-2024-21626): everything else is marked close-on-exec.
+    unsigned first = 3 + static_cast<unsigned>(plan.preserve_fds);
+    if (int c = sys::raw::close_range(first, ~0U, CLOSE_RANGE_CLOEXEC); c < 0)
+      r = err.set(c, "close_range");
+  }
+  if (r == 0) {
+    ::execve(executable, plan.argv.get(), plan.envp.get());
+    r = err.set(errno, "exec ", executable);
+  }
+  // Past `start` nobody waits on the sync socket: say it on stderr.
+  FixedText<3100> line;
+  line.add("ward-oci: ").add(err.text.c_str());
+  if (err.code != 0) line.add(": ").add(std::strerror(err.code));
+  line.add("\n");
+  sys::raw::write_all(2, line.c_str(), line.size());
+  ::_exit(127);
+}
+
+}  // namespace
+
+void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
+  ChildError err;
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  expect(sync_fd, SyncType::go);
+  if (plan.new_user_namespace) {
+    if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0) {
+      err.set(errno, "become root in the user namespace");
+      die(sync_fd, err);
+    }
+  }
+  mode_t inherited_umask = ::umask(0);
+  if (apply_rlimits(plan, err) < 0) die(sync_fd, err);
+  if (!plan.oom_score_adj.empty()) {
+    int r = sys::raw::write_path(AT_FDCWD, "/proc/self/oom_score_adj", plan.oom_score_adj.c_str(),
+                                 plan.oom_score_adj.size());
+    if (r < 0) {
+      err.set(r, "process.oomScoreAdj: write /proc/self/oom_score_adj");
+      die(sync_fd, err);
+    }
+  }
+  if (::setsid() < 0) {
+    err.set(errno, "setsid");
+    die(sync_fd, err);
+  }
+  if (plan.has_runtime_hooks) {
+    raw::sync_send(sync_fd, SyncType::run_runtime_hooks);
+    expect(sync_fd, SyncType::hooks_done);
+  }
+
+  int root_fd = -1;
+  if (raw::prepare_rootfs(plan, &root_fd, err) < 0) die(sync_fd, err);
+  for (const auto& hook : plan.create_container_hooks) {
+    if (raw::run_hook(hook, plan.hook_state_fd.get(), err) < 0) {
+      FixedText<3000> text;
+      text.add("createContainer ").add(err.text.c_str());
+      err.text.clear();
+      err.text.add(text.c_str());
+      die(sync_fd, err);
+    }
+  }
+  if (raw::enter_rootfs(plan, root_fd, err) < 0) die(sync_fd, err);
+  ::close(root_fd);
+  if (plan.terminal) {
+    int master = -1;
+    if (raw::setup_console(plan, &master, err) < 0) die(sync_fd, err);
+    raw::sync_send(sync_fd, SyncType::console, 0, "/dev/ptmx", master);
+    ::close(master);
+  }
+  if (raw::finish_rootfs(plan, err) < 0) die(sync_fd, err);
+  if (plan.set_hostname && ::sethostname(plan.hostname.c_str(), plan.hostname.size()) < 0) {
+    err.set(errno, "hostname: sethostname");
+    die(sync_fd, err);
+  }
+  if (plan.set_domainname && ::setdomainname(plan.domainname.c_str(), plan.domainname.size()) < 0) {
+    err.set(errno, "domainname: setdomainname");
+    die(sync_fd, err);
+  }
+  static char executable[PATH_MAX];
+  if (find_executable(plan, executable, sizeof(executable), err) < 0) die(sync_fd, err);
+  int cwd_fd = sys::raw::open_in_root(AT_FDCWD, plan.cwd.c_str(), O_PATH | O_DIRECTORY);
+  if (cwd_fd < 0) {
+    err.set(cwd_fd, "process.cwd: ", plan.cwd.c_str());
+    die(sync_fd, err);
+  }
+  ::umask(plan.umask >= 0 ? static_cast<mode_t>(plan.umask) : inherited_umask);
+
+  raw::sync_send(sync_fd, SyncType::ready);
+  expect(sync_fd, SyncType::created);
+  ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  ::close(sync_fd);
+
+  if (plan.wait_for_start) {
+    // Blocks until `ward-oci start` opens the fifo for reading.
+    int fifo = static_cast<int>(
+        sys::raw::retry([&] { return ::openat(plan.state_dir_fd.get(), "exec.fifo", O_WRONLY | O_CLOEXEC); }));
+    if (fifo < 0) ::_exit(1);
+    if (sys::raw::write_all(fifo, "0", 1) < 0) ::_exit(1);
+    ::close(fifo);
+  }
+  for (const auto& hook : plan.start_container_hooks) {
+    if (raw::run_hook(hook, plan.start_state_fd.get(), err) < 0) {
+      FixedText<3100> line;
+      line.add("ward-oci: startContainer ").add(err.text.c_str()).add("\n");
+      sys::raw::write_all(2, line.c_str(), line.size());
+      ::_exit(1);
+    }
+  }
+  exec_process(plan, executable, cwd_fd);
+}
+
+void container_stage(const LaunchPlan& plan, int sync_fd) noexcept {
+  ChildError err;
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (join_namespaces(plan, err) < 0) die(sync_fd, err);
+  std::uint64_t flags = plan.clone_flags;
+  if (!plan.time_offsets.empty()) {
+    if (::unshare(CLONE_NEWTIME) < 0) {
+      err.set(errno, "unshare time namespace");
+      die(sync_fd, err);
+    }
+    int r = sys::raw::write_path(AT_FDCWD, "/proc/self/timens_offsets", plan.time_offsets.c_str(),
+                                 plan.time_offsets.size());
+    if (r < 0) {
+      err.set(r, "linux.timeOffsets: write /proc/self/timens_offsets");
+      die(sync_fd, err);
+    }
+    flags &= ~static_cast<std::uint64_t>(CLONE_NEWTIME);
+  }
+  int pidfd = -1;
+  struct clone_args args {};
+  args.flags = flags | CLONE_PARENT | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
+  args.exit_signal = SIGCHLD;
+  pid_t pid = sys::raw::clone3(&args);
+  if (pid < 0) {
+    err.set(-pid, "clone container init");
+    die(sync_fd, err);
+  }
+  if (pid == 0) container_init(plan, sync_fd);
+  raw::sync_send(sync_fd, SyncType::init_pid, pid, nullptr, pidfd);
+  ::_exit(0);
+}
+
+}  // namespace ward::runtime

@@ -1,0 +1,25 @@
+// Internal to src/runtime: launching a container's init and starting it,
+// shared by create, run and start.
+#pragma once
+
+#include "runtime/container.h"
+#include "util/fd.h"
+
+namespace ward::runtime {
+
+struct LaunchedContainer {
+  ContainerState state;
+  UniqueFd lock;            // flock on the state directory
+  UniqueFd pidfd;           // the init
+  UniqueFd console_master;  // foreground run with a terminal and no --console-socket
+};
+
+// Creates the container up to "created".  With `foreground`, a terminal is
+// allowed without a console socket (its master is returned for relaying).
+[[nodiscard]] Result<LaunchedContainer> launch_container(const StateStore& store, const CreateOptions& options,
+                                                         bool foreground);
+// Lets a "created" container's init exec the user process, then runs the
+// poststart hooks.
+[[nodiscard]] Result<> start_created(const StateStore& store, const ContainerState& state, int pidfd);
+
+}  // namespace ward::runtime

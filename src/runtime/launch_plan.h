@@ -1,0 +1,141 @@
+// Everything the container's init needs, computed by the parent before
+// clone so that the child only reads: strings are owned here and the child
+// uses c_str(), argv/envp arrays are built here, host fds are opened here.
+#pragma once
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "oci/config.h"
+#include "security/capabilities.h"
+#include "util/error.h"
+#include "util/fd.h"
+
+namespace ward::runtime {
+
+// A NULL-terminated char* array over owned strings.
+struct StringArray {
+  std::vector<std::string> items;
+  std::vector<char*> pointers;
+  void assign(std::vector<std::string> values);
+  [[nodiscard]] char* const* get() const { return pointers.data(); }
+};
+
+struct HookPlan {
+  std::string path;
+  StringArray argv;
+  StringArray envp;
+  int timeout_seconds = 0;  // 0: none
+};
+
+struct MountStep {
+  enum class Kind { mount, bind, symlink };
+  Kind kind = Kind::mount;
+  std::string source;       // host path (bind), fs source (mount), link target (symlink)
+  std::string destination;  // absolute, inside the container
+  std::string fstype;
+  std::string data;
+  unsigned long flags = 0;          // mount(2) flags for the first pass
+  unsigned long remount_flags = 0;  // bind only: MS_* to apply in a MS_BIND|MS_REMOUNT pass
+  bool remount = false;
+  std::vector<unsigned long> propagation;
+  std::uint64_t recursive_set = 0, recursive_clear = 0;
+  bool destination_is_file = false;  // create a file, not a directory, as the mount point
+  bool recursive_bind = false;
+};
+
+struct DeviceNode {
+  std::string path;  // absolute, inside the container
+  mode_t mode = 0;   // type bits | permission bits
+  dev_t device = 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+struct NamespaceJoin {
+  UniqueFd fd;
+  int type = 0;  // CLONE_NEW*
+  std::string path;
+};
+
+struct RlimitSetting {
+  int resource = 0;
+  struct rlimit value {};
+  std::string name;
+};
+
+struct SysctlSetting {
+  std::string path;  // "/proc/sys/net/ipv4/ip_forward"
+  std::string value;
+  std::string key;   // for messages
+};
+
+struct LaunchPlan {
+  // --- namespaces ---
+  std::uint64_t clone_flags = 0;  // CLONE_NEW* created for the container
+  std::vector<NamespaceJoin> joins;
+  bool new_user_namespace = false;
+  bool joins_user_namespace = false;
+  std::string uid_map, gid_map;  // /proc/PID/{uid,gid}_map contents
+  std::string time_offsets;      // /proc/self/timens_offsets contents
+
+  // --- filesystem ---
+  std::string rootfs;            // absolute host path
+  bool no_pivot = false;
+  bool readonly_root = false;
+  unsigned long root_propagation = 0;    // applied to "/" before anything (default MS_SLAVE|MS_REC)
+  unsigned long rootfs_propagation = 0;  // rootfsPropagation, applied after pivot_root (0: none)
+  std::vector<MountStep> mounts;
+  bool setup_dev = false;        // create default devices and /dev symlinks
+  bool bind_devices = false;     // bind host nodes instead of mknod (user namespace)
+  bool has_dev_pts = false;
+  std::vector<DeviceNode> devices;
+  std::vector<std::string> masked_paths, readonly_paths;
+  std::vector<SysctlSetting> sysctls;
+  bool set_hostname = false, set_domainname = false;
+  std::string hostname, domainname;
+
+  // --- process ---
+  StringArray argv, envp;
+  std::string path_env;  // the container's PATH, for looking up argv[0]
+  std::string cwd;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> additional_gids;
+  bool set_groups = true;
+  int umask = -1;
+  bool set_capabilities = false;
+  security::CapabilityPlan capabilities;
+  bool no_new_privileges = false;
+  std::vector<RlimitSetting> rlimits;
+  std::string oom_score_adj;  // empty: leave as is
+  bool terminal = false;
+  unsigned short console_rows = 0, console_cols = 0;
+  int preserve_fds = 0;       // fds 3..3+N-1 pass into the container
+
+  // --- hooks run by the init itself (in the container's namespaces) ---
+  std::vector<HookPlan> create_container_hooks, start_container_hooks;
+  bool has_runtime_hooks = false;  // prestart/createRuntime, run by the parent
+  UniqueFd hook_state_fd;          // memfd: state JSON ("creating"), written after clone
+  UniqueFd start_state_fd;         // memfd: state JSON ("created")
+
+  // --- handshake ---
+  UniqueFd state_dir_fd;  // O_PATH of the state dir: init opens exec.fifo through it
+  bool wait_for_start = true;
+};
+
+struct PlanOptions {
+  std::string bundle;  // absolute
+  bool no_pivot = false;
+  int preserve_fds = 0;
+  bool in_user_namespace_host = false;  // ward-oci itself runs inside a user namespace
+};
+
+// Builds the plan from a validated config.  Errors name the config field.
+[[nodiscard]] Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options);
+
+}  // namespace ward::runtime

@@ -1,0 +1,172 @@
+// start, state, kill, delete and list.
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/hooks.h"
+#include "runtime/launch.h"
+#include "util/log.h"
+#include "util/sys.h"
+
+namespace ward::runtime {
+
+namespace {
+
+// Waits until the process behind `pidfd` has exited (pidfds poll readable
+// then, even before the process is reaped).
+bool wait_exit(int pidfd, int timeout_ms) {
+  struct pollfd pfd {pidfd, POLLIN, 0};
+  for (;;) {
+    int r = ::poll(&pfd, 1, timeout_ms);
+    if (r > 0) return true;
+    if (r == 0) return false;
+    if (errno != EINTR) return false;
+  }
+}
+
+std::string read_link(const std::string& path) {
+  char buf[256];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof(buf) - 1);
+  if (n < 0) return "";
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+// Every process in the container's pid namespace (found through /proc).
+std::vector<pid_t> processes_in_pid_namespace(pid_t init) {
+  std::vector<pid_t> pids;
+  std::string ns = read_link(fmt::format("/proc/{}/ns/pid", init));
+  if (ns.empty()) return pids;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return pids;
+  while (struct dirent* entry = ::readdir(proc)) {
+    char* end = nullptr;
+    long pid = std::strtol(entry->d_name, &end, 10);
+    if (end == entry->d_name || *end != '\0' || pid <= 0) continue;
+    if (read_link(fmt::format("/proc/{}/ns/pid", pid)) == ns) pids.push_back(static_cast<pid_t>(pid));
+  }
+  ::closedir(proc);
+  return pids;
+}
+
+}  // namespace
+
+Result<> start_created(const StateStore& store, const ContainerState& state, int pidfd) {
+  std::string fifo_path = store.fifo(state.id);
+  auto fifo = sys::open(fifo_path, O_RDONLY | O_NONBLOCK);
+  if (!fifo) return std::unexpected(fifo.error().wrap("start"));
+  // Opening the read end released the init's blocking open; now wait for
+  // its byte, or for its death.
+  struct pollfd fds[2] = {{fifo->get(), POLLIN, 0}, {pidfd, POLLIN, 0}};
+  for (;;) {
+    int r = ::poll(fds, 2, -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return fail_errno(errno, "start: poll");
+    if (fds[0].revents & POLLIN) break;
+    if (fds[1].revents & POLLIN) return fail(fmt::format("start: container \"{}\" init exited", state.id));
+    if (fds[0].revents & POLLHUP) {
+      // Writer opened and closed without writing: the init failed.
+      return fail(fmt::format("start: container \"{}\" init failed before start", state.id));
+    }
+  }
+  char byte;
+  if (sys::raw::read_some(fifo->get(), &byte, 1) != 1) return fail("start: no byte from the container's init");
+  ::unlink(fifo_path.c_str());
+  if (!state.poststart_hooks.empty()) {
+    // A failing poststart hook is a warning, not an error (runtime-spec).
+    if (auto r = run_hooks(state.poststart_hooks, oci_state_json(state, Status::running, false), "poststart"); !r)
+      log::warning(r.error().what());
+  }
+  return {};
+}
+
+Result<> Runtime::start(const std::string& id) {
+  auto lock = store_.lock(id);
+  if (!lock) return std::unexpected(lock.error());
+  auto state = store_.load(id);
+  if (!state) return std::unexpected(state.error());
+  Status status = current_status(store_, *state);
+  if (status != Status::created)
+    return fail(fmt::format("cannot start a container that is {} (\"{}\")", status_name(status), id));
+  auto pidfd = open_init(*state);
+  if (!pidfd) return std::unexpected(pidfd.error());
+  return start_created(store_, *state, pidfd->get());
+}
+
+Result<std::string> Runtime::state(const std::string& id) {
+  WARD_TRY(validate_container_id(id));
+  auto state = store_.load(id);
+  if (!state) return std::unexpected(state.error());
+  return oci_state_json(*state, current_status(store_, *state), true);
+}
+
+Result<> Runtime::kill(const std::string& id, int signal, bool all) {
+  WARD_TRY(validate_container_id(id));
+  auto lock = store_.lock(id);
+  if (!lock) return std::unexpected(lock.error());
+  auto state = store_.load(id);
+  if (!state) return std::unexpected(state.error());
+  Status status = current_status(store_, *state);
+  if (status == Status::stopped || status == Status::creating)
+    return fail(fmt::format("container \"{}\" is not running", id));
+  auto pidfd = open_init(*state);
+  if (!pidfd) return std::unexpected(pidfd.error());
+  if (all) {
+    if (!state->private_pid_namespace)
+      return fail("kill --all: the container shares the host's pid namespace and has no cgroup of its own");
+    for (pid_t pid : processes_in_pid_namespace(state->pid)) {
+      if (pid != state->pid) ::kill(pid, signal);
+    }
+  }
+  if (int r = sys::raw::pidfd_send_signal(pidfd->get(), signal); r < 0)
+    return fail_errno(-r, fmt::format("kill container \"{}\"", id));
+  return {};
+}
+
+Result<> Runtime::remove(const std::string& id, bool force) {
+  WARD_TRY(validate_container_id(id));
+  auto lock = store_.lock(id);
+  if (!lock) return std::unexpected(lock.error());
+  auto state = store_.load(id);
+  if (!state) return std::unexpected(state.error());
+  Status status = current_status(store_, *state);
+  if ((status == Status::running || status == Status::paused) && !force)
+    return fail(fmt::format("cannot delete container \"{}\" that is not stopped: {}", id, status_name(status)));
+  if (status != Status::stopped) {
+    auto pidfd = open_init(*state);
+    if (pidfd) {
+      // With a private pid namespace this takes every container process with it.
+      sys::raw::pidfd_send_signal(pidfd->get(), SIGKILL);
+      if (!wait_exit(pidfd->get(), 10000))
+        return fail(fmt::format("delete: container \"{}\" init did not exit after SIGKILL", id));
+    }
+  }
+  if (state->pid > 0 && !state->poststop_hooks.empty()) {
+    if (auto r = run_hooks(state->poststop_hooks, oci_state_json(*state, Status::stopped, false), "poststop"); !r)
+      log::warning(r.error().what());
+  }
+  return store_.remove(id);
+}
+
+Result<std::vector<Runtime::Summary>> Runtime::list() {
+  auto ids = store_.ids();
+  if (!ids) return std::unexpected(ids.error());
+  std::vector<Summary> result;
+  for (const auto& id : *ids) {
+    auto state = store_.load(id);
+    if (!state) continue;
+    Status status = current_status(store_, *state);
+    result.push_back(Summary{std::move(*state), status});
+  }
+  return result;
+}
+
+Result<> Runtime::create(const CreateOptions& options) {
+  auto launched = launch_container(store_, options, false);
+  if (!launched) return std::unexpected(launched.error());
+  return {};
+}
+
+}  // namespace ward::runtime

@@ -1,0 +1,42 @@
+// Capability names and the allocation-free code that sets the five sets in
+// the container's init.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace ward::security {
+
+// "CAP_SYS_ADMIN" (case-insensitive, "CAP_" prefix optional) -> 21.
+[[nodiscard]] std::optional<int> capability_from_name(std::string_view name);
+// 21 -> "CAP_SYS_ADMIN"; nullptr if unknown.
+[[nodiscard]] const char* capability_name(int cap);
+// The highest capability number the kernel knows (/proc/sys/kernel/cap_last_cap).
+[[nodiscard]] int last_capability();
+// Every capability name ward knows, in number order.
+[[nodiscard]] std::vector<std::string_view> all_capability_names();
+
+// The five sets as bitmasks, computed before clone.
+struct CapabilityPlan {
+  std::uint64_t bounding = 0, effective = 0, inheritable = 0, permitted = 0, ambient = 0;
+  int last_cap = 40;
+};
+
+[[nodiscard]] CapabilityPlan make_capability_plan(const std::vector<int>& bounding, const std::vector<int>& effective,
+                                                  const std::vector<int>& inheritable,
+                                                  const std::vector<int>& permitted,
+                                                  const std::vector<int>& ambient, int last_cap);
+
+namespace raw {
+// Drops every capability not in plan.bounding from the bounding set.
+// Returns 0 or -errno.  Async-signal-safe.
+int drop_bounding_set(const CapabilityPlan& plan) noexcept;
+// Sets effective/permitted/inheritable with capset(2), then raises the
+// ambient set.  Returns 0 or -errno; *failed_cap names the ambient cap that
+// failed, if any.
+int apply_capabilities(const CapabilityPlan& plan, int* failed_cap) noexcept;
+}  // namespace raw
+
+}  // namespace ward::security

@@ -1,0 +1,87 @@
+// The one thin layer over raw system calls.
+//
+// Two tiers:
+//  * ward::sys::raw — async-signal-safe, allocation-free calls that return the
+//    result or -errno and retry EINTR.  The only tier the container's init may
+//    use between clone and exec.
+//  * ward::sys — Result-returning wrappers for ordinary (parent-side) code,
+//    whose errors name the path or object involved.
+#pragma once
+
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "util/error.h"
+#include "util/fd.h"
+
+namespace ward::sys {
+
+namespace raw {
+
+// Calls `fn` until it does not fail with EINTR; returns its value or -errno.
+template <class F>
+long retry(F&& fn) noexcept {
+  for (;;) {
+    long r = fn();
+    if (r >= 0) return r;
+    if (errno != EINTR) return -errno;
+  }
+}
+
+int openat2(int dirfd, const char* path, std::uint64_t flags, std::uint64_t mode,
+            std::uint64_t resolve) noexcept;
+// Opens `path` beneath `root_fd`, treating root_fd as "/" for absolute paths,
+// ".." and symlinks (RESOLVE_IN_ROOT), refusing magic links.  Uses a
+// component-by-component walk when openat2 is unavailable or forced off.
+int open_in_root(int root_fd, const char* path, int flags, mode_t mode = 0) noexcept;
+pid_t clone3(struct clone_args* args) noexcept;
+int pidfd_open(pid_t pid) noexcept;
+int pidfd_send_signal(int pidfd, int sig) noexcept;
+int close_range(unsigned first, unsigned last, unsigned flags) noexcept;
+int pivot_root(const char* new_root, const char* put_old) noexcept;
+int setns(int fd, int nstype) noexcept;
+int mount(const char* source, const char* target, const char* fstype, unsigned long flags,
+          const void* data) noexcept;
+// Mounts onto the object `target_fd` refers to, through /proc/self/fd/N, so
+// nothing is re-resolved by path.
+int mount_on_fd(const char* source, int target_fd, const char* fstype, unsigned long flags,
+                const void* data) noexcept;
+// Bind-mounts the object `source_fd` refers to onto `target_fd`.
+int bind_fd_on_fd(int source_fd, int target_fd, bool recursive) noexcept;
+ssize_t write_all(int fd, const void* data, size_t size) noexcept;
+ssize_t read_some(int fd, void* data, size_t size) noexcept;
+// Writes `data` to the file at `path` (open O_WRONLY|O_CLOEXEC, no create).
+int write_path(int dirfd, const char* path, const char* data, size_t size) noexcept;
+
+// Forces the openat2 fallback on or off (tests; WARD_NO_OPENAT2=1 at start).
+void force_openat2_fallback(bool on) noexcept;
+bool openat2_fallback_forced() noexcept;
+
+}  // namespace raw
+
+// --- Result-returning wrappers for parent-side code ---
+Result<UniqueFd> open(const std::string& path, int flags, mode_t mode = 0);
+Result<UniqueFd> open_at(int dirfd, const std::string& path, int flags, mode_t mode = 0);
+Result<std::string> read_file(const std::string& path);
+Result<std::string> read_fd(int fd);
+// Writes the file by a temporary in the same directory and rename(2).
+Result<> write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0600);
+Result<> write_file(const std::string& path, std::string_view data);
+Result<> mkdir_all(const std::string& path, mode_t mode = 0755);
+// Removes a directory tree without following symlinks.
+Result<> remove_all(const std::string& path);
+Result<UniqueFd> pidfd_open(pid_t pid);
+bool path_exists(const std::string& path);
+
+// Start time of a process in clock ticks since boot (field 22 of
+// /proc/PID/stat), used to tell a live process from a reused pid.
+Result<std::uint64_t> process_start_time(pid_t pid);
+// The one-letter state of /proc/PID/stat ('R', 'S', 'Z', ...), or 0 if gone.
+char process_state(pid_t pid);
+
+}  // namespace ward::sys
