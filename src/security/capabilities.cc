@@ -1,0 +1,153 @@
+#include "security/capabilities.h"
+
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <string>
+
+#include "util/sys.h"
+
+namespace ward::security {
+
+namespace {
+
+// Indexed by capability number (linux/capability.h).
+constexpr std::array<std::string_view, 41> kCapabilityNames = {
+    "CAP_CHOWN",            "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+    "CAP_FSETID",           "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
+    "CAP_SETPCAP",          "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",        "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",       "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",        "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",     "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
+    "CAP_LEASE",            "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",     "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",    "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+};
+
+constexpr int kHighestKnownCapability = static_cast<int>(kCapabilityNames.size()) - 1;
+// Capability numbers index 64-bit masks (two capset words of 32 bits).
+constexpr int kHighestMaskBit = 63;
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+int read_last_capability() {
+  auto text = sys::read_file("/proc/sys/kernel/cap_last_cap");
+  if (!text) return kHighestKnownCapability;
+  int value = -1;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end == text->data() || value < 0) return kHighestKnownCapability;
+  return value > kHighestMaskBit ? kHighestMaskBit : value;
+}
+
+std::uint64_t to_mask(const std::vector<int>& caps, int last_cap) {
+  std::uint64_t mask = 0;
+  for (int cap : caps)
+    if (cap >= 0 && cap <= last_cap && cap <= kHighestMaskBit) mask |= std::uint64_t{1} << cap;
+  return mask;
+}
+
+}  // namespace
+
+std::optional<int> capability_from_name(std::string_view name) {
+  std::string_view bare = name;
+  if (bare.size() >= 4 && equal_ignoring_case(bare.substr(0, 4), "CAP_")) bare.remove_prefix(4);
+  if (bare.empty()) return std::nullopt;
+  for (std::size_t cap = 0; cap < kCapabilityNames.size(); ++cap)
+    if (equal_ignoring_case(kCapabilityNames[cap].substr(4), bare)) return static_cast<int>(cap);
+  return std::nullopt;
+}
+
+const char* capability_name(int cap) {
+  if (cap < 0 || cap > kHighestKnownCapability) return nullptr;
+  return kCapabilityNames[static_cast<std::size_t>(cap)].data();  // the literals are NUL-terminated
+}
+
+int last_capability() {
+  static const int cached = read_last_capability();
+  return cached;
+}
+
+std::vector<std::string_view> all_capability_names() {
+  return {kCapabilityNames.begin(), kCapabilityNames.end()};
+}
+
+CapabilityPlan make_capability_plan(const std::vector<int>& bounding, const std::vector<int>& effective,
+                                    const std::vector<int>& inheritable, const std::vector<int>& permitted,
+                                    const std::vector<int>& ambient, int last_cap) {
+  // A capability this kernel does not have cannot be granted; asking for it
+  // would make capset(2) fail, so it is left out, as runc does.
+  if (last_cap > kHighestMaskBit) last_cap = kHighestMaskBit;
+  CapabilityPlan plan;
+  plan.last_cap = last_cap;
+  plan.bounding = to_mask(bounding, last_cap);
+  plan.effective = to_mask(effective, last_cap);
+  plan.inheritable = to_mask(inheritable, last_cap);
+  plan.permitted = to_mask(permitted, last_cap);
+  plan.ambient = to_mask(ambient, last_cap);
+  return plan;
+}
+
+namespace raw {
+
+int drop_bounding_set(const CapabilityPlan& plan) noexcept {
+  // Every mask bit, not just up to plan.last_cap: if the kernel knows more
+  // capabilities than the plan assumed, those must go too.  EINVAL marks a
+  // number the kernel does not have.
+  for (int cap = 0; cap <= kHighestMaskBit; ++cap) {
+    if (plan.bounding & (std::uint64_t{1} << cap)) continue;
+    if (::prctl(PR_CAPBSET_DROP, static_cast<unsigned long>(cap), 0UL, 0UL, 0UL) < 0) {
+      if (errno == EINVAL) continue;
+      return -errno;
+    }
+  }
+  return 0;
+}
+
+int apply_capabilities(const CapabilityPlan& plan, int* failed_cap) noexcept {
+  if (failed_cap != nullptr) *failed_cap = -1;
+  __user_cap_header_struct header{};
+  header.version = _LINUX_CAPABILITY_VERSION_3;
+  header.pid = 0;
+  // Version 3 splits each 64-bit set into a low and a high 32-bit word.
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
+  for (int word = 0; word < _LINUX_CAPABILITY_U32S_3; ++word) {
+    int shift = 32 * word;
+    data[word].effective = static_cast<std::uint32_t>(plan.effective >> shift);
+    data[word].permitted = static_cast<std::uint32_t>(plan.permitted >> shift);
+    data[word].inheritable = static_cast<std::uint32_t>(plan.inheritable >> shift);
+  }
+  if (::syscall(SYS_capset, &header, data) < 0) return -errno;
+
+  if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0UL, 0UL, 0UL) < 0) {
+    // Kernels before 4.3 have no ambient set; with nothing to raise that is
+    // not an error.
+    if (errno != EINVAL || plan.ambient != 0) return -errno;
+    return 0;
+  }
+  for (int cap = 0; cap <= kHighestMaskBit; ++cap) {
+    if (!(plan.ambient & (std::uint64_t{1} << cap))) continue;
+    if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, static_cast<unsigned long>(cap), 0UL, 0UL) < 0) {
+      if (failed_cap != nullptr) *failed_cap = cap;
+      return -errno;
+    }
+  }
+  return 0;
+}
+
+}  // namespace raw
+
+}  // namespace ward::security

@@ -1,0 +1,98 @@
+#include "security/capabilities.h"
+
+#include <linux/capability.h>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace ward::security {
+namespace {
+
+TEST(Capabilities, NamesMatchKernelNumbers) {
+  EXPECT_EQ(capability_from_name("CAP_CHOWN"), CAP_CHOWN);
+  EXPECT_EQ(capability_from_name("CAP_NET_BIND_SERVICE"), CAP_NET_BIND_SERVICE);
+  EXPECT_EQ(capability_from_name("CAP_SYS_ADMIN"), CAP_SYS_ADMIN);
+  EXPECT_EQ(capability_from_name("CAP_AUDIT_READ"), CAP_AUDIT_READ);
+  EXPECT_EQ(capability_from_name("CAP_PERFMON"), CAP_PERFMON);
+  EXPECT_EQ(capability_from_name("CAP_BPF"), CAP_BPF);
+  EXPECT_EQ(capability_from_name("CAP_CHECKPOINT_RESTORE"), CAP_CHECKPOINT_RESTORE);
+  EXPECT_EQ(capability_from_name("CAP_CHECKPOINT_RESTORE"), 40);
+}
+
+TEST(Capabilities, CaseAndPrefixAreOptional) {
+  for (const char* name : {"CAP_SYS_ADMIN", "cap_sys_admin", "Cap_Sys_Admin", "SYS_ADMIN", "sys_admin"})
+    EXPECT_EQ(capability_from_name(name), std::optional<int>(21)) << name;
+}
+
+TEST(Capabilities, UnknownNames) {
+  for (const char* name : {"", "CAP_", "cap_", "CAP_FOO", "CAP_SYS_ADMINX", "CAP_CAP_KILL", "21", "ALL", " CAP_KILL",
+                           "CAP_KILL "})
+    EXPECT_EQ(capability_from_name(name), std::nullopt) << '"' << name << '"';
+}
+
+TEST(Capabilities, NameRoundTrip) {
+  auto names = all_capability_names();
+  ASSERT_EQ(names.size(), 41u);
+  for (int cap = 0; cap <= 40; ++cap) {
+    const char* name = capability_name(cap);
+    ASSERT_NE(name, nullptr) << cap;
+    EXPECT_EQ(names[static_cast<std::size_t>(cap)], name);
+    EXPECT_TRUE(std::string(name).starts_with("CAP_"));
+    EXPECT_EQ(capability_from_name(name), std::optional<int>(cap)) << name;
+  }
+  EXPECT_EQ(capability_name(-1), nullptr);
+  EXPECT_EQ(capability_name(41), nullptr);
+  EXPECT_STREQ(capability_name(0), "CAP_CHOWN");
+  EXPECT_STREQ(capability_name(40), "CAP_CHECKPOINT_RESTORE");
+}
+
+TEST(Capabilities, LastCapabilityIsSaneAndCached) {
+  int last = last_capability();
+  EXPECT_GE(last, 30);
+  EXPECT_LE(last, 63);
+  EXPECT_EQ(last_capability(), last);
+}
+
+TEST(Capabilities, PlanMasks) {
+  CapabilityPlan plan = make_capability_plan({CAP_CHOWN, CAP_KILL, CAP_SYS_ADMIN}, {CAP_KILL}, {},
+                                             {CAP_KILL, CAP_SYS_ADMIN}, {CAP_KILL}, 40);
+  EXPECT_EQ(plan.last_cap, 40);
+  EXPECT_EQ(plan.bounding, (1ULL << CAP_CHOWN) | (1ULL << CAP_KILL) | (1ULL << CAP_SYS_ADMIN));
+  EXPECT_EQ(plan.effective, 1ULL << CAP_KILL);
+  EXPECT_EQ(plan.inheritable, 0u);
+  EXPECT_EQ(plan.permitted, (1ULL << CAP_KILL) | (1ULL << CAP_SYS_ADMIN));
+  EXPECT_EQ(plan.ambient, 1ULL << CAP_KILL);
+}
+
+TEST(Capabilities, PlanDropsCapabilitiesTheKernelLacks) {
+  // A kernel whose last capability is CAP_AUDIT_READ (37) has no CAP_BPF (39).
+  CapabilityPlan plan = make_capability_plan({CAP_CHOWN, CAP_BPF, CAP_AUDIT_READ}, {CAP_BPF}, {CAP_PERFMON},
+                                             {CAP_BPF, CAP_CHOWN}, {CAP_CHECKPOINT_RESTORE}, 37);
+  EXPECT_EQ(plan.last_cap, 37);
+  EXPECT_EQ(plan.bounding, (1ULL << CAP_CHOWN) | (1ULL << CAP_AUDIT_READ));
+  EXPECT_EQ(plan.effective, 0u);
+  EXPECT_EQ(plan.inheritable, 0u);
+  EXPECT_EQ(plan.permitted, 1ULL << CAP_CHOWN);
+  EXPECT_EQ(plan.ambient, 0u);
+}
+
+TEST(Capabilities, PlanIgnoresOutOfRangeNumbersAndDuplicates) {
+  CapabilityPlan plan = make_capability_plan({-1, 0, 0, 64, 100}, {63}, {}, {}, {}, 63);
+  EXPECT_EQ(plan.bounding, 1u);
+  EXPECT_EQ(plan.effective, 1ULL << 63);
+  CapabilityPlan capped = make_capability_plan({63}, {}, {}, {}, {}, 200);
+  EXPECT_EQ(capped.last_cap, 63);
+  EXPECT_EQ(capped.bounding, 1ULL << 63);
+}
+
+TEST(Capabilities, FullSetMask) {
+  std::vector<int> all;
+  for (int cap = 0; cap <= 40; ++cap) all.push_back(cap);
+  CapabilityPlan plan = make_capability_plan(all, all, all, all, all, 40);
+  EXPECT_EQ(plan.bounding, (1ULL << 41) - 1);
+  EXPECT_EQ(plan.ambient, (1ULL << 41) - 1);
+}
+
+}  // namespace
+}  // namespace ward::security

@@ -1,0 +1,60 @@
+#include <gtest/gtest.h>
+
+#include "runtime/passwd.h"
+#include "runtime/state.h"
+#include "util/child_text.h"
+#include "util/error.h"
+
+namespace {
+
+TEST(Passwd, FindsHomeByUid) {
+  const char* passwd =
+      "root:x:0:0:root:/root:/bin/sh\n"
+      "svc:x:1000:1000::/home/svc:/bin/sh\n"
+      "broken line\n"
+      "nohome:x:1001:1001:::/bin/sh\n";
+  EXPECT_EQ(ward::runtime::home_directory_from_passwd(passwd, 0), "/root");
+  EXPECT_EQ(ward::runtime::home_directory_from_passwd(passwd, 1000), "/home/svc");
+  EXPECT_EQ(ward::runtime::home_directory_from_passwd(passwd, 1001), "/");
+  EXPECT_EQ(ward::runtime::home_directory_from_passwd(passwd, 4242), "/");
+}
+
+TEST(ContainerId, AcceptsRuncIds) {
+  EXPECT_TRUE(ward::runtime::validate_container_id("abc-DEF_1.2+3"));
+  EXPECT_FALSE(ward::runtime::validate_container_id(""));
+  EXPECT_FALSE(ward::runtime::validate_container_id("."));
+  EXPECT_FALSE(ward::runtime::validate_container_id(".."));
+  EXPECT_FALSE(ward::runtime::validate_container_id("a/b"));
+  EXPECT_FALSE(ward::runtime::validate_container_id("a b"));
+}
+
+TEST(StateJson, StoppedContainerReportsPidZero) {
+  ward::runtime::ContainerState state;
+  state.id = "c1";
+  state.pid = 42;
+  state.bundle = "/b";
+  state.annotations["k"] = "v";
+  std::string running = ward::runtime::oci_state_json(state, ward::runtime::Status::running, false);
+  EXPECT_NE(running.find("\"pid\":42"), std::string::npos);
+  EXPECT_NE(running.find("\"status\":\"running\""), std::string::npos);
+  EXPECT_NE(running.find("\"annotations\":{\"k\":\"v\"}"), std::string::npos);
+  std::string stopped = ward::runtime::oci_state_json(state, ward::runtime::Status::stopped, false);
+  EXPECT_NE(stopped.find("\"pid\":0"), std::string::npos);
+}
+
+TEST(FixedText, FormatsWithoutAllocating) {
+  ward::FixedText<32> text;
+  text.add("pid ").add(-12LL).add(" mode ").add_octal(0755);
+  EXPECT_STREQ(text.c_str(), "pid -12 mode 755");
+  ward::FixedText<8> small;
+  small.add("truncated text");
+  EXPECT_STREQ(small.c_str(), "truncat");
+}
+
+TEST(ErrorChain, WrapsContext) {
+  ward::Error error{2, "open /x", {}};
+  error.wrap("mount /proc");
+  EXPECT_EQ(error.what(), "mount /proc: open /x: No such file or directory");
+}
+
+}  // namespace
