@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct MountOptions {
 // Parses a mount's option list.  Unknown "key=value" and bare options go to
 // `data`, as runc does.  Errors name the option.
 [[nodiscard]] Result<MountOptions> parse_mount_options(const std::vector<std::string>& options);
+
+// Every option name ward-oci accepts and applies, for `ward-oci features`
+// (idmap and tmpcopyup are parsed but not yet applied, so they are left out).
+[[nodiscard]] std::vector<std::string> supported_mount_option_names();
 
 // rootfsPropagation ("private", "rslave", ...) to MS_* flags; error names it.
 [[nodiscard]] Result<unsigned long> parse_propagation(const std::string& value);

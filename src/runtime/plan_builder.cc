@@ -344,6 +344,21 @@ HookPlan make_hook(const oci::Hook& hook) {
   return plan;
 }
 
+Result<> reject_resources(const oci::Resources& resources) {
+  auto refuse = [](std::string_view name) {
+    return fail(fmt::format("linux.resources.{}: cgroup limits are not supported by this ward-oci version yet", name));
+  };
+  if (!resources.devices.empty()) return refuse("devices");
+  if (resources.memory) return refuse("memory");
+  if (resources.cpu) return refuse("cpu");
+  if (resources.pids_limit) return refuse("pids");
+  if (resources.block_io) return refuse("blockIO");
+  if (!resources.hugepage_limits.empty()) return refuse("hugepageLimits");
+  if (resources.net_class_id || !resources.net_priorities.empty()) return refuse("network");
+  if (!resources.unified.empty()) return refuse("unified");
+  return {};
+}
+
 }  // namespace
 
 Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options) {
@@ -388,6 +403,10 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
     return fail("linux.mountLabel: SELinux labels are not supported by this ward-oci version");
   if (!config.linux.intel_rdt_clos_id.empty()) return fail("linux.intelRdt: not supported by this ward-oci version");
   if (config.linux.personality_domain) return fail("linux.personality: not supported by this ward-oci version");
+  // Seams for the seccomp and cgroups modules: refused loudly until they
+  // land, so no config ever runs with a protection it asked for missing.
+  if (config.linux.seccomp) return fail("linux.seccomp: seccomp is not supported by this ward-oci version yet");
+  if (config.linux.resources) WARD_TRY(reject_resources(*config.linux.resources));
   return plan;
 }
 

@@ -1,6 +1,7 @@
 #include <fcntl.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "cli/oci/commands.h"
 #include "oci/features.h"
@@ -18,12 +19,11 @@ int cmd_spec(const GlobalOptions&, const std::vector<std::string>& args) {
   std::string path = parsed->value("bundle", ".") + "/config.json";
   // Never overwrite an existing config, as runc.
   if (sys::path_exists(path)) return report_error(fmt::format("spec: {} already exists; remove it first", path));
-  auto written = sys::open(path, O_WRONLY | O_CREAT | O_EXCL, 0644).and_then([&](UniqueFd fd) -> Result<> {
-    std::string json = oci::default_spec_json(parsed->flag("rootless")) + "\n";
-    if (sys::raw::write_all(fd.get(), json.data(), json.size()) < 0) return fail_errno(errno, "write " + path);
-    return {};
-  });
-  if (!written) return report_error(written.error().wrap("spec"));
+  auto fd = sys::open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (!fd) return report_error(fd.error().wrap("spec"));
+  std::string json = oci::default_spec_json(parsed->flag("rootless")) + "\n";
+  if (sys::raw::write_all(fd->get(), json.data(), json.size()) < 0)
+    return report_error(fmt::format("spec: write {}: {}", path, std::strerror(errno)));
   return 0;
 }
 

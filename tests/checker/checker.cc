@@ -1,0 +1,139 @@
+// ward-checker: a static program the integration tests copy into a bundle's
+// rootfs.  It reports what a process inside the container sees, one
+// "key=value" line per fact, so tests compare facts instead of parsing
+// busybox output.
+//
+//   ward-checker report            ids, umask, caps, NNP, namespaces, rlimits, cwd, hostname
+//   ward-checker fds               every open fd and its target
+//   ward-checker try-write PATH    "write PATH=ok" or "=<errno name>"
+//   ward-checker exit N            exits with status N
+//   ward-checker signal-self N     kills itself with signal N
+//   ward-checker sleep SECONDS     sleeps (for lifecycle tests)
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+namespace {
+
+std::string read_link(const std::string& path) {
+  char buffer[4096];
+  ssize_t n = ::readlink(path.c_str(), buffer, sizeof(buffer) - 1);
+  if (n < 0) return std::string("error:") + std::strerror(errno);
+  return std::string(buffer, static_cast<size_t>(n));
+}
+
+void report_status_fields() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    for (const char* key : {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp", "Groups"}) {
+      std::string prefix = std::string(key) + ":";
+      if (line.rfind(prefix, 0) == 0) {
+        std::string value = line.substr(prefix.size());
+        value.erase(0, value.find_first_not_of(" \t"));
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+        std::printf("%s=%s\n", key, value.c_str());
+      }
+    }
+  }
+}
+
+int report() {
+  uid_t ruid, euid, suid;
+  gid_t rgid, egid, sgid;
+  ::getresuid(&ruid, &euid, &suid);
+  ::getresgid(&rgid, &egid, &sgid);
+  std::printf("uid=%u\neuid=%u\ngid=%u\negid=%u\n", ruid, euid, rgid, egid);
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  std::printf("umask=%04o\n", mask);
+  report_status_fields();
+  for (const char* ns : {"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"})
+    std::printf("ns.%s=%s\n", ns, read_link(std::string("/proc/self/ns/") + ns).c_str());
+  struct rlimit nofile, nproc;
+  ::getrlimit(RLIMIT_NOFILE, &nofile);
+  ::getrlimit(RLIMIT_NPROC, &nproc);
+  std::printf("rlimit.nofile=%llu:%llu\n", static_cast<unsigned long long>(nofile.rlim_cur),
+              static_cast<unsigned long long>(nofile.rlim_max));
+  std::printf("rlimit.nproc=%llu:%llu\n", static_cast<unsigned long long>(nproc.rlim_cur),
+              static_cast<unsigned long long>(nproc.rlim_max));
+  char cwd[4096];
+  std::printf("cwd=%s\n", ::getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  std::printf("hostname=%s\n", host);
+  char domain[256] = {};
+  ::getdomainname(domain, sizeof(domain) - 1);
+  std::printf("domainname=%s\n", domain);
+  std::printf("pid=%d\n", ::getpid());
+  std::printf("oom_score_adj=");
+  std::fflush(stdout);
+  std::ifstream oom("/proc/self/oom_score_adj");
+  std::string value;
+  oom >> value;
+  std::printf("%s\n", value.c_str());
+  const char* home = std::getenv("HOME");
+  std::printf("env.HOME=%s\n", home ? home : "");
+  return 0;
+}
+
+int list_fds() {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return 1;
+  int own = ::dirfd(dir);
+  while (dirent* entry = ::readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    int fd = std::atoi(entry->d_name);
+    if (fd == own) continue;
+    std::printf("fd.%d=%s\n", fd, read_link(std::string("/proc/self/fd/") + entry->d_name).c_str());
+  }
+  ::closedir(dir);
+  return 0;
+}
+
+int try_write(const char* path) {
+  int fd = ::open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    std::printf("write %s=%s\n", path, strerrorname_np(errno));
+    return 0;
+  }
+  bool ok = ::write(fd, "x", 1) == 1;
+  int saved = errno;
+  ::close(fd);
+  std::printf("write %s=%s\n", path, ok ? "ok" : strerrorname_np(saved));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  std::string verb = argc > 1 ? argv[1] : "report";
+  if (verb == "report") return report();
+  if (verb == "fds") return list_fds();
+  if (verb == "try-write" && argc == 3) return try_write(argv[2]);
+  if (verb == "exit" && argc == 3) return std::atoi(argv[2]);
+  if (verb == "signal-self" && argc == 3) {
+    int sig = std::atoi(argv[2]);
+    ::signal(sig, SIG_DFL);
+    ::kill(::getpid(), sig);
+    ::pause();
+  }
+  if (verb == "sleep" && argc == 3) {
+    ::sleep(static_cast<unsigned>(std::atoi(argv[2])));
+    return 0;
+  }
+  std::fprintf(stderr, "ward-checker: unknown command %s\n", verb.c_str());
+  return 2;
+}
