@@ -141,7 +141,8 @@ Result<ClonedInit> clone_init(const LaunchPlan& plan, int parent_sock, int child
   pid_t pid = sys::raw::clone3(&args);
   if (pid < 0) return fail_errno(-pid, "clone container init");
   if (pid == 0) {
-    ::close(parent_sock);
+    for (int fd : plan.parent_only_fds)
+      if (fd >= 0) ::close(fd);
     if (direct) container_init(plan, child_sock);
     container_stage(plan, child_sock);
   }
@@ -237,6 +238,9 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks) < 0) return fail_errno(errno, "socketpair");
   UniqueFd parent_sock(socks[0]), child_sock(socks[1]);
 
+  plan.parent_only_fds[0] = launched.lock.get();
+  plan.parent_only_fds[1] = console_socket.get();
+  plan.parent_only_fds[2] = parent_sock.get();
   auto init = clone_init(plan, parent_sock.get(), child_sock.get());
   if (!init) return std::unexpected(init.error());
   child_sock.reset();

@@ -125,6 +125,11 @@ struct LaunchPlan {
 
   // --- handshake ---
   UniqueFd state_dir_fd;  // O_PATH of the state dir: init opens exec.fifo through it
+  // Fds the parent holds at clone that the child must close at once: the
+  // state directory's lock (flock belongs to the open file, so an init that
+  // kept it would block every later `start` or `delete`) and the console
+  // socket.
+  int parent_only_fds[4] = {-1, -1, -1, -1};
   bool wait_for_start = true;
 };
 

@@ -1,0 +1,59 @@
+// Shared helpers for the integration tests: a throw-away bundle with a
+// busybox rootfs and ward-checker, a way to run ward-oci and capture what it
+// prints, and the host facts tests compare against.  Every test works in its
+// own temporary directory and its own --root, and TearDown force-deletes
+// whatever containers it left, so a failing test leaves nothing behind.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ward::test {
+
+struct Outcome {
+  int status = -1;  // exit status, or 128+N when killed by signal N
+  std::string out, err;
+};
+
+// Runs argv (no shell) with optional stdin text, capturing stdout/stderr.
+// Gives up (SIGKILL) after timeout_seconds.
+Outcome run_command(const std::vector<std::string>& argv, const std::string& input = "", int timeout_seconds = 60);
+
+std::string read_text(const std::string& path);
+void write_text(const std::string& path, const std::string& text);
+bool exists(const std::string& path);
+
+// "key=value" lines (ward-checker's output) as a map.
+std::map<std::string, std::string> parse_facts(const std::string& text);
+
+// The host's mount table: compared before and after a command to assert
+// that it leaked no mount.
+std::string host_mounts();
+
+class BundleTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // ward-oci --root <root_> ARGS..., run from the bundle directory.
+  Outcome oci(const std::vector<std::string>& args, const std::string& input = "", int timeout_seconds = 60);
+  // Writes config_ to the bundle.
+  void save_config();
+  // Sets process.args.
+  void set_args(const std::vector<std::string>& args);
+  // Lists entries of the state root (container ids).
+  std::vector<std::string> state_entries();
+
+  std::string dir_;     // temporary directory holding everything below
+  std::string bundle_;  // dir_/bundle
+  std::string rootfs_;  // dir_/bundle/rootfs
+  std::string root_;    // dir_/state: ward-oci --root
+  nlohmann::json config_;
+};
+
+}  // namespace ward::test
