@@ -208,7 +208,17 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   transaction.dir_made();
 
   std::string dir = store.dir(options.id);
-  if (::mkfifo(store.fifo(options.id).c_str(), 0600) < 0) return fail_errno(errno, "mkfifo " + store.fifo(options.id));
+  std::string fifo = store.fifo(options.id);
+  if (::mkfifo(fifo.c_str(), 0600) < 0) return fail_errno(errno, "mkfifo " + fifo);
+  // The init opens the fifo as the container's root, which in a user
+  // namespace is an unprivileged host uid: it must own the fifo, and it
+  // reaches it through an fd, not through the root-only state directory.
+  if ((plan.root_host_uid != 0 || plan.root_host_gid != 0) &&
+      ::chown(fifo.c_str(), plan.root_host_uid, plan.root_host_gid) < 0)
+    return fail_errno(errno, "chown " + fifo);
+  auto fifo_fd = sys::open(fifo, O_PATH);
+  if (!fifo_fd) return std::unexpected(fifo_fd.error());
+  plan.exec_fifo_fd = std::move(*fifo_fd);
   auto dir_fd = sys::open(dir, O_PATH | O_DIRECTORY);
   if (!dir_fd) return std::unexpected(dir_fd.error());
   plan.state_dir_fd = std::move(*dir_fd);

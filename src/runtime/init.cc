@@ -37,6 +37,15 @@ void expect(int sync_fd, SyncType expected) noexcept {
   if (r < 0 || message.type != expected) ::_exit(1);
 }
 
+// After CREATED nobody reads the sync socket: a failure is said on the
+// container's stderr, where `start` or `run` shows it.
+[[noreturn]] void late_failure(const char* what, int code) noexcept {
+  FixedText<256> line;
+  line.add("ward-oci: ").add(what).add(": ").add(std::strerror(code)).add("\n");
+  sys::raw::write_all(2, line.c_str(), line.size());
+  ::_exit(127);
+}
+
 // Finds argv[0] the way execvp would, inside the container, so that a
 // missing binary is reported by `create` rather than lost after `start`.
 int find_executable(const LaunchPlan& plan, char* out, size_t size, ChildError& err) noexcept {
@@ -216,11 +225,17 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
   ::close(sync_fd);
 
   if (plan.wait_for_start) {
-    // Blocks until `ward-oci start` opens the fifo for reading.
-    int fifo = static_cast<int>(
-        sys::raw::retry([&] { return ::openat(plan.state_dir_fd.get(), "exec.fifo", O_WRONLY | O_CLOEXEC); }));
-    if (fifo < 0) ::_exit(1);
-    if (sys::raw::write_all(fifo, "0", 1) < 0) ::_exit(1);
+    // Blocks until `ward-oci start` opens the fifo for reading.  Reopened
+    // through /proc/self/fd (the container's own /proc, after pivot_root);
+    // without a /proc mount, through the state directory.
+    FixedText<64> reopen;
+    reopen.add("/proc/self/fd/").add(static_cast<long long>(plan.exec_fifo_fd.get()));
+    int fifo = static_cast<int>(sys::raw::retry([&] { return ::open(reopen.c_str(), O_WRONLY | O_CLOEXEC); }));
+    if (fifo < 0 && errno == ENOENT)
+      fifo = static_cast<int>(
+          sys::raw::retry([&] { return ::openat(plan.state_dir_fd.get(), "exec.fifo", O_WRONLY | O_CLOEXEC); }));
+    if (fifo < 0) late_failure("open exec.fifo", errno);
+    if (sys::raw::write_all(fifo, "0", 1) < 0) late_failure("write exec.fifo", errno);
     ::close(fifo);
   }
   for (const auto& hook : plan.start_container_hooks) {
@@ -256,7 +271,9 @@ void container_stage(const LaunchPlan& plan, int sync_fd) noexcept {
   struct clone_args args {};
   args.flags = flags | CLONE_PARENT | CLONE_PIDFD;
   args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
-  args.exit_signal = SIGCHLD;
+  // clone3 refuses an exit signal with CLONE_PARENT: the init inherits the
+  // stage's own (SIGCHLD), so ward-oci is notified as for a direct child.
+  args.exit_signal = 0;
   pid_t pid = sys::raw::clone3(&args);
   if (pid < 0) {
     err.set(-pid, "clone container init");

@@ -125,6 +125,9 @@ struct LaunchPlan {
 
   // --- handshake ---
   UniqueFd state_dir_fd;  // O_PATH of the state dir: init opens exec.fifo through it
+  UniqueFd exec_fifo_fd;  // O_PATH of exec.fifo, reopened through /proc/self/fd
+  uid_t root_host_uid = 0;  // the host uid of the container's root (user namespace)
+  gid_t root_host_gid = 0;
   // Fds the parent holds at clone that the child must close at once: the
   // state directory's lock (flock belongs to the open file, so an init that
   // kept it would block every later `start` or `delete`) and the console

@@ -87,6 +87,10 @@ Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
   if (plan.new_user_namespace) {
     plan.uid_map = id_map_text(config.linux.uid_mappings);
     plan.gid_map = id_map_text(config.linux.gid_mappings);
+    for (const auto& mapping : config.linux.uid_mappings)
+      if (mapping.container_id == 0) plan.root_host_uid = mapping.host_id;
+    for (const auto& mapping : config.linux.gid_mappings)
+      if (mapping.container_id == 0) plan.root_host_gid = mapping.host_id;
   }
   if (!config.linux.time_offsets.empty()) {
     const auto* time_ns = config.find_namespace(oci::NamespaceKind::time);

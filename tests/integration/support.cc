@@ -114,11 +114,38 @@ std::map<std::string, std::string> parse_facts(const std::string& text) {
 
 std::string host_mounts() { return read_text("/proc/self/mountinfo"); }
 
+std::vector<int> processes_mentioning(const std::string& text) {
+  std::vector<int> pids;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return pids;
+  while (dirent* entry = ::readdir(proc)) {
+    int pid = std::atoi(entry->d_name);
+    if (pid <= 0 || pid == ::getpid()) continue;
+    std::string cmdline = read_text("/proc/" + std::to_string(pid) + "/cmdline");
+    std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+    bool zombie = stat.find(") Z ") != std::string::npos;
+    if (!zombie && cmdline.find(text) != std::string::npos) pids.push_back(pid);
+  }
+  ::closedir(proc);
+  return pids;
+}
+
+void remove_namespace(nlohmann::json& config, const std::string& type) {
+  auto& namespaces = config["linux"]["namespaces"];
+  for (size_t i = 0; i < namespaces.size(); ++i)
+    if (namespaces[i]["type"] == type) {
+      namespaces.erase(i);
+      return;
+    }
+}
+
 void BundleTest::SetUp() {
   ASSERT_EQ(::geteuid(), 0u) << "integration tests need root";
   char templ[] = "/tmp/ward-it.XXXXXX";
   ASSERT_NE(::mkdtemp(templ), nullptr);
   dir_ = templ;
+  // Mapped users of a user namespace must reach the rootfs.
+  ::chmod(dir_.c_str(), 0755);
   bundle_ = dir_ + "/bundle";
   rootfs_ = bundle_ + "/rootfs";
   root_ = dir_ + "/state";
@@ -153,6 +180,19 @@ Outcome BundleTest::oci(const std::vector<std::string>& args, const std::string&
   Outcome outcome = run_command(argv, input, timeout_seconds);
   if (have_cwd) (void)!::chdir(cwd);
   return outcome;
+}
+
+std::map<std::string, std::string> BundleTest::run_checker(const std::vector<std::string>& args) {
+  set_args(args);
+  static int counter = 0;
+  auto outcome = oci({"run", "checker-" + std::to_string(++counter)});
+  EXPECT_EQ(outcome.status, 0) << outcome.err;
+  return parse_facts(outcome.out);
+}
+
+void BundleTest::add_mount(const std::string& destination, const std::string& type, const std::string& source,
+                           const std::vector<std::string>& options) {
+  config_["mounts"].push_back({{"destination", destination}, {"type", type}, {"source", source}, {"options", options}});
 }
 
 void BundleTest::save_config() { write_text(bundle_ + "/config.json", config_.dump(2)); }

@@ -35,6 +35,13 @@ std::map<std::string, std::string> parse_facts(const std::string& text);
 // that it leaked no mount.
 std::string host_mounts();
 
+// Pids of processes whose command line mentions `text` (a test's unique
+// temporary directory): finds containers or runtimes a test left behind.
+std::vector<int> processes_mentioning(const std::string& text);
+
+// Removes the namespace of this type from a config's linux.namespaces.
+void remove_namespace(nlohmann::json& config, const std::string& type);
+
 class BundleTest : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -48,6 +55,12 @@ class BundleTest : public ::testing::Test {
   void set_args(const std::vector<std::string>& args);
   // Lists entries of the state root (container ids).
   std::vector<std::string> state_entries();
+  // Runs the container in the foreground with ARGS and returns the facts
+  // ward-checker printed; fails the test when the run fails.
+  std::map<std::string, std::string> run_checker(const std::vector<std::string>& args = {"ward-checker", "report"});
+  // Adds a mount to config_ (not saved).
+  void add_mount(const std::string& destination, const std::string& type, const std::string& source,
+                 const std::vector<std::string>& options);
 
   std::string dir_;     // temporary directory holding everything below
   std::string bundle_;  // dir_/bundle
