@@ -1,0 +1,110 @@
+// The process section seen from inside: user, groups, umask, rlimits, the
+// five capability sets, no_new_privs, env, cwd, hostname, oomScoreAdj.
+#include "support.h"
+
+namespace ward::test {
+namespace {
+
+using Process = BundleTest;
+
+TEST_F(Process, UserGroupsAndUmask) {
+  config_["process"]["user"] = {{"uid", 1000}, {"gid", 1000}, {"additionalGids", {5, 100}}, {"umask", 23}};
+  auto facts = run_checker();
+  EXPECT_EQ(facts["uid"], "1000");
+  EXPECT_EQ(facts["euid"], "1000");
+  EXPECT_EQ(facts["gid"], "1000");
+  EXPECT_EQ(facts["Groups"], "5 100");
+  EXPECT_EQ(facts["umask"], "0027");
+  // HOME comes from the image's /etc/passwd for the user.
+  EXPECT_EQ(facts["env.HOME"], "/home/user");
+}
+
+TEST_F(Process, RootByDefault) {
+  auto facts = run_checker();
+  EXPECT_EQ(facts["uid"], "0");
+  EXPECT_EQ(facts["gid"], "0");
+  EXPECT_EQ(facts["Groups"], "");
+  EXPECT_EQ(facts["umask"], "0022");
+  EXPECT_EQ(facts["env.HOME"], "/root");
+}
+
+TEST_F(Process, Rlimits) {
+  config_["process"]["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 512}, {"hard", 1000}},
+                                   {{"type", "RLIMIT_NPROC"}, {"soft", 77}, {"hard", 88}}};
+  auto facts = run_checker();
+  EXPECT_EQ(facts["rlimit.nofile"], "512:1000");
+  EXPECT_EQ(facts["rlimit.nproc"], "77:88");
+}
+
+TEST_F(Process, DefaultCapabilitiesAreSpecSectionThree) {
+  auto facts = run_checker();
+  // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP
+  // NET_BIND_SERVICE SYS_CHROOT SETFCAP
+  EXPECT_EQ(facts["CapEff"], "00000000800405fb");
+  EXPECT_EQ(facts["CapPrm"], "00000000800405fb");
+  EXPECT_EQ(facts["CapBnd"], "00000000800405fb");
+  EXPECT_EQ(facts["CapInh"], "0000000000000000");
+  EXPECT_EQ(facts["CapAmb"], "0000000000000000");
+  EXPECT_EQ(facts["NoNewPrivs"], "1");
+}
+
+TEST_F(Process, EachCapabilitySetExactly) {
+  config_["process"]["capabilities"] = {
+      {"bounding", {"CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"}},
+      {"permitted", {"CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"}},
+      {"effective", {"CAP_CHOWN"}},
+      {"inheritable", {"CAP_KILL", "CAP_NET_RAW"}},
+      {"ambient", {"CAP_NET_RAW"}},
+  };
+  config_["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
+  config_["process"]["noNewPrivileges"] = false;
+  auto facts = run_checker();
+  EXPECT_EQ(facts["CapBnd"], "0000000000002021");
+  EXPECT_EQ(facts["CapInh"], "0000000000002020");
+  EXPECT_EQ(facts["CapAmb"], "0000000000002000");
+  // execve as non-root: permitted/effective become the ambient set.
+  EXPECT_EQ(facts["CapPrm"], "0000000000002000");
+  EXPECT_EQ(facts["CapEff"], "0000000000002000");
+  EXPECT_EQ(facts["NoNewPrivs"], "0");
+}
+
+TEST_F(Process, UnknownCapabilityIsAnError) {
+  config_["process"]["capabilities"]["bounding"].push_back("CAP_MADE_UP");
+  set_args({"true"});
+  auto outcome = oci({"run", "badcap"});
+  EXPECT_NE(outcome.status, 0);
+  EXPECT_NE(outcome.err.find("CAP_MADE_UP"), std::string::npos) << outcome.err;
+}
+
+TEST_F(Process, EnvCwdHostnameDomainnameOom) {
+  config_["process"]["env"] = {"PATH=/bin", "HOME=/custom", "WARD_TEST=yes"};
+  config_["process"]["cwd"] = "/tmp";
+  config_["process"]["oomScoreAdj"] = 500;
+  config_["hostname"] = "box";
+  config_["domainname"] = "example.test";
+  auto facts = run_checker({"sh", "-c", "ward-checker report; echo env.WARD_TEST=$WARD_TEST"});
+  EXPECT_EQ(facts["env.HOME"], "/custom");
+  EXPECT_EQ(facts["env.WARD_TEST"], "yes");
+  EXPECT_EQ(facts["cwd"], "/tmp");
+  EXPECT_EQ(facts["hostname"], "box");
+  EXPECT_EQ(facts["domainname"], "example.test");
+  EXPECT_EQ(facts["oom_score_adj"], "500");
+}
+
+TEST_F(Process, OnlyStdioCrossesIntoTheContainer) {
+  auto facts = run_checker({"ward-checker", "fds"});
+  std::set<std::string> fds;
+  for (const auto& [key, value] : facts) fds.insert(key);
+  EXPECT_EQ(fds, (std::set<std::string>{"fd.0", "fd.1", "fd.2"}));
+}
+
+TEST_F(Process, MissingExecutableNamesIt) {
+  set_args({"no-such-program"});
+  auto outcome = oci({"run", "noexec"});
+  EXPECT_NE(outcome.status, 0);
+  EXPECT_NE(outcome.err.find("no-such-program"), std::string::npos) << outcome.err;
+  EXPECT_TRUE(state_entries().empty());
+}
+
+}  // namespace
+}  // namespace ward::test
