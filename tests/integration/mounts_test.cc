@@ -27,7 +27,9 @@ TEST_F(Mounts, MaskedAndReadOnlyPaths) {
   EXPECT_EQ(facts["firmware"], "0");
   EXPECT_EQ(facts["write /proc/sys/kernel/hostname"], "EROFS");
   // Some kernels (this CI's among them) are built without sysrq.
-  if (exists("/proc/sysrq-trigger")) EXPECT_EQ(facts["write /proc/sysrq-trigger"], "EROFS");
+  if (exists("/proc/sysrq-trigger")) {
+    EXPECT_EQ(facts["write /proc/sysrq-trigger"], "EROFS");
+  }
   EXPECT_EQ(facts["write /sys/kernel/ward-probe"], "EROFS");
   EXPECT_EQ(facts["write /sys/fs/cgroup/ward"], "EROFS");
   // Without the lists the same paths are visible (so the test is not vacuous).
