@@ -39,7 +39,7 @@ class CreateTransaction {
       while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
       }
       if (!poststop_.empty()) {
-        if (auto r = run_hooks(poststop_, state_json_, "poststop"); !r) log::warning(r.error().what());
+        run_hooks_warning_only(poststop_, state_json_, "poststop");
       }
     }
     if (dir_made_) (void)store_.remove(id_);

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include "util/log.h"
 #include "util/sys.h"
 
 namespace ward::runtime {
@@ -66,21 +67,43 @@ Result<UniqueFd> make_memfd(const char* name, std::string_view text) {
   return memfd;
 }
 
+namespace {
+
+// Runs hooks[i] with the state memfd on stdin.
+Result<> run_one_hook(const std::vector<oci::Hook>& hooks, size_t i, int state_fd, std::string_view kind) {
+  HookPlan plan;
+  plan.path = hooks[i].path;
+  std::vector<std::string> args = hooks[i].args;
+  if (args.empty()) args.push_back(hooks[i].path);
+  plan.argv.assign(std::move(args));
+  plan.envp.assign(hooks[i].env);
+  plan.timeout_seconds = hooks[i].timeout.value_or(0);
+  ChildError err;
+  if (raw::run_hook(plan, state_fd, err) < 0)
+    return std::unexpected(Error{err.code, fmt::format("{} hook #{}: {}", kind, i, err.text.c_str()), {}});
+  return {};
+}
+
+}  // namespace
+
+void run_hooks_warning_only(const std::vector<oci::Hook>& hooks, const std::string& state_json,
+                            std::string_view kind) {
+  if (hooks.empty()) return;
+  auto state = make_memfd("ward-hook-state", state_json);
+  if (!state) {
+    log::warning(fmt::format("{} hooks: {}", kind, state.error().what()));
+    return;
+  }
+  for (size_t i = 0; i < hooks.size(); ++i)
+    if (auto r = run_one_hook(hooks, i, state->get(), kind); !r) log::warning(r.error().what());
+}
+
 Result<> run_hooks(const std::vector<oci::Hook>& hooks, const std::string& state_json, std::string_view kind) {
   if (hooks.empty()) return {};
   auto state = make_memfd("ward-hook-state", state_json);
   if (!state) return std::unexpected(state.error());
   for (size_t i = 0; i < hooks.size(); ++i) {
-    HookPlan plan;
-    plan.path = hooks[i].path;
-    std::vector<std::string> args = hooks[i].args;
-    if (args.empty()) args.push_back(hooks[i].path);
-    plan.argv.assign(std::move(args));
-    plan.envp.assign(hooks[i].env);
-    plan.timeout_seconds = hooks[i].timeout.value_or(0);
-    ChildError err;
-    if (raw::run_hook(plan, state->get(), err) < 0)
-      return std::unexpected(Error{err.code, fmt::format("{} hook #{}: {}", kind, i, err.text.c_str()), {}});
+    WARD_TRY(run_one_hook(hooks, i, state->get(), kind));
   }
   return {};
 }

@@ -22,6 +22,10 @@ int run_hook(const HookPlan& hook, int state_fd, ChildError& err) noexcept;
 // the first failure.
 [[nodiscard]] Result<> run_hooks(const std::vector<oci::Hook>& hooks, const std::string& state_json,
                                  std::string_view kind);
+// For poststart and poststop, whose failures the runtime-spec makes
+// warnings: runs every hook even after one fails and logs each failure.
+void run_hooks_warning_only(const std::vector<oci::Hook>& hooks, const std::string& state_json,
+                            std::string_view kind);
 // A memfd holding `text`, for hook stdin.
 [[nodiscard]] Result<UniqueFd> make_memfd(const char* name, std::string_view text);
 

@@ -76,8 +76,7 @@ Result<> start_created(const StateStore& store, const ContainerState& state, int
   ::unlink(fifo_path.c_str());
   if (!state.poststart_hooks.empty()) {
     // A failing poststart hook is a warning, not an error (runtime-spec).
-    if (auto r = run_hooks(state.poststart_hooks, oci_state_json(state, Status::running, false), "poststart"); !r)
-      log::warning(r.error().what());
+    run_hooks_warning_only(state.poststart_hooks, oci_state_json(state, Status::running, false), "poststart");
   }
   return {};
 }
@@ -144,8 +143,7 @@ Result<> Runtime::remove(const std::string& id, bool force) {
     }
   }
   if (state->pid > 0 && !state->poststop_hooks.empty()) {
-    if (auto r = run_hooks(state->poststop_hooks, oci_state_json(*state, Status::stopped, false), "poststop"); !r)
-      log::warning(r.error().what());
+    run_hooks_warning_only(state->poststop_hooks, oci_state_json(*state, Status::stopped, false), "poststop");
   }
   return store_.remove(id);
 }
