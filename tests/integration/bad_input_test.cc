@@ -1,0 +1,128 @@
+// Bad input: one error line naming the field or file, a non-zero exit, and
+// nothing left behind (no state entry, no process, no host mount).
+#include <unistd.h>
+
+#include "support.h"
+
+namespace ward::test {
+namespace {
+
+class BadInput : public BundleTest {
+ protected:
+  // Runs `ward-oci ARGS` expecting failure; checks the error is one line
+  // mentioning `needle` and that nothing was left behind.
+  void expect_clean_failure(const std::vector<std::string>& args, const std::string& needle) {
+    std::string mounts = host_mounts();
+    auto entries = state_entries();
+    auto processes = processes_mentioning(dir_ + "/state");
+    auto outcome = oci(args);
+    EXPECT_NE(outcome.status, 0) << "unexpected success of " << args[0];
+    EXPECT_NE(outcome.err.find(needle), std::string::npos) << outcome.err;
+    EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1) << outcome.err;
+    EXPECT_TRUE(outcome.err.starts_with("ward-oci: ")) << outcome.err;
+    EXPECT_EQ(state_entries(), entries);
+    EXPECT_EQ(processes_mentioning(dir_ + "/state"), processes);
+    EXPECT_EQ(host_mounts(), mounts);
+  }
+};
+
+TEST_F(BadInput, MissingConfig) {
+  ::unlink((bundle_ + "/config.json").c_str());
+  expect_clean_failure({"create", "x"}, "config.json");
+  expect_clean_failure({"run", "x"}, "config.json");
+}
+
+TEST_F(BadInput, MalformedConfig) {
+  write_text(bundle_ + "/config.json", "{\"ociVersion\": \"1.0.2\", \"process\": {");
+  expect_clean_failure({"create", "x"}, "config.json: invalid JSON");
+}
+
+TEST_F(BadInput, UnsupportedOciVersion) {
+  config_["ociVersion"] = "2.0.0";
+  save_config();
+  expect_clean_failure({"create", "x"}, "ociVersion");
+}
+
+TEST_F(BadInput, UnknownNamespace) {
+  config_["linux"]["namespaces"].push_back({{"type", "bogus"}});
+  save_config();
+  expect_clean_failure({"create", "x"}, "linux.namespaces");
+}
+
+TEST_F(BadInput, BadMounts) {
+  add_mount("relative/path", "tmpfs", "tmpfs", {});
+  save_config();
+  expect_clean_failure({"create", "x"}, "mounts");
+  config_["mounts"].erase(config_["mounts"].size() - 1);
+  // Fails in the container's init, after namespaces and other mounts exist.
+  add_mount("/data", "bind", dir_ + "/does-not-exist", {"bind"});
+  save_config();
+  expect_clean_failure({"create", "x"}, "does-not-exist");
+  config_["mounts"].erase(config_["mounts"].size() - 1);
+  add_mount("/data", "no-such-fs", "none", {});
+  save_config();
+  expect_clean_failure({"create", "x"}, "/data");
+}
+
+TEST_F(BadInput, BadCwdAndUser) {
+  config_["process"]["cwd"] = "relative";
+  save_config();
+  expect_clean_failure({"create", "x"}, "process.cwd");
+  config_["process"]["cwd"] = "/no/such/dir";
+  save_config();
+  expect_clean_failure({"create", "x"}, "process.cwd");
+}
+
+TEST_F(BadInput, DuplicateAndUnknownIds) {
+  set_args({"sleep", "60"});
+  ASSERT_EQ(oci({"create", "dup"}).status, 0);
+  expect_clean_failure({"create", "dup"}, "dup");
+  expect_clean_failure({"state", "nope"}, "nope");
+  expect_clean_failure({"start", "nope"}, "nope");
+  expect_clean_failure({"kill", "nope", "KILL"}, "nope");
+  expect_clean_failure({"create", "../escape"}, "../escape");
+  expect_clean_failure({"create", ""}, "id");
+  EXPECT_EQ(oci({"delete", "--force", "dup"}).status, 0);
+}
+
+TEST_F(BadInput, UnknownSignal) {
+  set_args({"sleep", "60"});
+  ASSERT_EQ(oci({"create", "sig"}).status, 0);
+  expect_clean_failure({"kill", "sig", "SIGNOPE"}, "SIGNOPE");
+  expect_clean_failure({"kill", "sig", "99"}, "99");
+  // The container is untouched.
+  EXPECT_EQ(nlohmann::json::parse(oci({"state", "sig"}).out)["status"], "created");
+  EXPECT_EQ(oci({"delete", "--force", "sig"}).status, 0);
+}
+
+TEST_F(BadInput, UnknownFlagOrVerb) {
+  expect_clean_failure({"frobnicate"}, "frobnicate");
+  expect_clean_failure({"create", "--no-such-flag", "x"}, "no-such-flag");
+}
+
+TEST_F(BadInput, JsonLogFormatGetsTheError) {
+  ::unlink((bundle_ + "/config.json").c_str());
+  std::string log = dir_ + "/log.json";
+  auto outcome = oci({"--log", log, "--log-format", "json", "create", "x"});
+  EXPECT_NE(outcome.status, 0);
+  std::string text = read_text(log);
+  auto line = nlohmann::json::parse(text.substr(0, text.find('\n')), nullptr, false);
+  ASSERT_TRUE(line.is_object()) << text;
+  EXPECT_EQ(line["level"], "error");
+  EXPECT_NE(line["msg"].get<std::string>().find("config.json"), std::string::npos);
+  EXPECT_TRUE(line.contains("time"));
+  EXPECT_TRUE(state_entries().empty());
+}
+
+TEST_F(BadInput, RefusedFeaturesAreNamed) {
+  config_["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"}};
+  save_config();
+  expect_clean_failure({"create", "x"}, "linux.seccomp");
+  config_["linux"].erase("seccomp");
+  config_["linux"]["resources"] = {{"pids", {{"limit", 10}}}};
+  save_config();
+  expect_clean_failure({"create", "x"}, "linux.resources.pids");
+}
+
+}  // namespace
+}  // namespace ward::test
