@@ -236,7 +236,7 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
           sys::raw::retry([&] { return ::openat(plan.state_dir_fd.get(), "exec.fifo", O_WRONLY | O_CLOEXEC); }));
     if (fifo < 0) late_failure("open exec.fifo", errno);
     if (sys::raw::write_all(fifo, "0", 1) < 0) late_failure("write exec.fifo", errno);
-    ::close(fifo);
+    // Left open: it is close-on-exec, and `start` waits for that close.
   }
   for (const auto& hook : plan.start_container_hooks) {
     if (raw::run_hook(hook, plan.start_state_fd.get(), err) < 0) {

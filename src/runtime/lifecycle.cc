@@ -74,6 +74,16 @@ Result<> start_created(const StateStore& store, const ContainerState& state, int
   char byte;
   if (sys::raw::read_some(fifo->get(), &byte, 1) != 1) return fail("start: no byte from the container's init");
   ::unlink(fifo_path.c_str());
+  // The init keeps its close-on-exec write end open through the
+  // startContainer hooks: end of file means the user process was executed
+  // (or the init died), so poststart hooks run strictly after exec.
+  fds[0].events = POLLIN;
+  for (;;) {
+    int r = ::poll(fds, 1, -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 || (fds[0].revents & (POLLHUP | POLLERR))) break;
+    if ((fds[0].revents & POLLIN) && sys::raw::read_some(fifo->get(), &byte, 1) <= 0) break;
+  }
   if (!state.poststart_hooks.empty()) {
     // A failing poststart hook is a warning, not an error (runtime-spec).
     run_hooks_warning_only(state.poststart_hooks, oci_state_json(state, Status::running, false), "poststart");
