@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,9 @@ int run_hook(const HookPlan& hook, int state_fd, ChildError& err) noexcept {
   pid_t pid = sys::raw::clone3(&args);
   if (pid < 0) return err.set(-pid, "hook ", hook.path.c_str(), ": clone");
   if (pid == 0) {
+    // A hook outliving a killed runtime would act on a container that no
+    // longer exists.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (::dup2(state_fd, 0) < 0) ::_exit(126);
     ::execve(hook.path.c_str(), hook.argv.get(), hook.envp.get());
     ::_exit(127);
