@@ -78,7 +78,11 @@ TEST_F(Recovery, ForegroundRunKilled) {
   // so and delete --force must clean up.
   set_args({"sleep", "60"});
   pid_t pid = spawn_oci({"run", "fg"});
-  for (int i = 0; i < 100 && oci({"state", "fg"}).status != 0; ++i) ::usleep(20000);
+  for (int i = 0; i < 100; ++i) {
+    auto state = oci({"state", "fg"});
+    if (state.status == 0 && nlohmann::json::parse(state.out)["status"] == "running") break;
+    ::usleep(20000);
+  }
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
   int status;
   ::waitpid(pid, &status, 0);
