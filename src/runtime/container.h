@@ -16,6 +16,7 @@ struct CreateOptions {
   std::string pid_file;
   std::string console_socket;
   bool no_pivot = false;
+  bool no_new_keyring = false;  // keep the caller's session keyring
   int preserve_fds = 0;
 };
 

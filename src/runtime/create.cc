@@ -181,6 +181,8 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   PlanOptions plan_options;
   plan_options.bundle = bundle;
   plan_options.no_pivot = options.no_pivot;
+  plan_options.no_new_keyring = options.no_new_keyring;
+  plan_options.container_id = options.id;
   plan_options.preserve_fds = options.preserve_fds;
   auto plan_result = build_launch_plan(*config, plan_options);
   if (!plan_result) return std::unexpected(plan_result.error());

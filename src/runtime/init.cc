@@ -46,6 +46,21 @@ void expect(int sync_fd, SyncType expected) noexcept {
   ::_exit(127);
 }
 
+// Joins a new anonymous-to-the-host session keyring.  Kernels or user
+// namespaces without keyring support (ENOSYS) leave nothing to isolate.
+int join_session_keyring(const LaunchPlan& plan, ChildError& err) noexcept {
+  if (plan.session_keyring.empty()) return 0;
+  long serial = sys::raw::join_session_keyring(plan.session_keyring.c_str());
+  if (serial == -ENOSYS) return 0;
+  if (serial < 0) return err.set(static_cast<int>(serial), "join session keyring ", plan.session_keyring.c_str());
+  // The possessor may do everything; the owning user may view, read, write,
+  // search and link; group and others nothing.
+  constexpr unsigned long kPermissions = 0x3f1f0000UL;
+  if (int r = sys::raw::set_keyring_permissions(serial, kPermissions); r < 0)
+    return err.set(r, "set session keyring permissions");
+  return 0;
+}
+
 // Finds argv[0] the way execvp would, inside the container, so that a
 // missing binary is reported by `create` rather than lost after `start`.
 int find_executable(const LaunchPlan& plan, char* out, size_t size, ChildError& err) noexcept {
@@ -177,6 +192,7 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
     err.set(errno, "setsid");
     die(sync_fd, err);
   }
+  if (join_session_keyring(plan, err) < 0) die(sync_fd, err);
   if (plan.has_runtime_hooks) {
     raw::sync_send(sync_fd, SyncType::run_runtime_hooks);
     expect(sync_fd, SyncType::hooks_done);

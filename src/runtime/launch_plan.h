@@ -116,6 +116,9 @@ struct LaunchPlan {
   bool terminal = false;
   unsigned short console_rows = 0, console_cols = 0;
   int preserve_fds = 0;       // fds 3..3+N-1 pass into the container
+  // A new session keyring named "_ses.<id>", so the container cannot reach
+  // the keys of the session that started it; empty with --no-new-keyring.
+  std::string session_keyring;
 
   // --- hooks run by the init itself (in the container's namespaces) ---
   std::vector<HookPlan> create_container_hooks, start_container_hooks;
@@ -139,6 +142,8 @@ struct LaunchPlan {
 struct PlanOptions {
   std::string bundle;  // absolute
   bool no_pivot = false;
+  bool no_new_keyring = false;
+  std::string container_id;
   int preserve_fds = 0;
   bool in_user_namespace_host = false;  // ward-oci itself runs inside a user namespace
 };

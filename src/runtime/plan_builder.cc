@@ -373,6 +373,7 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
   if (::stat(plan.rootfs.c_str(), &st) < 0) return fail_errno(errno, "root.path: " + plan.rootfs);
   if (!S_ISDIR(st.st_mode)) return fail("root.path: " + plan.rootfs + " is not a directory");
   plan.no_pivot = options.no_pivot;
+  if (!options.no_new_keyring) plan.session_keyring = "_ses." + options.container_id;
   plan.readonly_root = config.root.readonly;
   plan.preserve_fds = options.preserve_fds;
 

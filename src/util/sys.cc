@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/keyctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -240,6 +241,16 @@ int close_range(unsigned first, unsigned last, unsigned flags) noexcept {
 
 int pivot_root(const char* new_root, const char* put_old) noexcept {
   long r = ::syscall(SYS_pivot_root, new_root, put_old);
+  return r < 0 ? -errno : 0;
+}
+
+long join_session_keyring(const char* name) noexcept {
+  long r = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+  return r < 0 ? -errno : r;
+}
+
+int set_keyring_permissions(long serial, unsigned long permissions) noexcept {
+  long r = ::syscall(SYS_keyctl, KEYCTL_SETPERM, serial, permissions);
   return r < 0 ? -errno : 0;
 }
 

@@ -45,6 +45,10 @@ int pidfd_send_signal(int pidfd, int sig) noexcept;
 int close_range(unsigned first, unsigned last, unsigned flags) noexcept;
 int pivot_root(const char* new_root, const char* put_old) noexcept;
 int setns(int fd, int nstype) noexcept;
+// keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): the keyring's serial or -errno.
+long join_session_keyring(const char* name) noexcept;
+// keyctl(KEYCTL_SETPERM, serial, permissions): 0 or -errno.
+int set_keyring_permissions(long serial, unsigned long permissions) noexcept;
 int mount(const char* source, const char* target, const char* fstype, unsigned long flags,
           const void* data) noexcept;
 // Mounts onto the object `target_fd` refers to, through /proc/self/fd/N, so

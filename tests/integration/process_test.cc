@@ -108,3 +108,22 @@ TEST_F(Process, MissingExecutableNamesIt) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Process, NewSessionKeyringUnlessAskedNot) {
+  // /proc/keys is masked by default; unmask it to look.
+  config_["linux"]["maskedPaths"] = nlohmann::json::array();
+  set_args({"sh", "-c", "grep -c _ses.keyring-test /proc/keys || true"});
+  auto outcome = oci({"run", "keyring-test"});
+  EXPECT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_EQ(outcome.out, "1\n");
+  set_args({"sh", "-c", "grep -c _ses.keyring-test2 /proc/keys || true"});
+  outcome = oci({"run", "--no-new-keyring", "keyring-test2"});
+  EXPECT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_EQ(outcome.out, "0\n");
+}
+
+}  // namespace
+}  // namespace ward::test

@@ -10,7 +10,7 @@ std::vector<FlagSpec> create_flags() {
       {{"console-socket"}, true, "path to an AF_UNIX socket that receives the pty master of a terminal container"},
       {{"pid-file"}, true, "file to write the container's init pid to"},
       {{"no-pivot"}, false, "do not use pivot_root (use MS_MOVE and chroot), for ramdisk roots"},
-      {{"no-new-keyring"}, false, "do not create a session keyring (ward-oci never creates one)"},
+      {{"no-new-keyring"}, false, "do not create a new session keyring for the container"},
       {{"preserve-fds"}, true, "pass N additional fds (from 3) to the container"},
   };
 }
@@ -23,6 +23,7 @@ Result<runtime::CreateOptions> create_options(const GlobalOptions& global, const
   options.console_socket = parsed.value("console-socket");
   options.pid_file = parsed.value("pid-file");
   options.no_pivot = parsed.flag("no-pivot");
+  options.no_new_keyring = parsed.flag("no-new-keyring");
   if (parsed.has("preserve-fds")) {
     std::string text = parsed.value("preserve-fds");
     char* end = nullptr;
