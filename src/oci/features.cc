@@ -21,10 +21,23 @@ std::string features_json() {
        {
            {"namespaces", json::array({"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"})},
            {"capabilities", capabilities},
-           // Resource limits and seccomp arrive with their own modules; until
-           // then a config that asks for them is refused, never ignored.
+           // Resource limits arrive with the cgroups module; until then a
+           // config that asks for them is refused, never ignored.
            {"cgroup", {{"v1", false}, {"v2", false}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}}},
-           {"seccomp", {{"enabled", false}}},
+           {"seccomp",
+            {{"enabled", true},
+             {"actions", json::array({"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+                                      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"})},
+             {"operators", json::array({"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
+                                        "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"})},
+             {"archs", json::array({"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64",
+                                    "SCMP_ARCH_ARM", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390X", "SCMP_ARCH_RISCV64"})},
+             {"knownFlags", json::array({"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                                         "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+                                         "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"})},
+             {"supportedFlags", json::array({"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                                             "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+                                             "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"})}}},
            {"apparmor", {{"enabled", false}}},
            {"selinux", {{"enabled", false}}},
            {"intelRdt", {{"enabled", false}}},

@@ -141,17 +141,26 @@ int switch_user(const LaunchPlan& plan, ChildError& err) noexcept {
 
 [[noreturn]] void exec_process(const LaunchPlan& plan, const char* executable, int cwd_fd) noexcept {
   ChildError err;
-  int r = switch_user(plan, err);
+  int r = 0;
+  // Nothing but stdio and the preserved fds may cross into the container
+  // (CVE-2024-21626): everything else is marked close-on-exec.  First, so
+  // that a seccomp profile without close_range cannot stop it.
+  unsigned first = 3 + static_cast<unsigned>(plan.preserve_fds);
+  if (int c = sys::raw::close_range(first, ~0U, CLOSE_RANGE_CLOEXEC); c < 0) r = err.set(c, "close_range");
+  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the
+  // uid switch may drop: load it first (the profile then sees setuid,
+  // capset and execve, as under runc).
+  if (r == 0 && plan.has_seccomp && !plan.no_new_privileges) {
+    if (int s = security::raw::load_seccomp(plan.seccomp); s < 0) r = err.set(s, "linux.seccomp: load the filter");
+  }
+  if (r == 0) r = switch_user(plan, err);
   if (r == 0 && plan.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     r = err.set(errno, "process.noNewPrivileges");
   if (r == 0 && ::fchdir(cwd_fd) < 0) r = err.set(errno, "process.cwd: chdir ", plan.cwd.c_str());
-  if (r == 0) {
-    ::close(cwd_fd);
-    // Nothing but stdio and the preserved fds may cross into the container
-    // (CVE-2024-21626): everything else is marked close-on-exec.
-    unsigned first = 3 + static_cast<unsigned>(plan.preserve_fds);
-    if (int c = sys::raw::close_range(first, ~0U, CLOSE_RANGE_CLOEXEC); c < 0)
-      r = err.set(c, "close_range");
+  // With no_new_privs the filter goes last, so it judges only the
+  // container's own calls.
+  if (r == 0 && plan.has_seccomp && plan.no_new_privileges) {
+    if (int s = security::raw::load_seccomp(plan.seccomp); s < 0) r = err.set(s, "linux.seccomp: load the filter");
   }
   if (r == 0) {
     ::execve(executable, plan.argv.get(), plan.envp.get());

@@ -12,6 +12,7 @@
 
 #include "oci/config.h"
 #include "security/capabilities.h"
+#include "security/seccomp.h"
 #include "util/error.h"
 #include "util/fd.h"
 
@@ -112,6 +113,10 @@ struct LaunchPlan {
   security::CapabilityPlan capabilities;
   bool no_new_privileges = false;
   std::vector<RlimitSetting> rlimits;
+  // linux.seccomp, compiled before clone; loaded last before execve (or,
+  // without no_new_privs, before the uid switch, while CAP_SYS_ADMIN lasts).
+  bool has_seccomp = false;
+  security::SeccompProgram seccomp;
   std::string oom_score_adj;  // empty: leave as is
   bool terminal = false;
   unsigned short console_rows = 0, console_cols = 0;

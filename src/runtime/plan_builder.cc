@@ -410,7 +410,12 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
   if (config.linux.personality_domain) return fail("linux.personality: not supported by this ward-oci version");
   // Seams for the seccomp and cgroups modules: refused loudly until they
   // land, so no config ever runs with a protection it asked for missing.
-  if (config.linux.seccomp) return fail("linux.seccomp: seccomp is not supported by this ward-oci version yet");
+  if (config.linux.seccomp) {
+    auto program = security::compile_seccomp(*config.linux.seccomp);
+    if (!program) return std::unexpected(program.error());
+    plan.has_seccomp = true;
+    plan.seccomp = std::move(*program);
+  }
   if (config.linux.resources) WARD_TRY(reject_resources(*config.linux.resources));
   return plan;
 }

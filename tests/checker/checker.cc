@@ -9,12 +9,14 @@
 //   ward-checker exit N            exits with status N
 //   ward-checker signal-self N     kills itself with signal N
 //   ward-checker sleep SECONDS     sleeps (for lifecycle tests)
+//   ward-checker personality N     calls personality(N): "personality N=ok" or "=<errno name>"
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -129,6 +131,11 @@ int main(int argc, char** argv) {
     ::signal(sig, SIG_DFL);
     ::kill(::getpid(), sig);
     ::pause();
+  }
+  if (verb == "personality" && argc == 3) {
+    long r = ::syscall(SYS_personality, std::strtoul(argv[2], nullptr, 0));
+    std::printf("personality %s=%s\n", argv[2], r < 0 ? strerrorname_np(errno) : "ok");
+    return 0;
   }
   if (verb == "sleep" && argc == 3) {
     ::sleep(static_cast<unsigned>(std::atoi(argv[2])));

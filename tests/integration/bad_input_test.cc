@@ -115,9 +115,10 @@ TEST_F(BadInput, JsonLogFormatGetsTheError) {
 }
 
 TEST_F(BadInput, RefusedFeaturesAreNamed) {
-  config_["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"}};
+  config_["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"},
+                                 {"syscalls", {{{"names", {"mkdir"}}, {"action", "SCMP_ACT_NOTIFY"}}}}};
   save_config();
-  expect_clean_failure({"create", "x"}, "linux.seccomp");
+  expect_clean_failure({"create", "x"}, "linux.seccomp.syscalls[0].action");
   config_["linux"].erase("seccomp");
   config_["linux"]["resources"] = {{"pids", {{"limit", 10}}}};
   save_config();
