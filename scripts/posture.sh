@@ -21,6 +21,7 @@ echo "user:         $(id)"
 echo "capabilities:$(decode "$(field CapEff)")"
 echo "bounding set:$(decode "$(field CapBnd)")"
 echo "no_new_privs: $(field NoNewPrivs)"
+case "$(field Seccomp)" in 2) echo "seccomp:      filter (ward's default allow-list)" ;; *) echo "seccomp:      NONE" ;; esac
 echo "hostname:     $(hostname)"
 echo "namespaces:"
 for ns in cgroup ipc mnt net pid user uts; do
@@ -33,3 +34,4 @@ for path in /etc/ward-probe /proc/sys/kernel/ward-probe /proc/sysrq-trigger /sys
 done
 echo "masked:       /proc/keys reads $(wc -c < /proc/keys) bytes, /sys/firmware has $(ls /sys/firmware | wc -l) entries"
 if mknod /dev/ward-probe b 8 0 2>/dev/null; then echo "mknod:        ALLOWED"; else echo "mknod:        refused"; fi
+if unshare -U true 2>/dev/null; then echo "new user ns:  ALLOWED"; else echo "new user ns:  refused"; fi

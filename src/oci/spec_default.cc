@@ -1,5 +1,7 @@
 #include "oci/spec_default.h"
 
+#include "oci/seccomp_default.h"
+
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -66,6 +68,7 @@ std::string default_spec_json(bool rootless) {
   };
   json linux_section = {
       {"namespaces", default_namespaces(rootless)},
+      {"seccomp", default_seccomp_profile()},
       {"maskedPaths", string_list(kDefaultMaskedPaths)},
       {"readonlyPaths", string_list(kDefaultReadonlyPaths)},
   };

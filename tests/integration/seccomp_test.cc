@@ -90,3 +90,33 @@ TEST_F(Seccomp, BadProfilesNameTheField) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Seccomp, DefaultProfileRefusesDangerousCalls) {
+  // The bundle's config is `ward-oci spec`'s: ward's default profile.
+  ASSERT_TRUE(config_["linux"].contains("seccomp"));
+  auto facts = run_checker({"ward-checker", "syscalls"});
+  for (const char* call : {"keyctl", "add_key", "request_key", "userfaultfd", "perf_event_open", "io_uring_setup",
+                           "unshare_user", "unshare_net", "setns"})
+    EXPECT_EQ(facts[std::string("sys.") + call], "EPERM") << call;
+  // Without the profile the same calls get through to the kernel, which
+  // answers them (so the test above cannot pass vacuously).
+  config_["linux"].erase("seccomp");
+  facts = run_checker({"ward-checker", "syscalls"});
+  EXPECT_EQ(facts["sys.keyctl"], "ok");
+  EXPECT_EQ(facts["sys.unshare_user"], "ok");
+  for (const char* call : {"add_key", "request_key", "userfaultfd", "perf_event_open", "setns"})
+    EXPECT_NE(facts[std::string("sys.") + call], "EPERM") << call;
+}
+
+TEST_F(Seccomp, DefaultProfileKeepsOrdinaryProgramsWorking) {
+  set_args({"sh", "-c", "sleep 0.01 & wait; echo $(( 6 * 7 )) | cat; ls / >/dev/null && echo listed"});
+  auto outcome = oci({"run", "ordinary"});
+  EXPECT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_EQ(outcome.out, "42\nlisted\n");
+}
+
+}  // namespace
+}  // namespace ward::test
