@@ -183,6 +183,8 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   plan_options.no_pivot = options.no_pivot;
   plan_options.no_new_keyring = options.no_new_keyring;
   plan_options.container_id = options.id;
+  // Beside the state root, not in it, where it could be taken for an id.
+  plan_options.seccomp_cache_dir = store.root() + ".seccomp-cache";
   plan_options.preserve_fds = options.preserve_fds;
   auto plan_result = build_launch_plan(*config, plan_options);
   if (!plan_result) return std::unexpected(plan_result.error());

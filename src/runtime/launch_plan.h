@@ -149,6 +149,7 @@ struct PlanOptions {
   bool no_pivot = false;
   bool no_new_keyring = false;
   std::string container_id;
+  std::string seccomp_cache_dir;  // empty: compile every time
   int preserve_fds = 0;
   bool in_user_namespace_host = false;  // ward-oci itself runs inside a user namespace
 };

@@ -411,7 +411,9 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
   // Seams for the seccomp and cgroups modules: refused loudly until they
   // land, so no config ever runs with a protection it asked for missing.
   if (config.linux.seccomp) {
-    auto program = security::compile_seccomp(*config.linux.seccomp);
+    auto program = options.seccomp_cache_dir.empty()
+                       ? security::compile_seccomp(*config.linux.seccomp)
+                       : security::compile_seccomp_cached(*config.linux.seccomp, options.seccomp_cache_dir);
     if (!program) return std::unexpected(program.error());
     plan.has_seccomp = true;
     plan.seccomp = std::move(*program);

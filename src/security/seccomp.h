@@ -5,6 +5,7 @@
 #include <linux/filter.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "oci/config.h"
@@ -22,6 +23,11 @@ struct SeccompProgram {
 // Syscall names unknown to libseccomp are skipped, as runc and crun do:
 // profiles list calls of every architecture and kernel version.
 [[nodiscard]] Result<SeccompProgram> compile_seccomp(const oci::Seccomp& profile);
+
+// compile_seccomp through an on-disk cache in `cache_dir` (created 0700):
+// a profile compiled once loads from the cache afterwards.
+[[nodiscard]] Result<SeccompProgram> compile_seccomp_cached(const oci::Seccomp& profile,
+                                                            const std::string& cache_dir);
 
 namespace raw {
 // seccomp(SECCOMP_SET_MODE_FILTER, flags, program).  0 or -errno.
