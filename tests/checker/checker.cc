@@ -9,6 +9,7 @@
 //   ward-checker exit N            exits with status N
 //   ward-checker signal-self N     kills itself with signal N
 //   ward-checker sleep SECONDS     sleeps (for lifecycle tests)
+//   ward-checker escapes           tries every escape (escapes.cc): escape.NAME=blocked|ESCAPED
 //   ward-checker personality N     calls personality(N): "personality N=ok" or "=<errno name>"
 #include <dirent.h>
 #include <fcntl.h>
@@ -25,6 +26,8 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+
+#include "escapes.h"
 
 namespace {
 
@@ -152,6 +155,7 @@ int main(int argc, char** argv) {
     ::pause();
   }
   if (verb == "syscalls") return try_syscalls();
+  if (verb == "escapes") return run_escape_probes();
   if (verb == "personality" && argc == 3) {
     long r = ::syscall(SYS_personality, std::strtoul(argv[2], nullptr, 0));
     std::printf("personality %s=%s\n", argv[2], r < 0 ? strerrorname_np(errno) : "ok");

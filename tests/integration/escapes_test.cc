@@ -1,0 +1,84 @@
+// Every escape probe fails under `ward-oci spec` defaults, as root and as
+// uid 1000; with the protections removed the same probes get through, so
+// the blocked results cannot be vacuous.
+#include "support.h"
+
+namespace ward::test {
+namespace {
+
+class Escapes : public BundleTest {
+ protected:
+  std::map<std::string, std::string> probe() {
+    auto facts = run_checker({"ward-checker", "escapes"});
+    std::map<std::string, std::string> escapes;
+    for (const auto& [key, value] : facts)
+      if (key.starts_with("escape.")) escapes[key.substr(7)] = value;
+    return escapes;
+  }
+
+  // Removes what ward's defaults add: every capability, no seccomp, no
+  // masked or read-only paths, writable /sys and cgroups, no NNP.
+  void remove_protections() {
+    nlohmann::json all = nlohmann::json::array();
+    for (const char* cap :
+         {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+          "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
+          "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
+          "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
+          "CAP_SYS_NICE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
+          "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
+          "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+          "CAP_CHECKPOINT_RESTORE"})
+      all.push_back(cap);
+    // (CAP_SYS_RESOURCE is missing from this host's bounding set.)
+    config_["process"]["capabilities"] = {{"bounding", all}, {"effective", all}, {"permitted", all}};
+    config_["process"]["noNewPrivileges"] = false;
+    config_["linux"].erase("seccomp");
+    config_["linux"]["maskedPaths"] = nlohmann::json::array();
+    config_["linux"]["readonlyPaths"] = nlohmann::json::array();
+    for (auto& mount : config_["mounts"]) {
+      if (mount["destination"] == "/sys" || mount["destination"] == "/sys/fs/cgroup") {
+        auto& options = mount["options"];
+        for (size_t i = 0; i < options.size(); ++i)
+          if (options[i] == "ro") options.erase(i--);
+      }
+    }
+  }
+};
+
+TEST_F(Escapes, AllBlockedAsRoot) {
+  for (const auto& [name, result] : probe()) EXPECT_TRUE(result.starts_with("blocked")) << name << ": " << result;
+}
+
+TEST_F(Escapes, AllBlockedAsUser) {
+  config_["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
+  for (const auto& [name, result] : probe()) EXPECT_TRUE(result.starts_with("blocked")) << name << ": " << result;
+}
+
+TEST_F(Escapes, ProbesWorkWhenProtectionsAreRemoved) {
+  remove_protections();
+  auto escapes = probe();
+  ASSERT_FALSE(escapes.empty());
+  // Each of these is stopped by one of the removed protections.
+  for (const char* name : {"proc_sys", "proc_sys_kernel", "mount", "mknod", "module", "keyctl", "bpf", "perf",
+                           "userns", "raw_socket", "packet_socket", "open_by_handle", "release_agent"})
+    EXPECT_TRUE(escapes[name].starts_with("ESCAPED")) << name << ": " << escapes[name];
+  if (exists("/proc/sysrq-trigger")) {
+    EXPECT_TRUE(escapes["sysrq"].starts_with("ESCAPED")) << escapes["sysrq"];
+  }
+  // pivot_root leaves no way up even with every capability.
+  EXPECT_TRUE(escapes["chroot_breakout"].starts_with("blocked")) << escapes["chroot_breakout"];
+}
+
+TEST_F(Escapes, ChrootBreakoutBlockedWithoutPivotRoot) {
+  // --no-pivot moves the rootfs onto / before chroot, so the classic
+  // chroot-in-a-subdirectory climb finds no parent to reach either.
+  set_args({"ward-checker", "escapes"});
+  auto outcome = oci({"run", "--no-pivot", "nopivot"});
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  auto facts = parse_facts(outcome.out);
+  EXPECT_TRUE(facts["escape.chroot_breakout"].starts_with("blocked")) << facts["escape.chroot_breakout"];
+}
+
+}  // namespace
+}  // namespace ward::test
