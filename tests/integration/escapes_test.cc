@@ -1,6 +1,8 @@
 // Every escape probe fails under `ward-oci spec` defaults, as root and as
 // uid 1000; with the protections removed the same probes get through, so
 // the blocked results cannot be vacuous.
+#include <sys/stat.h>
+
 #include "support.h"
 
 namespace ward::test {
@@ -78,6 +80,24 @@ TEST_F(Escapes, ChrootBreakoutBlockedWithoutPivotRoot) {
   ASSERT_EQ(outcome.status, 0) << outcome.err;
   auto facts = parse_facts(outcome.out);
   EXPECT_TRUE(facts["escape.chroot_breakout"].starts_with("blocked")) << facts["escape.chroot_breakout"];
+}
+
+}  // namespace
+}  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Escapes, SetuidBinaryDoesNotRaisePrivileges) {
+  ASSERT_EQ(run_command({"cp", rootfs_ + "/bin/ward-checker", rootfs_ + "/bin/suid-checker"}).status, 0);
+  ASSERT_EQ(::chmod((rootfs_ + "/bin/suid-checker").c_str(), 04755), 0);
+  config_["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
+  auto facts = run_checker({"suid-checker", "report"});
+  EXPECT_EQ(facts["euid"], "1000");
+  // Without no_new_privs the same binary does become root.
+  config_["process"]["noNewPrivileges"] = false;
+  facts = run_checker({"suid-checker", "report"});
+  EXPECT_EQ(facts["euid"], "0");
 }
 
 }  // namespace
