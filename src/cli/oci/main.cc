@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 
@@ -15,7 +16,9 @@ namespace {
 const char* kVersion = "0.1.0";
 
 const std::vector<FlagSpec> kGlobalFlags = {
-    {{"root"}, true, "root directory for storage of container state (default: /run/ward-oci)"},
+    {{"root"}, true,
+     "root directory for storage of container state (default: /run/ward-oci, or $XDG_RUNTIME_DIR/ward-oci "
+     "for a non-root user)"},
     {{"log"}, true, "log file path (default: none, errors go to stderr)"},
     {{"log-format"}, true, "log format: text or json (default: text)"},
     {{"debug"}, false, "enable debug logging"},
@@ -111,6 +114,12 @@ int main(int argc, char** argv) {
   if (!log::configure(settings, problem)) return cli::report_error(problem);
 
   cli::GlobalOptions global;
+  // An unprivileged user cannot write /run/ward-oci; like runc, such a user
+  // keeps state under $XDG_RUNTIME_DIR.
+  if (::geteuid() != 0) {
+    const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+    if (runtime_dir != nullptr && runtime_dir[0] == '/') global.root = std::string(runtime_dir) + "/ward-oci";
+  }
   global.root = global_args->value("root", global.root);
   global.systemd_cgroup = global_args->flag("systemd-cgroup");
 
