@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups/cgroup.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/launch.h"
@@ -42,10 +43,14 @@ class CreateTransaction {
         run_hooks_warning_only(poststop_, state_json_, "poststop");
       }
     }
+    if (cgroup_ != nullptr) {
+      if (auto r = cgroup_->destroy(); !r) log::warning(r.error().what());
+    }
     if (dir_made_) (void)store_.remove(id_);
   }
 
   void dir_made() { dir_made_ = true; }
+  void cgroup_made(cgroups::Cgroup* cgroup) { cgroup_ = cgroup; }
   void init_started(pid_t pid, int pidfd) {
     pid_ = pid;
     pidfd_ = pidfd;
@@ -61,6 +66,7 @@ class CreateTransaction {
   std::string id_;
   bool dir_made_ = false;
   bool committed_ = false;
+  cgroups::Cgroup* cgroup_ = nullptr;
   pid_t pid_ = 0;
   int pidfd_ = -1;
   std::vector<oci::Hook> poststop_;
@@ -167,6 +173,42 @@ Result<ClonedInit> clone_init(const LaunchPlan& plan, int parent_sock, int child
   return init;
 }
 
+// Records, makes and configures the container's cgroup.  The directories
+// are recorded before they exist, so `delete` can remove them even when
+// this process is killed half-way.
+Result<> make_cgroup(const StateStore& store, const std::string& id, const oci::Config& config,
+                     cgroups::Cgroup& cgroup, CreateTransaction& transaction) {
+  std::vector<std::string> planned;
+  for (const auto& dir : cgroup.directories()) planned.push_back(dir.path);
+  WARD_TRY(store.save_cgroups(id, planned));
+  transaction.cgroup_made(&cgroup);
+  bool wants_limits = config.linux.resources.has_value();
+  if (auto made = cgroup.create(); !made) {
+    // An unprivileged user may not be able to make cgroups at all; that is
+    // fine only when the config asks for no limits.
+    bool denied = made.error().code == EACCES || made.error().code == EPERM || made.error().code == EROFS;
+    if (::geteuid() != 0 && denied && !wants_limits) {
+      log::warning("no cgroup for a rootless container (" + made.error().what() + "); it runs without limits");
+      return store.save_cgroups(id, cgroup.created());
+    }
+    (void)store.save_cgroups(id, cgroup.created());
+    return std::unexpected(made.error());
+  }
+  WARD_TRY(store.save_cgroups(id, cgroup.created()));
+  std::vector<oci::DeviceRule> allowed = cgroups::default_allowed_devices();
+  for (const auto& device : config.linux.devices) {
+    oci::DeviceRule rule;
+    rule.allow = true;
+    rule.type = device.type == 'u' ? 'c' : device.type;
+    rule.major = device.major;
+    rule.minor = device.minor;
+    rule.access = "rwm";
+    if (rule.type == 'c' || rule.type == 'b') allowed.push_back(rule);
+  }
+  oci::Resources none;
+  return cgroup.set(config.linux.resources ? *config.linux.resources : none, allowed);
+}
+
 }  // namespace
 
 Result<LaunchedContainer> launch_container(const StateStore& store, const CreateOptions& options, bool foreground) {
@@ -178,8 +220,12 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   auto config = oci::load_config(bundle);
   if (!config) return std::unexpected(config.error());
 
+  auto cgroup = cgroups::Cgroup::resolve(config->linux.cgroups_path, options.id);
+  if (!cgroup) return std::unexpected(cgroup.error());
+
   PlanOptions plan_options;
   plan_options.bundle = bundle;
+  plan_options.cgroup = &*cgroup;
   plan_options.no_pivot = options.no_pivot;
   plan_options.no_new_keyring = options.no_new_keyring;
   plan_options.container_id = options.id;
@@ -210,6 +256,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   launched.lock = std::move(*lock);
   CreateTransaction transaction(store, options.id);
   transaction.dir_made();
+  WARD_TRY(make_cgroup(store, options.id, *config, *cgroup, transaction));
 
   std::string dir = store.dir(options.id);
   std::string fifo = store.fifo(options.id);
@@ -265,6 +312,9 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   state.pid_start_time = *start_time;
   transaction.set_poststop(config->hooks.poststop, oci_state_json(state, Status::stopped, false));
 
+  if (!cgroup->created().empty() || ::geteuid() == 0) {
+    if (auto r = cgroup->add_process(init->pid); !r) return std::unexpected(r.error());
+  }
   WARD_TRY(write_id_maps(init->pid, plan));
   if (plan.hook_state_fd) {
     std::string json = oci_state_json(state, Status::creating, false);

@@ -187,6 +187,10 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
       die(sync_fd, err);
     }
   }
+  if (plan.unshare_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0) {
+    err.set(errno, "unshare cgroup namespace");
+    die(sync_fd, err);
+  }
   mode_t inherited_umask = ::umask(0);
   if (apply_rlimits(plan, err) < 0) die(sync_fd, err);
   if (!plan.oom_score_adj.empty()) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroups/cgroup.h"
 #include "oci/config.h"
 #include "security/capabilities.h"
 #include "security/seccomp.h"
@@ -82,6 +83,7 @@ struct LaunchPlan {
   bool new_user_namespace = false;
   bool joins_user_namespace = false;
   std::string uid_map, gid_map;  // /proc/PID/{uid,gid}_map contents
+  bool unshare_cgroup_namespace = false;  // after GO, once placed in the cgroup
   std::string time_offsets;      // /proc/self/timens_offsets contents
 
   // --- filesystem ---
@@ -152,6 +154,7 @@ struct PlanOptions {
   std::string seccomp_cache_dir;  // empty: compile every time
   int preserve_fds = 0;
   bool in_user_namespace_host = false;  // ward-oci itself runs inside a user namespace
+  const cgroups::Cgroup* cgroup = nullptr;  // the container's cgroup, bound at cgroup mounts
 };
 
 // Builds the plan from a validated config.  Errors name the config field.

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroups/cgroup.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "util/log.h"
@@ -123,10 +124,18 @@ Result<> Runtime::kill(const std::string& id, int signal, bool all) {
   auto pidfd = open_init(*state);
   if (!pidfd) return std::unexpected(pidfd.error());
   if (all) {
-    if (!state->private_pid_namespace)
+    // The cgroup lists every process of the container; without one (a
+    // rootless container that could not make one) the pid namespace does.
+    auto cgroup = cgroups::Cgroup::from_directories(store_.load_cgroups(id));
+    auto pids = cgroup.pids();
+    if (pids && !pids->empty()) {
+      for (pid_t pid : *pids)
+        if (pid != state->pid) ::kill(pid, signal);
+    } else if (state->private_pid_namespace) {
+      for (pid_t pid : processes_in_pid_namespace(state->pid))
+        if (pid != state->pid) ::kill(pid, signal);
+    } else {
       return fail("kill --all: the container shares the host's pid namespace and has no cgroup of its own");
-    for (pid_t pid : processes_in_pid_namespace(state->pid)) {
-      if (pid != state->pid) ::kill(pid, signal);
     }
   }
   if (int r = sys::raw::pidfd_send_signal(pidfd->get(), signal); r < 0)
@@ -152,6 +161,10 @@ Result<> Runtime::remove(const std::string& id, bool force) {
         return fail(fmt::format("delete: container \"{}\" init did not exit after SIGKILL", id));
     }
   }
+  // Kills whatever is left in the cgroup (also processes outside the
+  // init's pid namespace) and removes the directories.
+  auto cgroup = cgroups::Cgroup::from_directories(store_.load_cgroups(id));
+  if (auto r = cgroup.destroy(); !r) return std::unexpected(r.error().wrap("delete"));
   if (state->pid > 0 && !state->poststop_hooks.empty()) {
     run_hooks_warning_only(state->poststop_hooks, oci_state_json(*state, Status::stopped, false), "poststop");
   }

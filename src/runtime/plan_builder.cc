@@ -63,6 +63,12 @@ Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
   for (size_t i = 0; i < config.linux.namespaces.size(); ++i) {
     const auto& ns = config.linux.namespaces[i];
     int flag = clone_flag(ns.kind);
+    if (ns.path.empty() && ns.kind == oci::NamespaceKind::cgroup) {
+      // Unshared by the init once ward-oci has put it in its cgroup, so
+      // that the namespace's root is the container's cgroup.
+      plan.unshare_cgroup_namespace = true;
+      continue;
+    }
     if (ns.path.empty()) {
       plan.clone_flags |= static_cast<std::uint64_t>(flag);
       if (ns.kind == oci::NamespaceKind::user) plan.new_user_namespace = true;
@@ -110,7 +116,7 @@ Result<bool> source_is_file(const std::string& source) {
 }
 
 Result<> add_cgroup_mount(const oci::Mount& mount, const oci::MountOptions& options, const oci::Config& config,
-                          LaunchPlan& plan) {
+                          const cgroups::Cgroup* cgroup, LaunchPlan& plan) {
   auto hierarchies = cgroups::host_hierarchies();
   if (!hierarchies) return std::unexpected(hierarchies.error());
   auto own = cgroups::memberships("self");
@@ -132,8 +138,12 @@ Result<> add_cgroup_mount(const oci::Mount& mount, const oci::MountOptions& opti
     return {};
   }
   auto bind_hierarchy = [&](const cgroups::Hierarchy& h, const std::string& target) -> Result<> {
-    const auto* membership = cgroups::find_membership(*own, h);
-    std::string source = membership ? cgroups::host_directory(h, membership->path) : "";
+    // The container's own cgroup, or (without one) ward-oci's.
+    std::string source = cgroup ? cgroup->directory_for(h.mount_point) : "";
+    if (source.empty()) {
+      const auto* membership = cgroups::find_membership(*own, h);
+      source = membership ? cgroups::host_directory(h, membership->path) : "";
+    }
     if (source.empty()) source = h.mount_point;
     MountStep step;
     step.kind = MountStep::Kind::bind;
@@ -190,7 +200,7 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
     if (mount.destination.empty()) return fail(field(".destination: must not be empty"));
 
     if (mount.type == "cgroup" || mount.type == "cgroup2") {
-      if (auto r = add_cgroup_mount(mount, *parsed, config, plan); !r)
+      if (auto r = add_cgroup_mount(mount, *parsed, config, options.cgroup, plan); !r)
         return std::unexpected(r.error().wrap(field("")));
       continue;
     }
@@ -348,21 +358,6 @@ HookPlan make_hook(const oci::Hook& hook) {
   return plan;
 }
 
-Result<> reject_resources(const oci::Resources& resources) {
-  auto refuse = [](std::string_view name) {
-    return fail(fmt::format("linux.resources.{}: cgroup limits are not supported by this ward-oci version yet", name));
-  };
-  if (!resources.devices.empty()) return refuse("devices");
-  if (resources.memory) return refuse("memory");
-  if (resources.cpu) return refuse("cpu");
-  if (resources.pids_limit) return refuse("pids");
-  if (resources.block_io) return refuse("blockIO");
-  if (!resources.hugepage_limits.empty()) return refuse("hugepageLimits");
-  if (resources.net_class_id || !resources.net_priorities.empty()) return refuse("network");
-  if (!resources.unified.empty()) return refuse("unified");
-  return {};
-}
-
 }  // namespace
 
 Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options) {
@@ -408,8 +403,6 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
     return fail("linux.mountLabel: SELinux labels are not supported by this ward-oci version");
   if (!config.linux.intel_rdt_clos_id.empty()) return fail("linux.intelRdt: not supported by this ward-oci version");
   if (config.linux.personality_domain) return fail("linux.personality: not supported by this ward-oci version");
-  // Seams for the seccomp and cgroups modules: refused loudly until they
-  // land, so no config ever runs with a protection it asked for missing.
   if (config.linux.seccomp) {
     auto program = options.seccomp_cache_dir.empty()
                        ? security::compile_seccomp(*config.linux.seccomp)
@@ -418,7 +411,6 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
     plan.has_seccomp = true;
     plan.seccomp = std::move(*program);
   }
-  if (config.linux.resources) WARD_TRY(reject_resources(*config.linux.resources));
   return plan;
 }
 

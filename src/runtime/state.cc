@@ -182,6 +182,26 @@ Result<> StateStore::save(const ContainerState& state) const {
 
 Result<> StateStore::remove(const std::string& id) const { return sys::remove_all(dir(id)); }
 
+Result<> StateStore::save_cgroups(const std::string& id, const std::vector<std::string>& dirs) const {
+  std::string text;
+  for (const auto& d : dirs) text += d + "\n";
+  return sys::write_file_atomic(dir(id) + "/cgroups", text);
+}
+
+std::vector<std::string> StateStore::load_cgroups(const std::string& id) const {
+  std::vector<std::string> dirs;
+  auto text = sys::read_file(dir(id) + "/cgroups");
+  if (!text) return dirs;
+  size_t start = 0;
+  while (start < text->size()) {
+    size_t end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    if (end > start) dirs.push_back(text->substr(start, end - start));
+    start = end + 1;
+  }
+  return dirs;
+}
+
 Result<std::vector<std::string>> StateStore::ids() const {
   std::vector<std::string> result;
   DIR* dir = ::opendir(root_.c_str());

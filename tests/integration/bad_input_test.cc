@@ -120,9 +120,12 @@ TEST_F(BadInput, RefusedFeaturesAreNamed) {
   save_config();
   expect_clean_failure({"create", "x"}, "linux.seccomp.syscalls[0].action");
   config_["linux"].erase("seccomp");
-  config_["linux"]["resources"] = {{"pids", {{"limit", 10}}}};
+  config_["linux"]["resources"] = {{"memory", {{"kernel", 1048576}}}};
   save_config();
-  expect_clean_failure({"create", "x"}, "linux.resources.pids");
+  expect_clean_failure({"create", "x"}, "linux.resources.memory.kernel");
+  config_["linux"]["resources"] = {{"network", {{"classID", 1}}}};
+  save_config();
+  expect_clean_failure({"create", "x"}, "linux.resources.network.classID");
 }
 
 }  // namespace

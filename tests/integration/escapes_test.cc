@@ -19,7 +19,8 @@ class Escapes : public BundleTest {
   }
 
   // Removes what ward's defaults add: every capability, no seccomp, no
-  // masked or read-only paths, writable /sys and cgroups, no NNP.
+  // masked or read-only paths, writable /sys and cgroups, no NNP, every
+  // device allowed, the host's cgroup namespace.
   void remove_protections() {
     nlohmann::json all = nlohmann::json::array();
     for (const char* cap :
@@ -36,6 +37,10 @@ class Escapes : public BundleTest {
     config_["process"]["capabilities"] = {{"bounding", all}, {"effective", all}, {"permitted", all}};
     config_["process"]["noNewPrivileges"] = false;
     config_["linux"].erase("seccomp");
+    // The device cgroup allows every device; the cgroup namespace is the
+    // host's (its root is where release_agent lives).
+    config_["linux"]["resources"]["devices"] = {{{"allow", true}, {"access", "rwm"}}};
+    remove_namespace(config_, "cgroup");
     config_["linux"]["maskedPaths"] = nlohmann::json::array();
     config_["linux"]["readonlyPaths"] = nlohmann::json::array();
     for (auto& mount : config_["mounts"]) {

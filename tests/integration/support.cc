@@ -168,6 +168,17 @@ void BundleTest::SetUp() {
 
 void BundleTest::TearDown() {
   for (const auto& id : state_entries()) oci({"delete", "--force", id});
+  // The per-test parent cgroup that oci() put containers under: its first
+  // container made it and left it while others still used it.
+  if (!dir_.empty()) {
+    std::string parent = dir_.substr(dir_.rfind('/') + 1);
+    ::rmdir(("/sys/fs/cgroup/" + parent).c_str());
+    if (DIR* hierarchies = ::opendir("/sys/fs/cgroup")) {
+      while (dirent* entry = ::readdir(hierarchies))
+        if (entry->d_name[0] != '.') ::rmdir(("/sys/fs/cgroup/" + std::string(entry->d_name) + "/" + parent).c_str());
+      ::closedir(hierarchies);
+    }
+  }
   if (!dir_.empty() && dir_.starts_with("/tmp/ward-it.")) run_command({"rm", "-rf", "--one-file-system", dir_});
 }
 
@@ -177,6 +188,20 @@ Outcome BundleTest::oci(const std::vector<std::string>& args, const std::string&
   char cwd[4096];
   bool have_cwd = ::getcwd(cwd, sizeof(cwd)) != nullptr;
   if (!bundle_.empty() && exists(bundle_)) (void)!::chdir(bundle_.c_str());
+  // Containers of concurrent tests may share ids; their cgroups must not
+  // (a delete kills everything in its cgroup).  Unless the test chose a
+  // cgroupsPath, each container gets one under this test's own parent.
+  std::string config_path = bundle_ + "/config.json";
+  if (!args.empty() && (args[0] == "create" || args[0] == "run") && !config_.is_null() &&
+      !config_["linux"].contains("cgroupsPath")) {
+    std::string current = read_text(config_path);
+    if (!current.empty() && (current == config_.dump(2) || current == last_written_config_)) {
+      nlohmann::json with_path = config_;
+      with_path["linux"]["cgroupsPath"] = "/" + dir_.substr(dir_.rfind('/') + 1) + "/" + args.back();
+      last_written_config_ = with_path.dump(2);
+      write_text(config_path, last_written_config_);
+    }
+  }
   Outcome outcome = run_command(argv, input, timeout_seconds);
   if (have_cwd) (void)!::chdir(cwd);
   return outcome;

@@ -67,6 +67,7 @@ class BundleTest : public ::testing::Test {
   std::string rootfs_;  // dir_/bundle/rootfs
   std::string root_;    // dir_/state: ward-oci --root
   nlohmann::json config_;
+  std::string last_written_config_;  // config.json as oci() last rewrote it
 };
 
 }  // namespace ward::test

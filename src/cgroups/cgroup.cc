@@ -1,0 +1,213 @@
+#include "cgroups/cgroup.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "util/sys.h"
+
+namespace ward::cgroups {
+
+namespace {
+
+// "machine.slice:ward:c1": exactly three parts, the first a slice.
+bool is_systemd_path(const std::string& path) {
+  if (path.empty() || path.front() == '/') return false;
+  auto first = path.find(':');
+  if (first == std::string::npos) return false;
+  auto second = path.find(':', first + 1);
+  return second != std::string::npos && path.find(':', second + 1) == std::string::npos;
+}
+
+std::string join(const std::string& base, const std::string& sub) {
+  if (sub.empty() || sub == "/") return base;
+  if (base.empty() || base == "/") return sub.front() == '/' ? sub : "/" + sub;
+  return base + (sub.front() == '/' ? "" : "/") + sub;
+}
+
+// Delegates every controller the parent has to its children.  A controller
+// that cannot be delegated shows up later as a missing file, which set()
+// reports with the field that needed it.
+void enable_controllers(const std::string& parent) {
+  auto controllers = sys::read_file(parent + "/cgroup.controllers");
+  if (!controllers) return;
+  std::istringstream words(*controllers);
+  std::string controller;
+  while (words >> controller) (void)sys::write_file(parent + "/cgroup.subtree_control", "+" + controller);
+}
+
+bool has_child_cgroups(const std::string& path) {
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return false;
+  bool found = false;
+  while (dirent* entry = ::readdir(dir)) {
+    if (entry->d_type == DT_DIR && entry->d_name[0] != '.') {
+      found = true;
+      break;
+    }
+  }
+  ::closedir(dir);
+  return found;
+}
+
+bool is_hierarchy_we_place_in(const Hierarchy& h) {
+  // Every v1 hierarchy with a controller or a name, and the unified one.
+  return h.unified || !h.controllers.empty();
+}
+
+}  // namespace
+
+Result<Cgroup> Cgroup::resolve(const std::string& cgroups_path, const std::string& id) {
+  if (is_systemd_path(cgroups_path))
+    return fail(fmt::format("linux.cgroupsPath \"{}\": the systemd cgroup driver is not available on this host "
+                            "(no systemd); use a cgroupfs path",
+                            cgroups_path));
+  if (cgroups_path.find("..") != std::string::npos)
+    return fail(fmt::format("linux.cgroupsPath \"{}\": \"..\" is not allowed", cgroups_path));
+  auto hierarchies = host_hierarchies();
+  if (!hierarchies) return std::unexpected(hierarchies.error().wrap("linux.cgroupsPath"));
+  std::vector<Membership> own;
+  if (!cgroups_path.empty() && cgroups_path.front() != '/') {
+    auto memberships_result = memberships("self");
+    if (!memberships_result) return std::unexpected(memberships_result.error());
+    own = std::move(*memberships_result);
+  }
+  Cgroup cgroup;
+  for (const auto& h : *hierarchies) {
+    if (!is_hierarchy_we_place_in(h)) continue;
+    std::string path;
+    if (cgroups_path.empty()) {
+      path = "/" + id;
+    } else if (cgroups_path.front() == '/') {
+      path = cgroups_path;
+    } else {
+      const Membership* membership = find_membership(own, h);
+      path = join(membership ? membership->path : "/", cgroups_path);
+    }
+    // The hierarchy's mount may show only a subtree (mount root != "/").
+    std::string relative = path;
+    if (h.root != "/" && relative.starts_with(h.root)) relative = relative.substr(h.root.size());
+    cgroup.directories_.push_back({h, join(h.mount_point, relative)});
+  }
+  if (cgroup.directories_.empty()) return fail("linux.cgroupsPath: no cgroup hierarchy is mounted on this host");
+  return cgroup;
+}
+
+Cgroup Cgroup::from_directories(std::vector<std::string> created) {
+  Cgroup cgroup;
+  cgroup.created_ = std::move(created);
+  for (const auto& dir : cgroup.created_) cgroup.directories_.push_back({Hierarchy{}, dir});
+  return cgroup;
+}
+
+Result<> Cgroup::create() {
+  for (const auto& dir : directories_) {
+    // Make each missing level, parents first, remembering what we made.
+    std::vector<std::string> missing;
+    for (std::string path = dir.path; !path.empty() && !sys::path_exists(path);
+         path = path.substr(0, path.rfind('/')))
+      missing.push_back(path);
+    bool pure_v2 = directories_.size() == 1 && dir.hierarchy.unified;
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+      // On cgroup v2 a child has only the controllers its parent delegates.
+      if (pure_v2) enable_controllers(it->substr(0, it->rfind('/')));
+      if (::mkdir(it->c_str(), 0755) < 0 && errno != EEXIST) return fail_errno(errno, "create cgroup " + *it);
+      created_.insert(created_.begin(), *it);  // deepest first
+      // A new cpuset cgroup has no cpus or mems: no task could join it.
+      if (std::find(dir.hierarchy.controllers.begin(), dir.hierarchy.controllers.end(), "cpuset") !=
+          dir.hierarchy.controllers.end()) {
+        std::string parent = it->substr(0, it->rfind('/'));
+        for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+          auto value = sys::read_file(parent + "/" + file);
+          if (!value) return std::unexpected(value.error());
+          WARD_TRY(sys::write_file(*it + "/" + file, *value));
+        }
+      }
+    }
+  }
+  return {};
+}
+
+Result<> Cgroup::set(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices) {
+  bool has_v1 = std::any_of(directories_.begin(), directories_.end(),
+                            [](const CgroupDirectory& d) { return !d.hierarchy.unified; });
+  if (has_v1) return detail::set_v1(directories_, resources, allowed_devices);
+  return detail::set_v2(directories_.front().path, resources);
+}
+
+Result<> Cgroup::add_process(pid_t pid) const {
+  std::string text = std::to_string(pid);
+  for (const auto& dir : directories_) {
+    if (auto r = sys::write_file(dir.path + "/cgroup.procs", text); !r)
+      return std::unexpected(r.error().wrap("join cgroup " + dir.path));
+  }
+  return {};
+}
+
+Result<std::vector<pid_t>> Cgroup::pids() const {
+  for (const auto& dir : directories_) {
+    auto text = sys::read_file(dir.path + "/cgroup.procs");
+    if (!text) {
+      if (text.error().code == ENOENT) continue;
+      return std::unexpected(text.error());
+    }
+    std::vector<pid_t> pids;
+    std::istringstream lines(*text);
+    pid_t pid;
+    while (lines >> pid) pids.push_back(pid);
+    return pids;
+  }
+  return std::vector<pid_t>{};
+}
+
+Result<> Cgroup::destroy() {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    bool busy = false;
+    for (const auto& path : created_) {
+      if (::rmdir(path.c_str()) == 0 || errno == ENOENT) continue;
+      if (errno != EBUSY) return fail_errno(errno, "remove cgroup " + path);
+      // A parent ward made that now holds other containers' cgroups stays.
+      if (has_child_cgroups(path)) continue;
+      busy = true;
+      // Still has processes: kill them and try again.
+      if (auto text = sys::read_file(path + "/cgroup.procs")) {
+        std::istringstream lines(*text);
+        pid_t pid;
+        while (lines >> pid) ::kill(pid, SIGKILL);
+      }
+    }
+    if (!busy) return {};
+    ::usleep(20000);
+  }
+  return fail("remove cgroup " + created_.front() + ": still busy after killing its processes");
+}
+
+std::string Cgroup::directory_for(const std::string& mount_point) const {
+  for (const auto& dir : directories_)
+    if (dir.hierarchy.mount_point == mount_point) return dir.path;
+  return "";
+}
+
+std::vector<oci::DeviceRule> default_allowed_devices() {
+  auto rule = [](char type, std::int64_t major, std::optional<std::int64_t> minor) {
+    oci::DeviceRule r;
+    r.allow = true;
+    r.type = type;
+    r.major = major;
+    r.minor = minor;
+    r.access = "rwm";
+    return r;
+  };
+  return {rule('c', 1, 3),  rule('c', 1, 5),  rule('c', 1, 7), rule('c', 1, 8),
+          rule('c', 1, 9),  rule('c', 5, 0),  rule('c', 5, 1), rule('c', 5, 2),
+          rule('c', 136, std::nullopt)};
+}
+
+}  // namespace ward::cgroups

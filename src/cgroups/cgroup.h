@@ -1,0 +1,70 @@
+// A container's cgroup: one directory per mounted hierarchy (v1 controllers,
+// the v2 unified hierarchy, or both on hybrid hosts), the resources written
+// into them, and their removal.  Backends: resources_v1.cc, resources_v2.cc;
+// pure value conversions: convert.h.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "cgroups/hierarchy.h"
+#include "oci/config.h"
+#include "util/error.h"
+
+namespace ward::cgroups {
+
+struct CgroupDirectory {
+  Hierarchy hierarchy;
+  std::string path;  // absolute host path: /sys/fs/cgroup/memory/ward/c1
+};
+
+class Cgroup {
+ public:
+  // Resolves linux.cgroupsPath on this host without touching anything.
+  // Absolute paths are taken from each hierarchy's root, relative ones from
+  // ward-oci's own cgroup, an empty one is "/<id>".  The systemd
+  // "slice:prefix:name" form is refused: there is no systemd here.
+  [[nodiscard]] static Result<Cgroup> resolve(const std::string& cgroups_path, const std::string& id);
+  // A cgroup known only by the directories it created (from state).
+  [[nodiscard]] static Cgroup from_directories(std::vector<std::string> created);
+
+  // Makes the directories (parents included) and remembers the ones it made.
+  [[nodiscard]] Result<> create();
+  // Writes linux.resources; `allowed_devices` are the devices the container
+  // gets besides the config's rules (ward's defaults and linux.devices).
+  [[nodiscard]] Result<> set(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices);
+  [[nodiscard]] Result<> add_process(pid_t pid) const;
+  // Pids in the cgroup (from the first directory that lists them).
+  [[nodiscard]] Result<std::vector<pid_t>> pids() const;
+  // SIGKILLs what is left, then removes the created directories, deepest
+  // first.  Idempotent; a directory already gone is fine.
+  [[nodiscard]] Result<> destroy();
+
+  [[nodiscard]] const std::vector<CgroupDirectory>& directories() const { return directories_; }
+  // Directories this cgroup made, deepest first: what destroy() removes.
+  [[nodiscard]] const std::vector<std::string>& created() const { return created_; }
+  // The container's directory in the hierarchy mounted at `mount_point`.
+  [[nodiscard]] std::string directory_for(const std::string& mount_point) const;
+
+ private:
+  std::vector<CgroupDirectory> directories_;
+  std::vector<std::string> created_;
+};
+
+// The device rules every container gets (null, zero, full, random,
+// urandom, tty, console, ptmx and the pts devices), as runc allows them.
+[[nodiscard]] std::vector<oci::DeviceRule> default_allowed_devices();
+
+namespace detail {
+// resources_v1.cc / resources_v2.cc.  `dir_for` finds the directory of the
+// hierarchy holding a controller ("" when it is not mounted).
+using DirectoryFor = std::string (*)(const std::vector<CgroupDirectory>&, const std::string& controller);
+[[nodiscard]] Result<> set_v1(const std::vector<CgroupDirectory>& dirs, const oci::Resources& resources,
+                              const std::vector<oci::DeviceRule>& allowed_devices);
+[[nodiscard]] Result<> set_v2(const std::string& dir, const oci::Resources& resources);
+[[nodiscard]] std::string v1_directory(const std::vector<CgroupDirectory>& dirs, const std::string& controller);
+}  // namespace detail
+
+}  // namespace ward::cgroups
