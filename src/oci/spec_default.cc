@@ -72,6 +72,9 @@ std::string default_spec_json(bool rootless) {
       {"maskedPaths", string_list(kDefaultMaskedPaths)},
       {"readonlyPaths", string_list(kDefaultReadonlyPaths)},
   };
+  // A fork bomb stops at 2048 processes (SPEC section 3).  A rootless
+  // user usually cannot make cgroups, so the rootless config asks for none.
+  if (!rootless) linux_section["resources"] = {{"pids", {{"limit", 2048}}}};
   if (rootless) {
     linux_section["uidMappings"] = json::array({{{"containerID", 0}, {"hostID", ::geteuid()}, {"size", 1}}});
     linux_section["gidMappings"] = json::array({{{"containerID", 0}, {"hostID", ::getegid()}, {"size", 1}}});

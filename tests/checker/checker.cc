@@ -9,6 +9,8 @@
 //   ward-checker exit N            exits with status N
 //   ward-checker signal-self N     kills itself with signal N
 //   ward-checker sleep SECONDS     sleeps (for lifecycle tests)
+//   ward-checker alloc MIB         allocates and touches MIB mebibytes
+//   ward-checker forkbomb N        forks N children: forked=X failed=Y
 //   ward-checker escapes           tries every escape (escapes.cc): escape.NAME=blocked|ESCAPED
 //   ward-checker personality N     calls personality(N): "personality N=ok" or "=<errno name>"
 #include <dirent.h>
@@ -18,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,6 +29,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "escapes.h"
 
@@ -159,6 +163,41 @@ int main(int argc, char** argv) {
   if (verb == "personality" && argc == 3) {
     long r = ::syscall(SYS_personality, std::strtoul(argv[2], nullptr, 0));
     std::printf("personality %s=%s\n", argv[2], r < 0 ? strerrorname_np(errno) : "ok");
+    return 0;
+  }
+  if (verb == "forkbomb" && argc == 3) {
+    // Forks up to N sleeping children, reports how many forks worked,
+    // then kills them.
+    int want = std::atoi(argv[2]), forked = 0, failed = 0;
+    std::vector<pid_t> children;
+    for (int i = 0; i < want; ++i) {
+      pid_t pid = ::fork();
+      if (pid == 0) {
+        ::pause();
+        ::_exit(0);
+      }
+      if (pid < 0) {
+        ++failed;
+      } else {
+        ++forked;
+        children.push_back(pid);
+      }
+    }
+    std::printf("forked=%d\nfailed=%d\n", forked, failed);
+    for (pid_t pid : children) ::kill(pid, SIGKILL);
+    while (::wait(nullptr) > 0) {
+    }
+    return 0;
+  }
+  if (verb == "alloc" && argc == 3) {
+    // Allocates and touches N MiB, one MiB at a time, then reports.
+    long mib = std::atol(argv[2]);
+    for (long i = 0; i < mib; ++i) {
+      char* block = static_cast<char*>(std::malloc(1 << 20));
+      if (block == nullptr) return 3;
+      std::memset(block, 1, 1 << 20);
+    }
+    std::printf("allocated=%ld\n", mib);
     return 0;
   }
   if (verb == "sleep" && argc == 3) {

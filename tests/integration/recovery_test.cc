@@ -45,6 +45,7 @@ class Recovery : public BundleTest {
     std::string marker = dir_ + "/hook-" + kind;
     config_["hooks"][kind] = {
         {{"path", "/bin/sh"}, {"args", {"sh", "-c", "touch " + marker + "; exec sleep 30"}}}};
+    config_["linux"]["cgroupsPath"] = "/" + dir_.substr(dir_.rfind('/') + 1) + "/k";
     set_args({"sleep", "60"});
     pid_t pid = spawn_oci({"create", "k"});
     ASSERT_TRUE(wait_for_file(marker)) << kind << " hook never ran";
@@ -58,8 +59,11 @@ class Recovery : public BundleTest {
     if (state.status == 0) {
       EXPECT_EQ(nlohmann::json::parse(state.out)["status"], "stopped") << kind;
     }
+    std::string cgroup = "/sys/fs/cgroup/pids/" + dir_.substr(dir_.rfind('/') + 1) + "/k";
+    EXPECT_TRUE(exists(cgroup)) << kind;  // made before the hooks ran
     auto removed = oci({"delete", "--force", "k"});
     EXPECT_EQ(removed.status, 0) << kind << ": " << removed.err;
+    EXPECT_FALSE(exists(cgroup)) << kind;
     EXPECT_TRUE(state_entries().empty()) << kind;
     // The id is free again.
     config_["hooks"] = nlohmann::json::object();

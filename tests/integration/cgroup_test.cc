@@ -1,0 +1,125 @@
+// linux.resources under attack: limits hold when asked for, and are absent
+// when not (so no test passes vacuously).  Paths inside the container are
+// those of this host's v1 (hybrid) layout.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "support.h"
+
+namespace ward::test {
+namespace {
+
+class Cgroups : public BundleTest {
+ protected:
+  std::string host_cgroup(const std::string& controller, const std::string& id) {
+    return "/sys/fs/cgroup/" + controller + "/" + dir_.substr(dir_.rfind('/') + 1) + "/" + id;
+  }
+};
+
+TEST_F(Cgroups, PidsLimitContainsAForkBomb) {
+  config_["linux"]["resources"]["pids"] = {{"limit", 20}};
+  auto facts = run_checker({"ward-checker", "forkbomb", "200"});
+  // The checker itself is one of the 20.
+  EXPECT_EQ(facts["forked"], "19");
+  EXPECT_EQ(facts["failed"], "181");
+  // The host is still fine: ward-oci itself keeps working.
+  EXPECT_EQ(oci({"list", "-q"}).status, 0);
+}
+
+TEST_F(Cgroups, DefaultSpecLimitsPidsTo2048) {
+  auto facts = run_checker({"sh", "-c", "echo max=$(cat /sys/fs/cgroup/pids/pids.max)"});
+  EXPECT_EQ(facts["max"], "2048");
+}
+
+TEST_F(Cgroups, NoPidsLimitWithoutTheConfig) {
+  config_["linux"].erase("resources");
+  auto facts = run_checker({"sh", "-c", "echo max=$(cat /sys/fs/cgroup/pids/pids.max)"});
+  EXPECT_EQ(facts["max"], "max");
+  facts = run_checker({"ward-checker", "forkbomb", "200"});
+  EXPECT_EQ(facts["forked"], "200");
+}
+
+TEST_F(Cgroups, MemoryLimitOomKills) {
+  config_["linux"]["resources"]["memory"] = {{"limit", 64 << 20}, {"swap", 64 << 20}};
+  set_args({"ward-checker", "alloc", "200"});
+  auto outcome = oci({"run", "oom"});
+  EXPECT_EQ(outcome.status, 137) << outcome.out << outcome.err;
+  EXPECT_EQ(outcome.out.find("allocated="), std::string::npos);
+  // Without the limit the same allocation succeeds.
+  config_["linux"].erase("resources");
+  outcome = oci({"run", "no-oom"});
+  EXPECT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_EQ(outcome.out, "allocated=200\n");
+}
+
+TEST_F(Cgroups, DeviceRulesDenyMknodEvenWithCapMknod) {
+  config_["process"]["capabilities"]["bounding"].push_back("CAP_MKNOD");
+  config_["process"]["capabilities"]["effective"].push_back("CAP_MKNOD");
+  config_["process"]["capabilities"]["permitted"].push_back("CAP_MKNOD");
+  set_args({"sh", "-c",
+            "mknod /dev/disk b 8 0 2>/dev/null && echo disk=made || echo disk=denied;"
+            "mknod /dev/null2 c 1 3 && echo null=made || echo null=denied;"
+            "head -c 1 /dev/disk >/dev/null 2>&1 && echo read=ok || echo read=denied"});
+  auto outcome = oci({"run", "dev1"});
+  auto facts = parse_facts(outcome.out);
+  EXPECT_EQ(facts["null"], "made") << outcome.out << outcome.err;
+  EXPECT_EQ(facts["disk"], "denied");
+  // Allow every device: the same mknod works (the rule above is what stopped it).
+  config_["linux"]["resources"]["devices"] = {{{"allow", true}, {"access", "rwm"}}};
+  outcome = oci({"run", "dev2"});
+  facts = parse_facts(outcome.out);
+  EXPECT_EQ(facts["disk"], "made") << outcome.out << outcome.err;
+}
+
+TEST_F(Cgroups, CpusetPinsTheContainer) {
+  config_["linux"]["resources"]["cpu"] = {{"cpus", "0"}};
+  auto facts = run_checker({"sh", "-c", "grep Cpus_allowed_list /proc/self/status | sed 's/.*:\\s*/cpus=/'"});
+  EXPECT_EQ(facts["cpus"], "0");
+  config_["linux"].erase("resources");
+  facts = run_checker({"sh", "-c", "grep Cpus_allowed_list /proc/self/status | sed 's/.*:\\s*/cpus=/'"});
+  EXPECT_NE(facts["cpus"], "0");
+}
+
+TEST_F(Cgroups, CpuQuotaIsWritten) {
+  config_["linux"]["resources"]["cpu"] = {{"quota", 50000}, {"period", 100000}, {"shares", 512}};
+  auto facts = run_checker({"sh", "-c",
+                            "echo quota=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us);"
+                            "echo shares=$(cat /sys/fs/cgroup/cpu/cpu.shares)"});
+  EXPECT_EQ(facts["quota"], "50000");
+  EXPECT_EQ(facts["shares"], "512");
+}
+
+TEST_F(Cgroups, DeleteRemovesTheCgroupAndItsProcesses) {
+  remove_namespace(config_, "pid");  // processes the init's death would not take along
+  set_args({"sh", "-c", "sleep 60 & sleep 60"});
+  ASSERT_EQ(oci({"run", "--detach", "cg"}).status, 0);
+  std::string pids_dir = host_cgroup("pids", "cg");
+  ASSERT_TRUE(exists(pids_dir));
+  std::string procs = read_text(pids_dir + "/cgroup.procs");
+  EXPECT_GE(std::count(procs.begin(), procs.end(), '\n'), 2) << procs;
+  ASSERT_EQ(oci({"delete", "--force", "cg"}).status, 0);
+  EXPECT_FALSE(exists(pids_dir));
+  EXPECT_FALSE(exists(host_cgroup("memory", "cg")));
+  // Every process that was in the cgroup is gone.
+  std::istringstream pids(procs);
+  int pid;
+  while (pids >> pid) EXPECT_FALSE(exists("/proc/" + std::to_string(pid) + "/cmdline") &&
+                                   read_text("/proc/" + std::to_string(pid) + "/cmdline").starts_with("sleep"))
+      << pid;
+}
+
+TEST_F(Cgroups, BadResourceNamesTheField) {
+  config_["linux"]["resources"]["memory"] = {{"swappiness", 200}};
+  save_config();
+  auto outcome = oci({"create", "bad"});
+  EXPECT_NE(outcome.status, 0);
+  EXPECT_NE(outcome.err.find("linux.resources.memory.swappiness"), std::string::npos) << outcome.err;
+  EXPECT_TRUE(state_entries().empty());
+  EXPECT_FALSE(exists(host_cgroup("pids", "bad")));
+}
+
+}  // namespace
+}  // namespace ward::test
