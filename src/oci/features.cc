@@ -21,9 +21,8 @@ std::string features_json() {
        {
            {"namespaces", json::array({"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"})},
            {"capabilities", capabilities},
-           // Resource limits arrive with the cgroups module; until then a
-           // config that asks for them is refused, never ignored.
-           {"cgroup", {{"v1", false}, {"v2", false}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}}},
+           // cgroupfs on v1, v2 and hybrid hosts; no systemd driver.
+           {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}}},
            {"seccomp",
             {{"enabled", true},
              {"actions", json::array({"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
