@@ -1,6 +1,8 @@
 // Turns a validated oci::Config into a LaunchPlan: the parent does every
 // lookup, allocation and host-side open here, before clone.
 #include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -76,6 +78,13 @@ Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
     }
     auto fd = sys::open(ns.path, O_RDONLY);
     if (!fd) return fail_errno(fd.error().code, fmt::format("linux.namespaces[{}].path: open {}", i, ns.path));
+    // Checked here, where the error can name the field, not in the child.
+    int actual = ::ioctl(fd->get(), NS_GET_NSTYPE);
+    if (actual < 0)
+      return fail_errno(errno, fmt::format("linux.namespaces[{}].path: {} is not a namespace file", i, ns.path));
+    if (actual != flag)
+      return fail(fmt::format("linux.namespaces[{}].path: {} is not a {} namespace", i, ns.path,
+                              oci::namespace_kind_name(ns.kind)));
     NamespaceJoin join;
     join.fd = std::move(*fd);
     join.type = flag;

@@ -49,6 +49,17 @@ TEST_F(BadInput, UnknownNamespace) {
   expect_clean_failure({"create", "x"}, "linux.namespaces");
 }
 
+TEST_F(BadInput, NamespacePathOfTheWrongType) {
+  for (auto& ns : config_["linux"]["namespaces"])
+    if (ns["type"] == "uts") ns["path"] = "/proc/self/ns/net";
+  save_config();
+  expect_clean_failure({"create", "x"}, "linux.namespaces[");
+  for (auto& ns : config_["linux"]["namespaces"])
+    if (ns["type"] == "uts") ns["path"] = "/etc/hostname";
+  save_config();
+  expect_clean_failure({"create", "x"}, "is not a namespace file");
+}
+
 TEST_F(BadInput, BadMounts) {
   add_mount("relative/path", "tmpfs", "tmpfs", {});
   save_config();
