@@ -100,11 +100,103 @@ Result<Cgroup> Cgroup::resolve(const std::string& cgroups_path, const std::strin
   return cgroup;
 }
 
-Cgroup Cgroup::from_directories(std::vector<std::string> created) {
+// Lines: "dir <mount point> <unified 0|1> <controllers,...|-> <path>" and
+// "made <path>".  Paths under /sys/fs/cgroup contain no spaces.
+std::string Cgroup::serialize() const {
+  std::string text;
+  for (const auto& dir : directories_) {
+    std::string controllers;
+    for (const auto& c : dir.hierarchy.controllers) controllers += (controllers.empty() ? "" : ",") + c;
+    text += fmt::format("dir {} {} {} {}\n", dir.hierarchy.mount_point, dir.hierarchy.unified ? 1 : 0,
+                        controllers.empty() ? "-" : controllers, dir.path);
+  }
+  for (const auto& path : created_) text += "made " + path + "\n";
+  return text;
+}
+
+Cgroup Cgroup::parse(const std::string& text) {
   Cgroup cgroup;
-  cgroup.created_ = std::move(created);
-  for (const auto& dir : cgroup.created_) cgroup.directories_.push_back({Hierarchy{}, dir});
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string kind;
+    words >> kind;
+    if (kind == "made") {
+      std::string path;
+      words >> path;
+      cgroup.created_.push_back(path);
+    } else if (kind == "dir") {
+      CgroupDirectory dir;
+      int unified = 0;
+      std::string controllers;
+      words >> dir.hierarchy.mount_point >> unified >> controllers >> dir.path;
+      dir.hierarchy.unified = unified != 0;
+      if (controllers != "-") {
+        std::istringstream names(controllers);
+        std::string name;
+        while (std::getline(names, name, ',')) dir.hierarchy.controllers.push_back(name);
+      }
+      cgroup.directories_.push_back(std::move(dir));
+    }
+  }
   return cgroup;
+}
+
+namespace {
+
+// The freezer: v1 "freezer.state" in the freezer hierarchy, or v2
+// "cgroup.freeze" in the unified one when no v1 freezer exists.
+struct FreezerFile {
+  std::string path;
+  bool v2 = false;
+};
+
+std::optional<FreezerFile> freezer_of(const std::vector<CgroupDirectory>& dirs) {
+  std::string v1 = detail::v1_directory(dirs, "freezer");
+  if (!v1.empty()) return FreezerFile{v1 + "/freezer.state", false};
+  for (const auto& dir : dirs)
+    if (dir.hierarchy.unified && sys::path_exists(dir.path + "/cgroup.freeze"))
+      return FreezerFile{dir.path, true};
+  return std::nullopt;
+}
+
+Result<> set_frozen(const std::vector<CgroupDirectory>& dirs, bool frozen) {
+  auto freezer = freezer_of(dirs);
+  if (!freezer) return fail("no freezer: neither a v1 freezer nor cgroup.freeze is available for this container");
+  if (freezer->v2) {
+    WARD_TRY(sys::write_file(freezer->path + "/cgroup.freeze", frozen ? "1" : "0"));
+    for (int i = 0; i < 500; ++i) {
+      auto events = sys::read_file(freezer->path + "/cgroup.events");
+      if (events && events->find(frozen ? "frozen 1" : "frozen 0") != std::string::npos) return {};
+      ::usleep(2000);
+    }
+    return fail("cgroup.freeze: the container did not settle");
+  }
+  const char* want = frozen ? "FROZEN" : "THAWED";
+  for (int i = 0; i < 500; ++i) {
+    WARD_TRY(sys::write_file(freezer->path, want));
+    auto state = sys::read_file(freezer->path);
+    if (state && state->starts_with(want)) return {};
+    ::usleep(2000);
+  }
+  return fail(fmt::format("{}: the container did not reach {}", freezer->path, want));
+}
+
+}  // namespace
+
+Result<> Cgroup::freeze() const { return set_frozen(directories_, true); }
+Result<> Cgroup::thaw() const { return set_frozen(directories_, false); }
+
+bool Cgroup::frozen() const {
+  auto freezer = freezer_of(directories_);
+  if (!freezer) return false;
+  if (freezer->v2) {
+    auto events = sys::read_file(freezer->path + "/cgroup.events");
+    return events && events->find("frozen 1") != std::string::npos;
+  }
+  auto state = sys::read_file(freezer->path);
+  return state && state->starts_with("FROZEN");
 }
 
 Result<> Cgroup::create() {

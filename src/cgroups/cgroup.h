@@ -27,8 +27,10 @@ class Cgroup {
   // ward-oci's own cgroup, an empty one is "/<id>".  The systemd
   // "slice:prefix:name" form is refused: there is no systemd here.
   [[nodiscard]] static Result<Cgroup> resolve(const std::string& cgroups_path, const std::string& id);
-  // A cgroup known only by the directories it created (from state).
-  [[nodiscard]] static Cgroup from_directories(std::vector<std::string> created);
+  // The text kept in the container's state directory: its directories (with
+  // their hierarchies) and the ones it made.  parse() restores it.
+  [[nodiscard]] std::string serialize() const;
+  [[nodiscard]] static Cgroup parse(const std::string& text);
 
   // Makes the directories (parents included) and remembers the ones it made.
   [[nodiscard]] Result<> create();
@@ -36,6 +38,11 @@ class Cgroup {
   // gets besides the config's rules (ward's defaults and linux.devices).
   [[nodiscard]] Result<> set(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices);
   [[nodiscard]] Result<> add_process(pid_t pid) const;
+  // Stops every process (v1 freezer, v2 cgroup.freeze) and waits until the
+  // kernel says frozen; thaw() undoes it.
+  [[nodiscard]] Result<> freeze() const;
+  [[nodiscard]] Result<> thaw() const;
+  [[nodiscard]] bool frozen() const;
   // Pids in the cgroup (from the first directory that lists them).
   [[nodiscard]] Result<std::vector<pid_t>> pids() const;
   // SIGKILLs what is left, then removes the created directories, deepest

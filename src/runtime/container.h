@@ -38,6 +38,11 @@ class Runtime {
   [[nodiscard]] Result<std::string> state(const std::string& id);
   [[nodiscard]] Result<> kill(const std::string& id, int signal, bool all);
   [[nodiscard]] Result<> remove(const std::string& id, bool force);
+  // Freezes or thaws every process of a running container (its cgroup).
+  [[nodiscard]] Result<> pause(const std::string& id);
+  [[nodiscard]] Result<> resume(const std::string& id);
+  // The host pids of the container's processes.
+  [[nodiscard]] Result<std::vector<pid_t>> pids(const std::string& id);
 
   struct Summary {
     ContainerState state;

@@ -178,8 +178,10 @@ Result<ClonedInit> clone_init(const LaunchPlan& plan, int parent_sock, int child
 // this process is killed half-way.
 Result<> make_cgroup(const StateStore& store, const std::string& id, const oci::Config& config,
                      cgroups::Cgroup& cgroup, CreateTransaction& transaction) {
-  std::vector<std::string> planned;
-  for (const auto& dir : cgroup.directories()) planned.push_back(dir.path);
+  // Before anything exists: the directories as "made", so that a delete
+  // after a kill here removes whatever part of them got created.
+  std::string planned = cgroup.serialize();
+  for (const auto& dir : cgroup.directories()) planned += "made " + dir.path + "\n";
   WARD_TRY(store.save_cgroups(id, planned));
   transaction.cgroup_made(&cgroup);
   bool wants_limits = config.linux.resources.has_value();
@@ -189,12 +191,12 @@ Result<> make_cgroup(const StateStore& store, const std::string& id, const oci::
     bool denied = made.error().code == EACCES || made.error().code == EPERM || made.error().code == EROFS;
     if (::geteuid() != 0 && denied && !wants_limits) {
       log::warning("no cgroup for a rootless container (" + made.error().what() + "); it runs without limits");
-      return store.save_cgroups(id, cgroup.created());
+      return store.save_cgroups(id, cgroup.serialize());
     }
-    (void)store.save_cgroups(id, cgroup.created());
+    (void)store.save_cgroups(id, cgroup.serialize());
     return std::unexpected(made.error());
   }
-  WARD_TRY(store.save_cgroups(id, cgroup.created()));
+  WARD_TRY(store.save_cgroups(id, cgroup.serialize()));
   std::vector<oci::DeviceRule> allowed = cgroups::default_allowed_devices();
   for (const auto& device : config.linux.devices) {
     oci::DeviceRule rule;

@@ -126,7 +126,7 @@ Result<> Runtime::kill(const std::string& id, int signal, bool all) {
   if (all) {
     // The cgroup lists every process of the container; without one (a
     // rootless container that could not make one) the pid namespace does.
-    auto cgroup = cgroups::Cgroup::from_directories(store_.load_cgroups(id));
+    auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
     auto pids = cgroup.pids();
     if (pids && !pids->empty()) {
       for (pid_t pid : *pids)
@@ -163,12 +163,53 @@ Result<> Runtime::remove(const std::string& id, bool force) {
   }
   // Kills whatever is left in the cgroup (also processes outside the
   // init's pid namespace) and removes the directories.
-  auto cgroup = cgroups::Cgroup::from_directories(store_.load_cgroups(id));
+  auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
   if (auto r = cgroup.destroy(); !r) return std::unexpected(r.error().wrap("delete"));
   if (state->pid > 0 && !state->poststop_hooks.empty()) {
     run_hooks_warning_only(state->poststop_hooks, oci_state_json(*state, Status::stopped, false), "poststop");
   }
   return store_.remove(id);
+}
+
+Result<> Runtime::pause(const std::string& id) {
+  WARD_TRY(validate_container_id(id));
+  auto lock = store_.lock(id);
+  if (!lock) return std::unexpected(lock.error());
+  auto state = store_.load(id);
+  if (!state) return std::unexpected(state.error());
+  Status status = current_status(store_, *state);
+  if (status != Status::running)
+    return fail(fmt::format("cannot pause container \"{}\": it is {}", id, status_name(status)));
+  auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
+  if (auto r = cgroup.freeze(); !r) return std::unexpected(r.error().wrap(fmt::format("pause \"{}\"", id)));
+  return {};
+}
+
+Result<> Runtime::resume(const std::string& id) {
+  WARD_TRY(validate_container_id(id));
+  auto lock = store_.lock(id);
+  if (!lock) return std::unexpected(lock.error());
+  auto state = store_.load(id);
+  if (!state) return std::unexpected(state.error());
+  Status status = current_status(store_, *state);
+  if (status != Status::paused)
+    return fail(fmt::format("cannot resume container \"{}\": it is {}", id, status_name(status)));
+  auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
+  if (auto r = cgroup.thaw(); !r) return std::unexpected(r.error().wrap(fmt::format("resume \"{}\"", id)));
+  return {};
+}
+
+Result<std::vector<pid_t>> Runtime::pids(const std::string& id) {
+  WARD_TRY(validate_container_id(id));
+  auto state = store_.load(id);
+  if (!state) return std::unexpected(state.error());
+  Status status = current_status(store_, *state);
+  if (status == Status::stopped) return std::vector<pid_t>{};
+  auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
+  auto pids = cgroup.pids();
+  if (pids && !pids->empty()) return pids;
+  if (state->private_pid_namespace) return processes_in_pid_namespace(state->pid);
+  return std::vector<pid_t>{state->pid};
 }
 
 Result<std::vector<Runtime::Summary>> Runtime::list() {

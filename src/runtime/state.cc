@@ -1,5 +1,7 @@
 #include "runtime/state.h"
 
+#include "cgroups/cgroup.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -11,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cgroups/cgroup.h"
 #include "util/sys.h"
 
 namespace ward::runtime {
@@ -182,24 +185,13 @@ Result<> StateStore::save(const ContainerState& state) const {
 
 Result<> StateStore::remove(const std::string& id) const { return sys::remove_all(dir(id)); }
 
-Result<> StateStore::save_cgroups(const std::string& id, const std::vector<std::string>& dirs) const {
-  std::string text;
-  for (const auto& d : dirs) text += d + "\n";
+Result<> StateStore::save_cgroups(const std::string& id, const std::string& text) const {
   return sys::write_file_atomic(dir(id) + "/cgroups", text);
 }
 
-std::vector<std::string> StateStore::load_cgroups(const std::string& id) const {
-  std::vector<std::string> dirs;
+std::string StateStore::load_cgroups(const std::string& id) const {
   auto text = sys::read_file(dir(id) + "/cgroups");
-  if (!text) return dirs;
-  size_t start = 0;
-  while (start < text->size()) {
-    size_t end = text->find('\n', start);
-    if (end == std::string::npos) end = text->size();
-    if (end > start) dirs.push_back(text->substr(start, end - start));
-    start = end + 1;
-  }
-  return dirs;
+  return text ? *text : std::string();
 }
 
 Result<std::vector<std::string>> StateStore::ids() const {
@@ -226,6 +218,7 @@ Status current_status(const StateStore& store, const ContainerState& state) {
   auto start_time = sys::process_start_time(state.pid);
   if (!start_time || *start_time != state.pid_start_time) return Status::stopped;
   if (sys::path_exists(store.fifo(state.id))) return Status::created;
+  if (cgroups::Cgroup::parse(store.load_cgroups(state.id)).frozen()) return Status::paused;
   return Status::running;
 }
 

@@ -59,8 +59,8 @@ class StateStore {
   [[nodiscard]] Result<> remove(const std::string& id) const;
   // The cgroup directories a container owns, one per line in ID/cgroups:
   // written before they are made, so a killed create can be cleaned up.
-  [[nodiscard]] Result<> save_cgroups(const std::string& id, const std::vector<std::string>& dirs) const;
-  [[nodiscard]] std::vector<std::string> load_cgroups(const std::string& id) const;
+  [[nodiscard]] Result<> save_cgroups(const std::string& id, const std::string& text) const;
+  [[nodiscard]] std::string load_cgroups(const std::string& id) const;
   [[nodiscard]] Result<std::vector<std::string>> ids() const;
   // True while another process holds the container's lock (a create in progress).
   [[nodiscard]] bool locked_by_other(const std::string& id) const;

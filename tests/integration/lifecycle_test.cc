@@ -165,3 +165,45 @@ TEST_F(Lifecycle, StateSurvivesAKilledInit) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Lifecycle, PauseStopsProgressAndResumeRestartsIt) {
+  set_args({"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /dev/shm/count; sleep 0.02; done"});
+  ASSERT_EQ(oci({"run", "--detach", "p"}).status, 0);
+  int pid = nlohmann::json::parse(oci({"state", "p"}).out)["pid"];
+  std::string count_path = "/proc/" + std::to_string(pid) + "/root/dev/shm/count";
+  ::usleep(200000);
+  auto paused = oci({"pause", "p"});
+  ASSERT_EQ(paused.status, 0) << paused.err;
+  EXPECT_EQ(nlohmann::json::parse(oci({"state", "p"}).out)["status"], "paused");
+  std::string before = read_text(count_path);
+  ::usleep(300000);
+  EXPECT_EQ(read_text(count_path), before);  // no progress while frozen
+  EXPECT_NE(oci({"pause", "p"}).status, 0);  // already paused
+  ASSERT_EQ(oci({"resume", "p"}).status, 0);
+  EXPECT_EQ(nlohmann::json::parse(oci({"state", "p"}).out)["status"], "running");
+  ::usleep(300000);
+  EXPECT_NE(read_text(count_path), before);
+  EXPECT_NE(oci({"resume", "p"}).status, 0);  // not paused
+  EXPECT_EQ(oci({"delete", "--force", "p"}).status, 0);
+}
+
+TEST_F(Lifecycle, PsListsTheContainersProcesses) {
+  set_args({"sh", "-c", "sleep 60 & sleep 60"});
+  ASSERT_EQ(oci({"run", "--detach", "ps1"}).status, 0);
+  ::usleep(200000);
+  auto json = oci({"ps", "--format", "json", "ps1"});
+  ASSERT_EQ(json.status, 0) << json.err;
+  auto pids = nlohmann::json::parse(json.out);
+  EXPECT_EQ(pids.size(), 2u) << json.out;  // sh exec()s its last command: two sleeps
+  auto table = oci({"ps", "ps1"});
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("PID"), std::string::npos);
+  EXPECT_NE(table.out.find("sleep 60"), std::string::npos) << table.out;
+  EXPECT_EQ(oci({"delete", "--force", "ps1"}).status, 0);
+}
+
+}  // namespace
+}  // namespace ward::test

@@ -40,6 +40,9 @@ const std::map<std::string, std::pair<Verb, const char*>>& verbs() {
       {"list", {cmd_list, "list containers started by ward-oci with the given root"}},
       {"spec", {cmd_spec, "create a new specification file (ward's hardened defaults)"}},
       {"features", {cmd_features, "show the enabled features"}},
+      {"pause", {cmd_pause, "suspend all processes of the container"}},
+      {"resume", {cmd_resume, "resume all processes of a paused container"}},
+      {"ps", {cmd_ps, "show the processes running in the container"}},
   };
   return table;
 }
