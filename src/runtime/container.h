@@ -20,6 +20,19 @@ struct CreateOptions {
   int preserve_fds = 0;
 };
 
+struct ExecOptions {
+  std::string id;
+  std::string process_file;        // --process: a process.json; else the config's process and the flags
+  std::vector<std::string> args;   // the command (without --process)
+  bool tty = false;
+  bool detach = false;
+  std::string console_socket, pid_file, cwd, user;  // user: "UID[:GID]"
+  std::vector<std::string> env;    // added to (or replacing) the config's
+  std::vector<std::string> caps;   // added to bounding, effective and permitted
+  bool no_new_privs = false;
+  int preserve_fds = 0;
+};
+
 struct RunOptions {
   CreateOptions create;
   bool detach = false;
@@ -38,6 +51,9 @@ class Runtime {
   [[nodiscard]] Result<std::string> state(const std::string& id);
   [[nodiscard]] Result<> kill(const std::string& id, int signal, bool all);
   [[nodiscard]] Result<> remove(const std::string& id, bool force);
+  // Runs a process in a running container.  Foreground: returns its exit
+  // status (128+N when killed by signal N); detached: 0 once it runs.
+  [[nodiscard]] Result<int> exec(const ExecOptions& options);
   // Freezes or thaws every process of a running container (its cgroup).
   [[nodiscard]] Result<> pause(const std::string& id);
   [[nodiscard]] Result<> resume(const std::string& id);

@@ -130,48 +130,6 @@ Result<> write_pid_file(const std::string& path, pid_t pid) {
   return context(sys::write_file_atomic(path, std::to_string(pid), 0644), "--pid-file");
 }
 
-struct ClonedInit {
-  pid_t pid = 0;
-  UniqueFd pidfd;
-};
-
-// Clones the init directly, or through the intermediate stage when
-// namespaces must be joined first or a time namespace needs offsets.
-Result<ClonedInit> clone_init(const LaunchPlan& plan, int parent_sock, int child_sock) {
-  bool direct = plan.joins.empty() && plan.time_offsets.empty();
-  int pidfd = -1;
-  struct clone_args args {};
-  args.flags = (direct ? plan.clone_flags : 0) | CLONE_PIDFD;
-  args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
-  args.exit_signal = SIGCHLD;
-  pid_t pid = sys::raw::clone3(&args);
-  if (pid < 0) return fail_errno(-pid, "clone container init");
-  if (pid == 0) {
-    for (int fd : plan.parent_only_fds)
-      if (fd >= 0) ::close(fd);
-    if (direct) container_init(plan, child_sock);
-    container_stage(plan, child_sock);
-  }
-  ClonedInit init;
-  if (direct) {
-    init.pid = pid;
-    init.pidfd.reset(pidfd);
-    return init;
-  }
-  UniqueFd stage_pidfd(pidfd);
-  SyncMessage message;
-  int fd = -1;
-  int r = raw::sync_recv(parent_sock, &message, &fd);
-  int status;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (r < 0) return fail_errno(-r, "container stage exited without reporting the init");
-  if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
-  if (message.type != SyncType::init_pid || fd < 0) return fail("container stage: unexpected message");
-  init.pid = message.error_code;
-  init.pidfd.reset(fd);
-  return init;
-}
 
 // Records, makes and configures the container's cgroup.  The directories
 // are recorded before they exist, so `delete` can remove them even when
@@ -212,6 +170,44 @@ Result<> make_cgroup(const StateStore& store, const std::string& id, const oci::
 }
 
 }  // namespace
+
+// Clones the init directly, or through the intermediate stage when
+// namespaces must be joined first or a time namespace needs offsets.
+Result<ClonedInit> clone_init(const LaunchPlan& plan, int parent_sock, int child_sock) {
+  bool direct = plan.joins.empty() && plan.time_offsets.empty();
+  int pidfd = -1;
+  struct clone_args args {};
+  args.flags = (direct ? plan.clone_flags : 0) | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
+  args.exit_signal = SIGCHLD;
+  pid_t pid = sys::raw::clone3(&args);
+  if (pid < 0) return fail_errno(-pid, "clone container init");
+  if (pid == 0) {
+    for (int fd : plan.parent_only_fds)
+      if (fd >= 0) ::close(fd);
+    if (direct) container_init(plan, child_sock);
+    container_stage(plan, child_sock);
+  }
+  ClonedInit init;
+  if (direct) {
+    init.pid = pid;
+    init.pidfd.reset(pidfd);
+    return init;
+  }
+  UniqueFd stage_pidfd(pidfd);
+  SyncMessage message;
+  int fd = -1;
+  int r = raw::sync_recv(parent_sock, &message, &fd);
+  int status;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (r < 0) return fail_errno(-r, "container stage exited without reporting the init");
+  if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
+  if (message.type != SyncType::init_pid || fd < 0) return fail("container stage: unexpected message");
+  init.pid = message.error_code;
+  init.pidfd.reset(fd);
+  return init;
+}
 
 Result<LaunchedContainer> launch_container(const StateStore& store, const CreateOptions& options, bool foreground) {
   WARD_TRY(validate_container_id(options.id));

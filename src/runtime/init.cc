@@ -212,7 +212,7 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
   }
 
   int root_fd = -1;
-  if (raw::prepare_rootfs(plan, &root_fd, err) < 0) die(sync_fd, err);
+  if (!plan.exec_mode && raw::prepare_rootfs(plan, &root_fd, err) < 0) die(sync_fd, err);
   for (const auto& hook : plan.create_container_hooks) {
     if (raw::run_hook(hook, plan.hook_state_fd.get(), err) < 0) {
       FixedText<3000> text;
@@ -222,15 +222,17 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
       die(sync_fd, err);
     }
   }
-  if (raw::enter_rootfs(plan, root_fd, err) < 0) die(sync_fd, err);
-  ::close(root_fd);
+  if (!plan.exec_mode) {
+    if (raw::enter_rootfs(plan, root_fd, err) < 0) die(sync_fd, err);
+    ::close(root_fd);
+  }
   if (plan.terminal) {
     int master = -1;
     if (raw::setup_console(plan, &master, err) < 0) die(sync_fd, err);
     raw::sync_send(sync_fd, SyncType::console, 0, "/dev/ptmx", master);
     ::close(master);
   }
-  if (raw::finish_rootfs(plan, err) < 0) die(sync_fd, err);
+  if (!plan.exec_mode && raw::finish_rootfs(plan, err) < 0) die(sync_fd, err);
   if (plan.set_hostname && ::sethostname(plan.hostname.c_str(), plan.hostname.size()) < 0) {
     err.set(errno, "hostname: sethostname");
     die(sync_fd, err);
@@ -281,6 +283,10 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
 void container_stage(const LaunchPlan& plan, int sync_fd) noexcept {
   ChildError err;
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  // Joining a running container (CVE-2019-5736): nothing in it may open
+  // this process's /proc/PID/exe, the runtime's binary on the host, or
+  // ptrace it.  execve of the user's program makes it dumpable again.
+  if (plan.exec_mode) ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (join_namespaces(plan, err) < 0) die(sync_fd, err);
   std::uint64_t flags = plan.clone_flags;
   if (!plan.time_offsets.empty()) {

@@ -84,6 +84,8 @@ struct LaunchPlan {
   bool joins_user_namespace = false;
   std::string uid_map, gid_map;  // /proc/PID/{uid,gid}_map contents
   bool unshare_cgroup_namespace = false;  // after GO, once placed in the cgroup
+  // `exec`: join a running container; no rootfs, hooks or hostname work.
+  bool exec_mode = false;
   std::string time_offsets;      // /proc/self/timens_offsets contents
 
   // --- filesystem ---
@@ -159,5 +161,10 @@ struct PlanOptions {
 
 // Builds the plan from a validated config.  Errors name the config field.
 [[nodiscard]] Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options);
+// The plan for `exec`: `process` run in every namespace of the running
+// init `target` that differs from ward-oci's own, with the container's
+// seccomp profile (`config.linux.seccomp`).
+[[nodiscard]] Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process& process,
+                                                 pid_t target, const std::string& rootfs, const PlanOptions& options);
 
 }  // namespace ward::runtime

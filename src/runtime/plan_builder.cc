@@ -369,6 +369,54 @@ HookPlan make_hook(const oci::Hook& hook) {
 
 }  // namespace
 
+Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process& process, pid_t target,
+                                   const std::string& rootfs, const PlanOptions& options) {
+  LaunchPlan plan;
+  plan.exec_mode = true;
+  plan.wait_for_start = false;
+  plan.rootfs = rootfs;  // for HOME from the image's /etc/passwd
+  plan.preserve_fds = options.preserve_fds;
+  // The user namespace first, so the others are joined with its privileges.
+  struct Kind {
+    const char* name;
+    int flag;
+  };
+  constexpr Kind kKinds[] = {{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},       {"pid", CLONE_NEWPID},
+                             {"net", CLONE_NEWNET},   {"ipc", CLONE_NEWIPC},     {"uts", CLONE_NEWUTS},
+                             {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME}};
+  for (const auto& kind : kKinds) {
+    std::string theirs = fmt::format("/proc/{}/ns/{}", target, kind.name);
+    std::string ours = fmt::format("/proc/self/ns/{}", kind.name);
+    struct stat a, b;
+    if (::stat(theirs.c_str(), &a) < 0) {
+      if (errno == ENOENT) continue;  // a kernel without this namespace type
+      return fail_errno(errno, "exec: " + theirs);
+    }
+    if (::stat(ours.c_str(), &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) continue;
+    auto fd = sys::open(theirs, O_RDONLY);
+    if (!fd) return std::unexpected(fd.error().wrap("exec"));
+    NamespaceJoin join;
+    join.fd = std::move(*fd);
+    join.type = kind.flag;
+    join.path = theirs;
+    if (kind.flag == CLONE_NEWUSER) plan.joins_user_namespace = true;
+    plan.joins.push_back(std::move(join));
+  }
+  if (plan.joins.empty()) return fail("exec: the container shares every namespace with ward-oci");
+  oci::Config with_process = config;
+  with_process.process = process;
+  WARD_TRY(add_process(with_process, plan));
+  if (config.linux.seccomp) {
+    auto program = options.seccomp_cache_dir.empty()
+                       ? security::compile_seccomp(*config.linux.seccomp)
+                       : security::compile_seccomp_cached(*config.linux.seccomp, options.seccomp_cache_dir);
+    if (!program) return std::unexpected(program.error());
+    plan.has_seccomp = true;
+    plan.seccomp = std::move(*program);
+  }
+  return plan;
+}
+
 Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options) {
   LaunchPlan plan;
   if (!config.process) return fail("process: required to create a container");

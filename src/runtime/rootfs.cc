@@ -411,21 +411,24 @@ int setup_console(const LaunchPlan& plan, int* master_out, ChildError& err) noex
     size.ws_col = plan.console_cols;
     ::ioctl(master, TIOCSWINSZ, &size);
   }
-  int root = root_fd_now(err);
-  if (root < 0) {
-    ::close(master);
-    ::close(peer);
-    return root;
-  }
-  int console = ensure_mount_point(root, "/dev/console", true, err);
-  ::close(root);
   int r = 0;
-  if (console < 0) {
-    r = console;
-  } else {
-    int b = sys::raw::bind_fd_on_fd(peer, console, false);
-    ::close(console);
-    if (b < 0) r = err.set(b, "console: bind /dev/console");
+  // /dev/console belongs to the container's first process, not to an exec.
+  if (!plan.exec_mode) {
+    int root = root_fd_now(err);
+    if (root < 0) {
+      ::close(master);
+      ::close(peer);
+      return root;
+    }
+    int console = ensure_mount_point(root, "/dev/console", true, err);
+    ::close(root);
+    if (console < 0) {
+      r = console;
+    } else {
+      int b = sys::raw::bind_fd_on_fd(peer, console, false);
+      ::close(console);
+      if (b < 0) r = err.set(b, "console: bind /dev/console");
+    }
   }
   if (r == 0 && ::ioctl(peer, TIOCSCTTY, 0) < 0) r = err.set(errno, "console: set controlling terminal");
   if (r == 0) {

@@ -53,6 +53,8 @@ bool pump(int from, int to) {
   return true;
 }
 
+}  // namespace
+
 int exit_code(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -112,8 +114,6 @@ Result<int> supervise(LaunchedContainer& launched) {
   ::sigprocmask(SIG_SETMASK, &previous, nullptr);
   return status;
 }
-
-}  // namespace
 
 Result<int> Runtime::run(const RunOptions& options) {
   auto launched = launch_container(store_, options.create, !options.detach);

@@ -104,3 +104,22 @@ TEST_F(Terminal, ConsoleSocketWithoutTerminalIsRefused) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Terminal, ExecWithTtyThroughTheConsoleSocket) {
+  set_args({"sleep", "60"});
+  ASSERT_EQ(oci({"run", "--detach", "tt"}).status, 0);
+  auto outcome = oci({"exec", "--tty", "--detach", "--console-socket", socket_path_, "tt", "sh", "-c",
+                      "tty; [ -t 0 ] && echo stdin-is-tty; echo done"});
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  master_ = receive_master();
+  ASSERT_GE(master_, 0);
+  std::string text = read_until(master_, "done");
+  EXPECT_NE(text.find("/dev/pts/"), std::string::npos) << text;
+  EXPECT_NE(text.find("stdin-is-tty"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace ward::test

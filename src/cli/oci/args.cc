@@ -40,9 +40,11 @@ Result<ParsedArgs> parse_args(const std::vector<std::string>& args, const std::v
     if (spec->takes_value) {
       if (inline_value) {
         parsed.values[key] = *inline_value;
+        parsed.repeated[key].push_back(*inline_value);
       } else {
         if (i + 1 >= args.size()) return fail(fmt::format("flag needs an argument: -{}", body));
         parsed.values[key] = args[++i];
+        parsed.repeated[key].push_back(args[i]);
       }
     } else {
       std::string v = inline_value.value_or("true");

@@ -21,6 +21,12 @@ struct FlagSpec {
 struct ParsedArgs {
   std::map<std::string, std::string> values;  // by first name; booleans "true"/"false"
   std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>> repeated;  // every value of a flag given more than once
+
+  [[nodiscard]] std::vector<std::string> all(const std::string& name) const {
+    auto it = repeated.find(name);
+    return it == repeated.end() ? std::vector<std::string>{} : it->second;
+  }
 
   [[nodiscard]] bool has(const std::string& name) const { return values.contains(name); }
   [[nodiscard]] bool flag(const std::string& name) const {

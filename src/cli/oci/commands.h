@@ -34,6 +34,7 @@ int cmd_spec(const GlobalOptions& global, const std::vector<std::string>& args);
 int cmd_features(const GlobalOptions& global, const std::vector<std::string>& args);
 int cmd_pause(const GlobalOptions& global, const std::vector<std::string>& args);
 int cmd_resume(const GlobalOptions& global, const std::vector<std::string>& args);
+int cmd_exec(const GlobalOptions& global, const std::vector<std::string>& args);
 int cmd_ps(const GlobalOptions& global, const std::vector<std::string>& args);
 
 }  // namespace ward::cli

@@ -43,6 +43,7 @@ const std::map<std::string, std::pair<Verb, const char*>>& verbs() {
       {"pause", {cmd_pause, "suspend all processes of the container"}},
       {"resume", {cmd_resume, "resume all processes of a paused container"}},
       {"ps", {cmd_ps, "show the processes running in the container"}},
+      {"exec", {cmd_exec, "execute a new process inside the container"}},
   };
   return table;
 }

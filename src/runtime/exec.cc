@@ -1,0 +1,203 @@
+// `exec`: a new process in every namespace and the cgroup of a running
+// container, with its seccomp profile, capabilities and no_new_privs unless
+// the process says otherwise.  The process is cloned from ward-oci (never
+// the on-disk binary re-executed inside the container) and made
+// non-dumpable until its execve, so the container cannot reach
+// ward-oci's binary through /proc/PID/exe (CVE-2019-5736).
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "cgroups/cgroup.h"
+#include "runtime/container.h"
+#include "runtime/launch.h"
+#include "runtime/launch_plan.h"
+#include "runtime/sync.h"
+#include "security/capabilities.h"
+#include "util/log.h"
+#include "util/sys.h"
+
+namespace ward::runtime {
+
+namespace {
+
+Result<oci::Process> exec_process_spec(const oci::Config& config, const ExecOptions& options) {
+  if (!options.process_file.empty()) {
+    auto text = sys::read_file(options.process_file);
+    if (!text) return std::unexpected(text.error().wrap("--process"));
+    auto process = oci::parse_process(*text);
+    if (!process) return std::unexpected(process.error().wrap(options.process_file));
+    return process;
+  }
+  if (!config.process) return fail("exec: the container's config has no process to start from");
+  oci::Process process = *config.process;
+  if (options.args.empty()) return fail("exec: no command given (args or --process)");
+  process.args = options.args;
+  process.terminal = options.tty;
+  for (const auto& entry : options.env) {
+    auto name = entry.substr(0, entry.find('='));
+    std::erase_if(process.env, [&](const std::string& e) { return e.substr(0, e.find('=')) == name; });
+    process.env.push_back(entry);
+  }
+  if (!options.cwd.empty()) process.cwd = options.cwd;
+  if (!options.user.empty()) {
+    auto colon = options.user.find(':');
+    try {
+      process.user.uid = static_cast<uid_t>(std::stoul(options.user.substr(0, colon)));
+      if (colon != std::string::npos) process.user.gid = static_cast<gid_t>(std::stoul(options.user.substr(colon + 1)));
+    } catch (const std::exception&) {
+      return fail(fmt::format("--user \"{}\": expected UID[:GID]", options.user));
+    }
+  }
+  if (!options.caps.empty()) {
+    if (!process.capabilities) process.capabilities.emplace();
+    for (const auto& name : options.caps) {
+      auto cap = security::capability_from_name(name);
+      if (!cap) return fail(fmt::format("--cap: unknown capability \"{}\"", name));
+      for (auto* set : {&process.capabilities->bounding, &process.capabilities->effective,
+                        &process.capabilities->permitted})
+        if (std::find(set->begin(), set->end(), *cap) == set->end()) set->push_back(*cap);
+    }
+  }
+  if (options.no_new_privs) process.no_new_privileges = true;
+  return process;
+}
+
+Result<UniqueFd> connect_socket(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail_errno(errno, "--console-socket: socket");
+  UniqueFd sock(fd);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) return fail("--console-socket: path too long");
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0)
+    return fail_errno(errno, "--console-socket: connect " + path);
+  return sock;
+}
+
+// Sends the pty master to the console socket, as runc does.
+Result<> send_master(int sock, int master) {
+  char name[] = "/dev/ptmx";
+  iovec iov{name, sizeof(name)};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+  if (::sendmsg(sock, &msg, 0) < 0) return fail_errno(errno, "--console-socket: send the pty master");
+  return {};
+}
+
+}  // namespace
+
+Result<int> Runtime::exec(const ExecOptions& options) {
+  WARD_TRY(validate_container_id(options.id));
+  auto state = store_.load(options.id);
+  if (!state) return std::unexpected(state.error());
+  Status status = current_status(store_, *state);
+  if (status != Status::running)
+    return fail(fmt::format("exec: container \"{}\" is {}, not running", options.id, status_name(status)));
+  auto config = oci::load_config(state->bundle);
+  if (!config) return std::unexpected(config.error().wrap("exec"));
+  auto process = exec_process_spec(*config, options);
+  if (!process) return std::unexpected(process.error());
+
+  PlanOptions plan_options;
+  plan_options.preserve_fds = options.preserve_fds;
+  plan_options.seccomp_cache_dir = store_.root() + ".seccomp-cache";
+  auto plan = build_exec_plan(*config, *process, state->pid, state->rootfs, plan_options);
+  if (!plan) return std::unexpected(plan.error());
+
+  UniqueFd console_socket;
+  if (plan->terminal && !options.console_socket.empty()) {
+    auto sock = connect_socket(options.console_socket);
+    if (!sock) return std::unexpected(sock.error());
+    console_socket = std::move(*sock);
+  } else if (plan->terminal && options.detach) {
+    return fail("exec: --tty with --detach needs a --console-socket");
+  } else if (!plan->terminal && !options.console_socket.empty()) {
+    return fail("--console-socket: the process has no terminal (use --tty)");
+  }
+
+  int socks[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks) < 0) return fail_errno(errno, "socketpair");
+  UniqueFd parent_sock(socks[0]), child_sock(socks[1]);
+  plan->parent_only_fds[0] = console_socket.get();
+  plan->parent_only_fds[1] = parent_sock.get();
+  auto child = clone_init(*plan, parent_sock.get(), child_sock.get());
+  if (!child) return std::unexpected(child.error().wrap("exec"));
+  child_sock.reset();
+  // Killed and reaped unless it reaches its execve.
+  struct Reaper {
+    ClonedInit* child;
+    bool armed = true;
+    ~Reaper() {
+      if (!armed) return;
+      sys::raw::pidfd_send_signal(child->pidfd.get(), SIGKILL);
+      int status;
+      while (::waitpid(child->pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+  } reaper{&*child};
+
+  auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(options.id));
+  if (!cgroup.created().empty() || ::geteuid() == 0) {
+    if (auto placed = cgroup.add_process(child->pid); !placed) return std::unexpected(placed.error().wrap("exec"));
+  }
+  if (int r = raw::sync_send(parent_sock.get(), SyncType::go); r < 0) return fail_errno(-r, "exec: process setup");
+
+  LaunchedContainer launched;
+  for (;;) {
+    SyncMessage message;
+    int fd = -1;
+    int r = raw::sync_recv(parent_sock.get(), &message, &fd);
+    UniqueFd passed(fd);
+    if (r < 0) return fail("exec: the process exited during setup");
+    if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
+    if (message.type == SyncType::console) {
+      if (console_socket) {
+        WARD_TRY(send_master(console_socket.get(), passed.get()));
+      } else {
+        launched.console_master = std::move(passed);
+      }
+      continue;
+    }
+    if (message.type == SyncType::ready) {
+      raw::sync_send(parent_sock.get(), SyncType::created);
+      break;
+    }
+    return fail("exec: unexpected message from the process");
+  }
+  // The child closes its end right before execve (or dies).
+  for (;;) {
+    SyncMessage message;
+    int fd = -1;
+    if (raw::sync_recv(parent_sock.get(), &message, &fd) < 0) break;
+    if (fd >= 0) ::close(fd);
+  }
+  reaper.armed = false;
+  if (!options.pid_file.empty())
+    WARD_TRY(sys::write_file_atomic(options.pid_file, std::to_string(child->pid), 0644));
+  if (options.detach) return 0;
+  launched.state.pid = child->pid;
+  launched.pidfd = std::move(child->pidfd);
+  auto waited = supervise(launched);
+  if (!waited) return std::unexpected(waited.error());
+  return exit_code(*waited);
+}
+
+}  // namespace ward::runtime
