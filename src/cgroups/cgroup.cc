@@ -230,7 +230,14 @@ Result<> Cgroup::create() {
 Result<> Cgroup::set(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices) {
   bool has_v1 = std::any_of(directories_.begin(), directories_.end(),
                             [](const CgroupDirectory& d) { return !d.hierarchy.unified; });
-  if (has_v1) return detail::set_v1(directories_, resources, allowed_devices);
+  if (has_v1) return detail::set_v1(directories_, resources, allowed_devices, true);
+  return detail::set_v2(directories_.front().path, resources);
+}
+
+Result<> Cgroup::update(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices) {
+  bool has_v1 = std::any_of(directories_.begin(), directories_.end(),
+                            [](const CgroupDirectory& d) { return !d.hierarchy.unified; });
+  if (has_v1) return detail::set_v1(directories_, resources, allowed_devices, false);
   return detail::set_v2(directories_.front().path, resources);
 }
 

@@ -37,6 +37,9 @@ class Cgroup {
   // Writes linux.resources; `allowed_devices` are the devices the container
   // gets besides the config's rules (ward's defaults and linux.devices).
   [[nodiscard]] Result<> set(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices);
+  // For `update`: like set(), but device rules are rewritten only when
+  // `resources` has some, and unset fields are left as they are.
+  [[nodiscard]] Result<> update(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices);
   [[nodiscard]] Result<> add_process(pid_t pid) const;
   // Stops every process (v1 freezer, v2 cgroup.freeze) and waits until the
   // kernel says frozen; thaw() undoes it.
@@ -69,7 +72,7 @@ namespace detail {
 // hierarchy holding a controller ("" when it is not mounted).
 using DirectoryFor = std::string (*)(const std::vector<CgroupDirectory>&, const std::string& controller);
 [[nodiscard]] Result<> set_v1(const std::vector<CgroupDirectory>& dirs, const oci::Resources& resources,
-                              const std::vector<oci::DeviceRule>& allowed_devices);
+                              const std::vector<oci::DeviceRule>& allowed_devices, bool always_devices);
 [[nodiscard]] Result<> set_v2(const std::string& dir, const oci::Resources& resources);
 [[nodiscard]] std::string v1_directory(const std::vector<CgroupDirectory>& dirs, const std::string& controller);
 }  // namespace detail

@@ -156,9 +156,9 @@ Result<> set_hugepages(Writer& w, const std::vector<oci::HugepageLimit>& limits)
 }  // namespace
 
 Result<> set_v1(const std::vector<CgroupDirectory>& dirs, const oci::Resources& resources,
-                const std::vector<oci::DeviceRule>& allowed_devices) {
+                const std::vector<oci::DeviceRule>& allowed_devices, bool always_devices) {
   Writer w(dirs);
-  if (!v1_directory(dirs, "devices").empty() || !resources.devices.empty())
+  if ((always_devices && !v1_directory(dirs, "devices").empty()) || !resources.devices.empty())
     WARD_TRY(set_devices(w, resources, allowed_devices));
   if (resources.memory) WARD_TRY(set_memory(w, *resources.memory));
   if (resources.cpu) WARD_TRY(set_cpu(w, *resources.cpu));

@@ -259,6 +259,8 @@ struct Config {
 [[nodiscard]] Result<Config> load_config(const std::string& bundle_dir);
 // Parses a process.json (ward-oci exec --process).
 [[nodiscard]] Result<Process> parse_process(std::string_view json_text);
+// A linux.resources object on its own (`update --resources`).
+[[nodiscard]] Result<Resources> parse_resources(std::string_view json_text);
 
 const char* namespace_kind_name(NamespaceKind kind);  // "pid", "network", ...
 

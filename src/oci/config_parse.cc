@@ -286,6 +286,15 @@ Result<Config> load_config(const std::string& bundle_dir) {
   return context(catch_json_exceptions([&] { return parse_config_document(*text); }), "{}", path);
 }
 
+Result<Resources> parse_resources(std::string_view json_text) {
+  auto parsed = catch_json_exceptions([&]() -> Result<Resources> {
+    auto document = parse_json(json_text);
+    if (!document) return std::unexpected(std::move(document.error()));
+    return detail::parse_resources(Node(*document, ""));
+  });
+  return context(std::move(parsed), "resources");
+}
+
 Result<Process> parse_process(std::string_view json_text) {
   auto parsed = catch_json_exceptions([&]() -> Result<Process> {
     auto document = parse_json(json_text);

@@ -54,6 +54,10 @@ class Runtime {
   // Runs a process in a running container.  Foreground: returns its exit
   // status (128+N when killed by signal N); detached: 0 once it runs.
   [[nodiscard]] Result<int> exec(const ExecOptions& options);
+  // Changes the cgroup limits of a created, running or paused container.
+  [[nodiscard]] Result<> update(const std::string& id, const oci::Resources& resources);
+  // runc's `events --stats` document for the container (JSON).
+  [[nodiscard]] Result<std::string> stats(const std::string& id);
   // Freezes or thaws every process of a running container (its cgroup).
   [[nodiscard]] Result<> pause(const std::string& id);
   [[nodiscard]] Result<> resume(const std::string& id);

@@ -123,3 +123,50 @@ TEST_F(Cgroups, BadResourceNamesTheField) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Cgroups, UpdateChangesLiveLimits) {
+  set_args({"sleep", "60"});
+  ASSERT_EQ(oci({"run", "--detach", "up"}).status, 0);
+  std::string pids_max = host_cgroup("pids", "up") + "/pids.max";
+  EXPECT_EQ(read_text(pids_max), "2048\n");
+  auto updated = oci({"update", "--pids-limit", "50", "--memory", "134217728", "up"});
+  ASSERT_EQ(updated.status, 0) << updated.err;
+  EXPECT_EQ(read_text(pids_max), "50\n");
+  EXPECT_EQ(read_text(host_cgroup("memory", "up") + "/memory.limit_in_bytes"), "134217728\n");
+  write_text(dir_ + "/resources.json", R"({"pids": {"limit": 77}, "cpu": {"shares": 256}})");
+  updated = oci({"update", "--resources", dir_ + "/resources.json", "up"});
+  ASSERT_EQ(updated.status, 0) << updated.err;
+  EXPECT_EQ(read_text(pids_max), "77\n");
+  EXPECT_EQ(read_text(host_cgroup("cpu", "up") + "/cpu.shares"), "256\n");
+  // Device rules were left alone by updates without devices.
+  auto devices = read_text(host_cgroup("devices", "up") + "/devices.list");
+  EXPECT_NE(devices.find("c 1:3 rwm"), std::string::npos) << devices;
+  EXPECT_EQ(devices.find("a *:* rwm"), std::string::npos) << devices;
+  auto bad = oci({"update", "--pids-limit", "many", "up"});
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("--pids-limit"), std::string::npos) << bad.err;
+}
+
+TEST_F(Cgroups, StatsMoveWithLoad) {
+  set_args({"sh", "-c", "while :; do :; done"});
+  ASSERT_EQ(oci({"run", "--detach", "busy"}).status, 0);
+  auto first = nlohmann::json::parse(oci({"events", "--stats", "busy"}).out);
+  ASSERT_EQ(first["type"], "stats");
+  EXPECT_EQ(first["id"], "busy");
+  ::usleep(300000);
+  auto second = nlohmann::json::parse(oci({"events", "--stats", "busy"}).out);
+  std::uint64_t before = first["data"]["cpu"]["usage"]["total"];
+  std::uint64_t after = second["data"]["cpu"]["usage"]["total"];
+  EXPECT_GT(after, before + 100000000ULL);  // > 0.1 s of CPU in 0.3 s
+  EXPECT_EQ(second["data"]["pids"]["current"], 1);
+  EXPECT_EQ(second["data"]["pids"]["limit"], 2048);
+  EXPECT_GT(second["data"]["memory"]["usage"]["usage"].get<std::uint64_t>(), 0u);
+  EXPECT_EQ(oci({"delete", "--force", "busy"}).status, 0);
+  EXPECT_NE(oci({"events", "--stats", "busy"}).status, 0);
+}
+
+}  // namespace
+}  // namespace ward::test

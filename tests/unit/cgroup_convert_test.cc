@@ -97,3 +97,41 @@ TEST(CgroupPath, DotDotIsRefused) {
 
 }  // namespace
 }  // namespace ward::cgroups
+
+#include "cgroups/stats.h"
+
+namespace ward::cgroups {
+namespace {
+
+TEST(CgroupStats, FlatKeyedFiles) {
+  auto values = parse_flat_keyed("usage_usec 1234\nuser_usec 1000\nsystem_usec 234\nnr_periods 0\n");
+  EXPECT_EQ(values["usage_usec"], 1234u);
+  EXPECT_EQ(values["system_usec"], 234u);
+  EXPECT_EQ(values.size(), 4u);
+}
+
+TEST(CgroupStats, Limits) {
+  EXPECT_EQ(parse_limit("max\n"), 0u);
+  EXPECT_EQ(parse_limit("2048\n"), 2048u);
+  EXPECT_EQ(parse_limit("9223372036854771712\n"), 0u);  // v1 "unlimited"
+  EXPECT_EQ(parse_limit(""), 0u);
+}
+
+TEST(CgroupStats, PerCpuNumbers) {
+  EXPECT_EQ(parse_numbers("10 20 30 \n"), (std::vector<std::uint64_t>{10, 20, 30}));
+}
+
+TEST(CgroupSerialize, RoundTrip) {
+  auto cgroup = Cgroup::parse("dir /sys/fs/cgroup/cpu 0 cpu,cpuacct /sys/fs/cgroup/cpu/a/b\n"
+                              "dir /sys/fs/cgroup/unified 1 - /sys/fs/cgroup/unified/a/b\n"
+                              "made /sys/fs/cgroup/cpu/a/b\nmade /sys/fs/cgroup/cpu/a\n");
+  ASSERT_EQ(cgroup.directories().size(), 2u);
+  EXPECT_EQ(cgroup.directories()[0].hierarchy.controllers, (std::vector<std::string>{"cpu", "cpuacct"}));
+  EXPECT_TRUE(cgroup.directories()[1].hierarchy.unified);
+  EXPECT_EQ(cgroup.created(), (std::vector<std::string>{"/sys/fs/cgroup/cpu/a/b", "/sys/fs/cgroup/cpu/a"}));
+  EXPECT_EQ(Cgroup::parse(cgroup.serialize()).serialize(), cgroup.serialize());
+  EXPECT_EQ(cgroup.directory_for("/sys/fs/cgroup/unified"), "/sys/fs/cgroup/unified/a/b");
+}
+
+}  // namespace
+}  // namespace ward::cgroups

@@ -35,6 +35,8 @@ int cmd_features(const GlobalOptions& global, const std::vector<std::string>& ar
 int cmd_pause(const GlobalOptions& global, const std::vector<std::string>& args);
 int cmd_resume(const GlobalOptions& global, const std::vector<std::string>& args);
 int cmd_exec(const GlobalOptions& global, const std::vector<std::string>& args);
+int cmd_update(const GlobalOptions& global, const std::vector<std::string>& args);
+int cmd_events(const GlobalOptions& global, const std::vector<std::string>& args);
 int cmd_ps(const GlobalOptions& global, const std::vector<std::string>& args);
 
 }  // namespace ward::cli

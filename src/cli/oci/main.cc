@@ -44,6 +44,8 @@ const std::map<std::string, std::pair<Verb, const char*>>& verbs() {
       {"resume", {cmd_resume, "resume all processes of a paused container"}},
       {"ps", {cmd_ps, "show the processes running in the container"}},
       {"exec", {cmd_exec, "execute a new process inside the container"}},
+      {"update", {cmd_update, "update the container's resource limits"}},
+      {"events", {cmd_events, "display the container's resource statistics"}},
   };
   return table;
 }
