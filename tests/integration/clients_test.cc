@@ -1,0 +1,199 @@
+// The real clients drive ward-oci unchanged: Podman (with conmon) and
+// containerd's ctr through its runc shim.  Each test has its own storage,
+// state and daemon, started here and stopped by the pid it got.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+extern char** environ;
+
+namespace ward::test {
+namespace {
+
+// A busybox rootfs tarball, the image both clients import.
+std::string make_image_tar(const std::string& dir) {
+  std::string rootfs = dir + "/image-rootfs";
+  for (const char* sub : {"", "/bin", "/etc", "/tmp", "/proc", "/sys", "/dev", "/root"})
+    ::mkdir((rootfs + sub).c_str(), 0755);
+  run_command({"cp", "/bin/busybox", rootfs + "/bin/busybox"});
+  run_command({"chroot", rootfs, "/bin/busybox", "--install", "-s", "/bin"});
+  write_text(rootfs + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
+  write_text(rootfs + "/etc/group", "root:x:0:\n");
+  run_command({"tar", "-C", rootfs, "-cf", dir + "/bb.tar", "."});
+  return dir + "/bb.tar";
+}
+
+class Podman : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char templ[] = "/tmp/ward-podman.XXXXXX";
+    ASSERT_NE(::mkdtemp(templ), nullptr);
+    dir_ = templ;
+    auto imported = podman({"import", make_image_tar(dir_), "localhost/bb"});
+    ASSERT_EQ(imported.status, 0) << imported.err;
+  }
+  void TearDown() override {
+    podman({"rm", "--all", "--force", "--time", "0"});
+    podman({"system", "reset", "--force"});
+    run_command({"rm", "-rf", "--one-file-system", dir_});
+  }
+  Outcome podman(std::vector<std::string> args, int timeout = 120) {
+    std::vector<std::string> argv = {"podman", "--root", dir_ + "/storage", "--runroot", dir_ + "/run",
+                                     "--tmpdir", dir_ + "/tmp", "--cgroup-manager=cgroupfs",
+                                     "--events-backend=file", "--runtime", WARD_OCI_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, "", timeout);
+  }
+  // Root's bounding set on this host lacks CAP_SYS_RESOURCE: Podman would
+  // otherwise ask for rlimits above root's own hard limit.
+  std::vector<std::string> run_args(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", "--network", "none", "--ulimit", "nofile=1024:1024", "--ulimit",
+                                     "nproc=1024:1024"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  std::string dir_;
+};
+
+TEST_F(Podman, RunRemoveWithWardDefaults) {
+  auto outcome = podman(run_args({"--rm", "localhost/bb", "sh", "-c", "echo hi; grep -E 'Seccomp:' /proc/self/status"}));
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("hi\n"), std::string::npos);
+  EXPECT_NE(outcome.out.find("Seccomp:\t2"), std::string::npos) << outcome.out;
+}
+
+TEST_F(Podman, ExecPauseStatsStopWithLimits) {
+  auto started = podman(run_args({"-d", "--name", "t", "--memory", "64m", "--pids-limit", "30", "localhost/bb",
+                                  "sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done"}));
+  ASSERT_EQ(started.status, 0) << started.err;
+  auto exec = podman({"exec", "t", "sh", "-c", "cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes"});
+  EXPECT_EQ(exec.status, 0) << exec.err;
+  EXPECT_EQ(exec.out, "30\n67108864\n");
+  EXPECT_EQ(podman({"pause", "t"}).status, 0);
+  EXPECT_NE(podman({"ps", "-a", "--format", "{{.Status}}"}).out.find("Paused"), std::string::npos);
+  EXPECT_EQ(podman({"unpause", "t"}).status, 0);
+  auto stats = podman({"stats", "--no-stream", "--format", "{{.MemLimit}}", "t"});
+  EXPECT_EQ(stats.status, 0) << stats.err;
+  EXPECT_EQ(stats.out, "67108864\n");
+  auto stopped = podman({"stop", "-t", "10", "t"});
+  EXPECT_EQ(stopped.status, 0) << stopped.err;
+  EXPECT_EQ(podman({"rm", "t"}).status, 0);
+}
+
+TEST_F(Podman, KillRunningContainer) {
+  ASSERT_EQ(podman(run_args({"-d", "--name", "k", "localhost/bb", "sleep", "300"})).status, 0);
+  EXPECT_EQ(podman({"kill", "k"}).status, 0);
+  EXPECT_EQ(podman({"wait", "k"}).out, "137\n");
+}
+
+class Containerd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char templ[] = "/tmp/ward-containerd.XXXXXX";
+    ASSERT_NE(::mkdtemp(templ), nullptr);
+    dir_ = templ;
+    std::vector<std::string> argv = {"containerd", "--root", dir_ + "/root", "--state", dir_ + "/state",
+                                     "--address", dir_ + "/containerd.sock"};
+    std::vector<char*> raw;
+    for (auto& arg : argv) raw.push_back(arg.data());
+    raw.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    std::string log = dir_ + "/containerd.log";
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT, 0600);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    ASSERT_EQ(::posix_spawnp(&daemon_, "containerd", &actions, nullptr, raw.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    for (int i = 0; i < 100 && !exists(dir_ + "/containerd.sock"); ++i) ::usleep(50000);
+    ASSERT_TRUE(exists(dir_ + "/containerd.sock")) << read_text(log);
+    auto tar = make_image_tar(dir_);
+    // ctr imports OCI or Docker archives; make an OCI layout from the rootfs tar.
+    ASSERT_EQ(make_oci_archive(tar), 0);
+    auto imported = ctr({"image", "import", "--base-name", "localhost/bb", dir_ + "/bb-oci.tar"});
+    ASSERT_EQ(imported.status, 0) << imported.err;
+  }
+  void TearDown() override {
+    for (const char* id : {"c1", "c2", "c3"}) {
+      ctr({"task", "kill", "-s", "KILL", id});
+      ctr({"task", "rm", "-f", id});
+      ctr({"container", "rm", id});
+    }
+    if (daemon_ > 0) {
+      ::kill(daemon_, SIGTERM);
+      int status;
+      ::waitpid(daemon_, &status, 0);
+    }
+    run_command({"sh", "-c", "grep -o ' " + dir_ + "[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l"});
+    run_command({"rm", "-rf", "--one-file-system", dir_});
+  }
+  Outcome ctr(std::vector<std::string> args, int timeout = 120) {
+    std::vector<std::string> argv = {"ctr", "--address", dir_ + "/containerd.sock"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, "", timeout);
+  }
+  std::vector<std::string> run_args(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", "--runtime", "io.containerd.runc.v2", "--runc-binary", WARD_OCI_BINARY};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  // An OCI image layout with the rootfs tarball as its one layer.
+  int make_oci_archive(const std::string& layer_tar);
+  std::string dir_;
+  pid_t daemon_ = -1;
+};
+
+int Containerd::make_oci_archive(const std::string& layer_tar) {
+  std::string layout = dir_ + "/oci";
+  std::string script =
+      "set -e; L=" + layout + "; mkdir -p $L/blobs/sha256; "
+      "layer=$(sha256sum " + layer_tar + " | cut -d' ' -f1); cp " + layer_tar + " $L/blobs/sha256/$layer; "
+      "lsize=$(stat -c %s " + layer_tar + "); "
+      "printf '{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"]},"
+      "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}' $layer > $L/config.json; "
+      "config=$(sha256sum $L/config.json | cut -d' ' -f1); csize=$(stat -c %s $L/config.json); "
+      "mv $L/config.json $L/blobs/sha256/$config; "
+      "printf '{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+      "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:%s\",\"size\":%s},"
+      "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:%s\",\"size\":%s}]}'"
+      " $config $csize $layer $lsize > $L/manifest.json; "
+      "manifest=$(sha256sum $L/manifest.json | cut -d' ' -f1); msize=$(stat -c %s $L/manifest.json); "
+      "mv $L/manifest.json $L/blobs/sha256/$manifest; "
+      "printf '{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+      "\"digest\":\"sha256:%s\",\"size\":%s,\"annotations\":{\"org.opencontainers.image.ref.name\":\"latest\"}}]}'"
+      " $manifest $msize > $L/index.json; "
+      "printf '{\"imageLayoutVersion\":\"1.0.0\"}' > $L/oci-layout; "
+      "tar -C $L -cf " + dir_ + "/bb-oci.tar .";
+  auto outcome = run_command({"sh", "-c", script});
+  if (outcome.status != 0) ADD_FAILURE() << outcome.err;
+  return outcome.status;
+}
+
+TEST_F(Containerd, RunThroughTheRuncShim) {
+  auto outcome = ctr(run_args({"--rm", "localhost/bb:latest", "c1", "sh", "-c", "echo hi-from-ctr"}));
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_EQ(outcome.out, "hi-from-ctr\n");
+}
+
+TEST_F(Containerd, ExecPauseMetricsKill) {
+  auto started = ctr(run_args({"-d", "localhost/bb:latest", "c2", "sleep", "300"}));
+  ASSERT_EQ(started.status, 0) << started.err;
+  auto exec = ctr({"task", "exec", "--exec-id", "e1", "c2", "sh", "-c", "echo exec-ok"});
+  EXPECT_EQ(exec.out, "exec-ok\n") << exec.err;
+  EXPECT_EQ(ctr({"task", "pause", "c2"}).status, 0);
+  EXPECT_NE(ctr({"task", "ls"}).out.find("PAUSED"), std::string::npos);
+  EXPECT_EQ(ctr({"task", "resume", "c2"}).status, 0);
+  auto metrics = ctr({"task", "metrics", "c2"});
+  EXPECT_EQ(metrics.status, 0) << metrics.err;
+  EXPECT_NE(metrics.out.find("memory.usage_in_bytes"), std::string::npos) << metrics.out;
+  EXPECT_EQ(ctr({"task", "kill", "-s", "KILL", "c2"}).status, 0);
+  for (int i = 0; i < 100 && ctr({"task", "ls"}).out.find("STOPPED") == std::string::npos; ++i) ::usleep(50000);
+  EXPECT_NE(ctr({"task", "ls"}).out.find("STOPPED"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ward::test
