@@ -6,7 +6,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <linux/keyctl.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -50,6 +52,19 @@ void proc_fd_path(int fd, char* buf) noexcept {
 // Walks `path` beneath root_fd one component at a time with O_NOFOLLOW,
 // expanding symlinks against the root and treating ".." lexically on the
 // resolved components, so nothing resolves outside the root.
+// A symlink `name` in directory `dir` that procfs resolves by magic.
+bool is_magic_link(int dir, const char* name) noexcept {
+  struct statfs fs;
+  if (::fstatfs(dir, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC) return false;
+  for (const char* plain : {"self", "thread-self", "mounts", "net"})
+    if (std::strcmp(name, plain) == 0) {
+      // Plain only at /proc's top, where the parent is procfs's root.
+      struct stat st;
+      return ::fstatat(dir, "", &st, AT_EMPTY_PATH) < 0 || st.st_ino != 1;
+    }
+  return true;
+}
+
 int open_in_root_fallback(int root_fd, const char* path, int flags, mode_t mode) noexcept {
   char remaining[PATH_MAX * 2];
   char resolved[PATH_MAX];  // components resolved so far, "/"-joined
@@ -136,6 +151,14 @@ int open_in_root_fallback(int root_fd, const char* path, int flags, mode_t mode)
       return e;
     }
     if (S_ISLNK(st.st_mode)) {
+      // RESOLVE_NO_MAGICLINKS: procfs's per-process links (cwd, root, exe,
+      // fd/N, ns/X, map_files/X) are not paths; refuse them as openat2
+      // does.  /proc's own plain links (self, thread-self, mounts, net) are.
+      if (is_magic_link(cur, name)) {
+        ::close(probe);
+        ::close(cur);
+        return -ELOOP;
+      }
       if (++links > 40) {
         ::close(probe);
         ::close(cur);

@@ -107,3 +107,21 @@ TEST_F(Escapes, SetuidBinaryDoesNotRaisePrivileges) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Escapes, CwdThroughProcSelfFdIsRefused) {
+  // CVE-2024-21626: a cwd reaching a leaked host fd through /proc/self/fd.
+  for (const char* cwd : {"/proc/self/fd/3", "/proc/self/fd/4", "/proc/self/cwd", "/proc/1/root/.."}) {
+    config_["process"]["cwd"] = cwd;
+    set_args({"sh", "-c", "pwd; ls"});
+    auto outcome = oci({"run", "cwd"});
+    EXPECT_NE(outcome.status, 0) << cwd << ": " << outcome.out;
+    EXPECT_NE(outcome.err.find("process.cwd"), std::string::npos) << cwd << ": " << outcome.err;
+    EXPECT_TRUE(state_entries().empty()) << cwd;
+  }
+}
+
+}  // namespace
+}  // namespace ward::test

@@ -88,6 +88,25 @@ TEST_P(OpenInRootTest, OpensDirectoryWithOPath) {
   ::close(fd);
 }
 
+TEST_P(OpenInRootTest, ProcMagicLinksAreRefusedPlainOnesFollowed) {
+  // Resolved in the host's "/" as root: procfs is mounted there.
+  int slash = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(slash, 0);
+  for (const char* magic : {"/proc/self/cwd", "/proc/self/root", "/proc/self/fd/0"}) {
+    int fd = ward::sys::raw::open_in_root(slash, magic, O_PATH);
+    EXPECT_EQ(fd, -ELOOP) << magic;
+    if (fd >= 0) ::close(fd);
+  }
+  // Another process's root: refused (ELOOP, or EACCES from the ptrace check).
+  int other = ward::sys::raw::open_in_root(slash, "/proc/1/root/etc", O_PATH);
+  EXPECT_LT(other, 0);
+  if (other >= 0) ::close(other);
+  int status = ward::sys::raw::open_in_root(slash, "/proc/self/status", O_RDONLY);
+  EXPECT_GE(status, 0);
+  if (status >= 0) ::close(status);
+  ::close(slash);
+}
+
 INSTANTIATE_TEST_SUITE_P(Openat2AndFallback, OpenInRootTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "fallback" : "openat2"; });
 
