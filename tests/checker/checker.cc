@@ -6,6 +6,7 @@
 //   ward-checker report            ids, umask, caps, NNP, namespaces, rlimits, cwd, hostname
 //   ward-checker fds               every open fd and its target
 //   ward-checker try-write PATH    "write PATH=ok" or "=<errno name>"
+//   ward-checker try-open PATH     "open PATH=ok" or "=<errno name>" (read-only)
 //   ward-checker exit N            exits with status N
 //   ward-checker signal-self N     kills itself with signal N
 //   ward-checker sleep SECONDS     sleeps (for lifecycle tests)
@@ -151,6 +152,12 @@ int main(int argc, char** argv) {
   if (verb == "report") return report();
   if (verb == "fds") return list_fds();
   if (verb == "try-write" && argc == 3) return try_write(argv[2]);
+  if (verb == "try-open" && argc == 3) {
+    int fd = ::open(argv[2], O_RDONLY | O_CLOEXEC);
+    std::printf("open %s=%s\n", argv[2], fd >= 0 ? "ok" : strerrorname_np(errno));
+    if (fd >= 0) ::close(fd);
+    return 0;
+  }
   if (verb == "exit" && argc == 3) return std::atoi(argv[2]);
   if (verb == "signal-self" && argc == 3) {
     int sig = std::atoi(argv[2]);

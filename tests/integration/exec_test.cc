@@ -1,11 +1,15 @@
 // exec: a new process joins every namespace and the cgroup of a running
 // container, with its seccomp filter, capabilities and no_new_privs.
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sstream>
 
 #include "support.h"
+
+extern char** environ;
 
 namespace ward::test {
 namespace {
@@ -93,6 +97,64 @@ TEST_F(Exec, ErrorsAreClear) {
   auto stopped = oci({"exec", "target", "true"});
   EXPECT_NE(stopped.status, 0);
   EXPECT_NE(stopped.err.find("not running"), std::string::npos) << stopped.err;
+}
+
+}  // namespace
+}  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+// The pid of `host_pid` inside its innermost pid namespace (NSpid's last).
+std::string inner_pid(int host_pid) {
+  std::istringstream lines(read_text("/proc/" + std::to_string(host_pid) + "/status"));
+  std::string line;
+  while (std::getline(lines, line))
+    if (line.starts_with("NSpid:")) return line.substr(line.find_last_of(" \t") + 1);
+  return "";
+}
+
+TEST_F(Exec, JoiningProcessIsNotReachableFromTheContainer) {
+  // CVE-2019-5736: while `exec` sets up, its process is inside the
+  // container but still ward-oci's image.  Freeze the runtime at that
+  // moment and let the container try to open that process's /proc/PID/exe.
+  // Catching the moment is a race; a few attempts give a verdict.
+  std::string exe_before = read_text(WARD_OCI_BINARY);
+  std::string target_ns = ns_of(pid_, "pid");
+  std::string verdict;
+  for (int attempt = 0; attempt < 10 && verdict.empty(); ++attempt) {
+    std::vector<std::string> argv = {WARD_OCI_BINARY, "--root", root_, "exec", "target", "true"};
+    std::vector<char*> raw;
+    for (auto& arg : argv) raw.push_back(arg.data());
+    raw.push_back(nullptr);
+    pid_t runtime = -1;
+    ASSERT_EQ(::posix_spawn(&runtime, raw[0], nullptr, nullptr, raw.data(), environ), 0);
+    int joining = -1;
+    for (int scan = 0; scan < 2000 && joining < 0; ++scan) {
+      for (int pid : processes_mentioning(WARD_OCI_BINARY)) {
+        if (pid != runtime && ns_of(pid, "pid") == target_ns) {
+          joining = pid;
+          break;
+        }
+      }
+    }
+    ::kill(runtime, SIGSTOP);
+    if (joining >= 0) {
+      std::string inside = "/proc/" + inner_pid(joining) + "/exe";
+      auto probe = oci({"exec", "target", "ward-checker", "try-open", inside});
+      auto result = parse_facts(probe.out)["open " + inside];
+      if (result != "ENOENT" && !result.empty()) verdict = result;  // ENOENT: it had exec'd already
+    }
+    ::kill(runtime, SIGCONT);
+    int status;
+    ::waitpid(runtime, &status, 0);
+  }
+  if (verdict.empty()) GTEST_SKIP() << "never caught an exec during its setup";
+  EXPECT_EQ(verdict, "EACCES");
+  // The same probe reaches an ordinary process of the container.
+  auto control = oci({"exec", "target", "ward-checker", "try-open", "/proc/1/exe"});
+  EXPECT_EQ(parse_facts(control.out)["open /proc/1/exe"], "ok") << control.out << control.err;
+  EXPECT_EQ(read_text(WARD_OCI_BINARY), exe_before);
 }
 
 }  // namespace
