@@ -294,6 +294,21 @@ std::string Cgroup::directory_for(const std::string& mount_point) const {
   return "";
 }
 
+std::vector<oci::DeviceRule> allowed_devices(const std::vector<oci::Device>& devices) {
+  std::vector<oci::DeviceRule> rules = default_allowed_devices();
+  for (const auto& device : devices) {
+    if (device.type != 'c' && device.type != 'b' && device.type != 'u') continue;  // 'p': fifos need no rule
+    oci::DeviceRule rule;
+    rule.allow = true;
+    rule.type = device.type == 'u' ? 'c' : device.type;
+    rule.major = device.major;
+    rule.minor = device.minor;
+    rule.access = "rwm";
+    rules.push_back(rule);
+  }
+  return rules;
+}
+
 std::vector<oci::DeviceRule> default_allowed_devices() {
   auto rule = [](char type, std::int64_t major, std::optional<std::int64_t> minor) {
     oci::DeviceRule r;

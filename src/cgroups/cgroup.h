@@ -66,6 +66,8 @@ class Cgroup {
 // The device rules every container gets (null, zero, full, random,
 // urandom, tty, console, ptmx and the pts devices), as runc allows them.
 [[nodiscard]] std::vector<oci::DeviceRule> default_allowed_devices();
+// Those plus an allow rule for each of the config's linux.devices.
+[[nodiscard]] std::vector<oci::DeviceRule> allowed_devices(const std::vector<oci::Device>& devices);
 
 namespace detail {
 // resources_v1.cc / resources_v2.cc.  `dir_for` finds the directory of the

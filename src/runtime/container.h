@@ -7,6 +7,7 @@
 
 #include "runtime/state.h"
 #include "util/error.h"
+#include "util/fd.h"
 
 namespace ward::runtime {
 
@@ -73,6 +74,15 @@ class Runtime {
   [[nodiscard]] const StateStore& store() const { return store_; }
 
  private:
+  // A container's state under its lock, with its current status: the
+  // preamble of every verb that changes a container.
+  struct Locked {
+    UniqueFd lock;
+    ContainerState state;
+    Status status;
+  };
+  [[nodiscard]] Result<Locked> open_locked(const std::string& id);
+
   StateStore store_;
 };
 

@@ -155,18 +155,9 @@ Result<> make_cgroup(const StateStore& store, const std::string& id, const oci::
     return std::unexpected(made.error());
   }
   WARD_TRY(store.save_cgroups(id, cgroup.serialize()));
-  std::vector<oci::DeviceRule> allowed = cgroups::default_allowed_devices();
-  for (const auto& device : config.linux.devices) {
-    oci::DeviceRule rule;
-    rule.allow = true;
-    rule.type = device.type == 'u' ? 'c' : device.type;
-    rule.major = device.major;
-    rule.minor = device.minor;
-    rule.access = "rwm";
-    if (rule.type == 'c' || rule.type == 'b') allowed.push_back(rule);
-  }
   oci::Resources none;
-  return cgroup.set(config.linux.resources ? *config.linux.resources : none, allowed);
+  return cgroup.set(config.linux.resources ? *config.linux.resources : none,
+                    cgroups::allowed_devices(config.linux.devices));
 }
 
 }  // namespace

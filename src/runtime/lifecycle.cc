@@ -92,12 +92,21 @@ Result<> start_created(const StateStore& store, const ContainerState& state, int
   return {};
 }
 
-Result<> Runtime::start(const std::string& id) {
+Result<Runtime::Locked> Runtime::open_locked(const std::string& id) {
+  WARD_TRY(validate_container_id(id));
   auto lock = store_.lock(id);
   if (!lock) return std::unexpected(lock.error());
   auto state = store_.load(id);
   if (!state) return std::unexpected(state.error());
   Status status = current_status(store_, *state);
+  return Locked{std::move(*lock), std::move(*state), status};
+}
+
+Result<> Runtime::start(const std::string& id) {
+  auto locked = open_locked(id);
+  if (!locked) return std::unexpected(locked.error());
+  auto* state = &locked->state;
+  Status status = locked->status;
   if (status != Status::created)
     return fail(fmt::format("cannot start a container that is {} (\"{}\")", status_name(status), id));
   auto pidfd = open_init(*state);
@@ -113,12 +122,10 @@ Result<std::string> Runtime::state(const std::string& id) {
 }
 
 Result<> Runtime::kill(const std::string& id, int signal, bool all) {
-  WARD_TRY(validate_container_id(id));
-  auto lock = store_.lock(id);
-  if (!lock) return std::unexpected(lock.error());
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  Status status = current_status(store_, *state);
+  auto locked = open_locked(id);
+  if (!locked) return std::unexpected(locked.error());
+  auto* state = &locked->state;
+  Status status = locked->status;
   if (status == Status::stopped || status == Status::creating)
     return fail(fmt::format("container \"{}\" is not running", id));
   auto pidfd = open_init(*state);
@@ -144,12 +151,10 @@ Result<> Runtime::kill(const std::string& id, int signal, bool all) {
 }
 
 Result<> Runtime::remove(const std::string& id, bool force) {
-  WARD_TRY(validate_container_id(id));
-  auto lock = store_.lock(id);
-  if (!lock) return std::unexpected(lock.error());
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  Status status = current_status(store_, *state);
+  auto locked = open_locked(id);
+  if (!locked) return std::unexpected(locked.error());
+  auto* state = &locked->state;
+  Status status = locked->status;
   if ((status == Status::running || status == Status::paused) && !force)
     return fail(fmt::format("cannot delete container \"{}\" that is not stopped: {}", id, status_name(status)));
   if (status != Status::stopped) {
@@ -172,12 +177,9 @@ Result<> Runtime::remove(const std::string& id, bool force) {
 }
 
 Result<> Runtime::pause(const std::string& id) {
-  WARD_TRY(validate_container_id(id));
-  auto lock = store_.lock(id);
-  if (!lock) return std::unexpected(lock.error());
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  Status status = current_status(store_, *state);
+  auto locked = open_locked(id);
+  if (!locked) return std::unexpected(locked.error());
+  Status status = locked->status;
   if (status != Status::running)
     return fail(fmt::format("cannot pause container \"{}\": it is {}", id, status_name(status)));
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
@@ -186,12 +188,9 @@ Result<> Runtime::pause(const std::string& id) {
 }
 
 Result<> Runtime::resume(const std::string& id) {
-  WARD_TRY(validate_container_id(id));
-  auto lock = store_.lock(id);
-  if (!lock) return std::unexpected(lock.error());
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  Status status = current_status(store_, *state);
+  auto locked = open_locked(id);
+  if (!locked) return std::unexpected(locked.error());
+  Status status = locked->status;
   if (status != Status::paused)
     return fail(fmt::format("cannot resume container \"{}\": it is {}", id, status_name(status)));
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));

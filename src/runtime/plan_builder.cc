@@ -356,6 +356,18 @@ Result<> add_process(const oci::Config& config, LaunchPlan& plan) {
   return {};
 }
 
+// linux.seccomp compiled (through the cache when there is one).
+Result<> add_seccomp(const oci::Config& config, const PlanOptions& options, LaunchPlan& plan) {
+  if (!config.linux.seccomp) return {};
+  auto program = options.seccomp_cache_dir.empty()
+                     ? security::compile_seccomp(*config.linux.seccomp)
+                     : security::compile_seccomp_cached(*config.linux.seccomp, options.seccomp_cache_dir);
+  if (!program) return std::unexpected(program.error());
+  plan.has_seccomp = true;
+  plan.seccomp = std::move(*program);
+  return {};
+}
+
 HookPlan make_hook(const oci::Hook& hook) {
   HookPlan plan;
   plan.path = hook.path;
@@ -406,14 +418,7 @@ Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process
   oci::Config with_process = config;
   with_process.process = process;
   WARD_TRY(add_process(with_process, plan));
-  if (config.linux.seccomp) {
-    auto program = options.seccomp_cache_dir.empty()
-                       ? security::compile_seccomp(*config.linux.seccomp)
-                       : security::compile_seccomp_cached(*config.linux.seccomp, options.seccomp_cache_dir);
-    if (!program) return std::unexpected(program.error());
-    plan.has_seccomp = true;
-    plan.seccomp = std::move(*program);
-  }
+  WARD_TRY(add_seccomp(config, options, plan));
   return plan;
 }
 
@@ -460,14 +465,7 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
     return fail("linux.mountLabel: SELinux labels are not supported by this ward-oci version");
   if (!config.linux.intel_rdt_clos_id.empty()) return fail("linux.intelRdt: not supported by this ward-oci version");
   if (config.linux.personality_domain) return fail("linux.personality: not supported by this ward-oci version");
-  if (config.linux.seccomp) {
-    auto program = options.seccomp_cache_dir.empty()
-                       ? security::compile_seccomp(*config.linux.seccomp)
-                       : security::compile_seccomp_cached(*config.linux.seccomp, options.seccomp_cache_dir);
-    if (!program) return std::unexpected(program.error());
-    plan.has_seccomp = true;
-    plan.seccomp = std::move(*program);
-  }
+  WARD_TRY(add_seccomp(config, options, plan));
   return plan;
 }
 

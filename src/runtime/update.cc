@@ -10,12 +10,10 @@
 namespace ward::runtime {
 
 Result<> Runtime::update(const std::string& id, const oci::Resources& resources) {
-  WARD_TRY(validate_container_id(id));
-  auto lock = store_.lock(id);
-  if (!lock) return std::unexpected(lock.error());
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  Status status = current_status(store_, *state);
+  auto locked = open_locked(id);
+  if (!locked) return std::unexpected(locked.error());
+  auto* state = &locked->state;
+  Status status = locked->status;
   if (status == Status::stopped || status == Status::creating)
     return fail(fmt::format("update: container \"{}\" is {}", id, status_name(status)));
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
@@ -23,18 +21,9 @@ Result<> Runtime::update(const std::string& id, const oci::Resources& resources)
   std::vector<oci::DeviceRule> allowed = cgroups::default_allowed_devices();
   if (!resources.devices.empty()) {
     // The container's own devices stay allowed when the rules are replaced.
-    if (auto config = oci::load_config(state->bundle)) {
-      for (const auto& device : config->linux.devices) {
-        if (device.type != 'c' && device.type != 'b' && device.type != 'u') continue;
-        oci::DeviceRule rule;
-        rule.allow = true;
-        rule.type = device.type == 'u' ? 'c' : device.type;
-        rule.major = device.major;
-        rule.minor = device.minor;
-        rule.access = "rwm";
-        allowed.push_back(rule);
-      }
-    }
+    auto config = oci::load_config(state->bundle);
+    if (!config) return std::unexpected(config.error().wrap("update"));
+    allowed = cgroups::allowed_devices(config->linux.devices);
   }
   if (auto r = cgroup.update(resources, allowed); !r) return std::unexpected(r.error().wrap("update"));
   return {};
