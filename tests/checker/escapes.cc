@@ -24,14 +24,21 @@
 #include <cstring>
 #include <string>
 
-namespace {
+namespace ward::checker {
 
 void report(const char* name, bool escaped, const std::string& how) {
   if (escaped) std::printf("escape.%s=ESCAPED %s\n", name, how.c_str());
   else std::printf("escape.%s=blocked %s\n", name, how.c_str());
 }
 
-std::string err(int e) { return strerrorname_np(e) ? strerrorname_np(e) : std::to_string(e); }
+std::string errno_name(int e) { return strerrorname_np(e) ? strerrorname_np(e) : std::to_string(e); }
+
+}  // namespace ward::checker
+
+namespace {
+
+using ward::checker::report;
+std::string err(int e) { return ward::checker::errno_name(e); }
 
 // Opening for writing is the escape; nothing is written.
 void probe_open_write(const char* name, const char* path) {
@@ -259,5 +266,6 @@ int run_escape_probes() {
   probe_open_by_handle();
   probe_chroot_breakout();
   probe_release_agent();
+  ward::checker::run_kernel_surface_probes();
   return 0;
 }

@@ -68,7 +68,9 @@ TEST_F(Escapes, ProbesWorkWhenProtectionsAreRemoved) {
   ASSERT_FALSE(escapes.empty());
   // Each of these is stopped by one of the removed protections.
   for (const char* name : {"proc_sys", "proc_sys_kernel", "mount", "mknod", "module", "keyctl", "bpf", "perf",
-                           "userns", "raw_socket", "packet_socket", "open_by_handle", "release_agent"})
+                           "userns", "raw_socket", "packet_socket", "open_by_handle", "release_agent", "io_uring",
+                           "userfaultfd", "syslog", "kallsyms", "kexec", "swapon", "acct", "mount_api",
+                           "cgroup_limits", "unmask"})
     EXPECT_TRUE(escapes[name].starts_with("ESCAPED")) << name << ": " << escapes[name];
   if (exists("/proc/sysrq-trigger")) {
     EXPECT_TRUE(escapes["sysrq"].starts_with("ESCAPED")) << escapes["sysrq"];
