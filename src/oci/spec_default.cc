@@ -75,6 +75,10 @@ std::string default_spec_json(bool rootless) {
   // A fork bomb stops at 2048 processes (SPEC section 3).  A rootless
   // user usually cannot make cgroups, so the rootless config asks for none.
   if (!rootless) linux_section["resources"] = {{"pids", {{"limit", 2048}}}};
+  // Without CAP_NET_RAW, ping uses ICMP datagram sockets, which the kernel
+  // grants to the groups in this range of the container's own network
+  // namespace (a rootless container shares the host's, so leaves it).
+  if (!rootless) linux_section["sysctl"] = {{"net.ipv4.ping_group_range", "0 2147483647"}};
   if (rootless) {
     linux_section["uidMappings"] = json::array({{{"containerID", 0}, {"hostID", ::geteuid()}, {"size", 1}}});
     linux_section["gidMappings"] = json::array({{{"containerID", 0}, {"hostID", ::getegid()}, {"size", 1}}});

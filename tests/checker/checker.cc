@@ -14,11 +14,14 @@
 //   ward-checker forkbomb N        forks N children: forked=X failed=Y
 //   ward-checker escapes           tries every escape (escapes.cc): escape.NAME=blocked|ESCAPED
 //   ward-checker personality N     calls personality(N): "personality N=ok" or "=<errno name>"
+//   ward-checker ping-socket       opens an ICMP datagram socket: "ping_socket=ok" or "=<errno name>"
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -167,6 +170,12 @@ int main(int argc, char** argv) {
   }
   if (verb == "syscalls") return try_syscalls();
   if (verb == "escapes") return run_escape_probes();
+  if (verb == "ping-socket") {
+    int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
+    std::printf("ping_socket=%s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
+    if (fd >= 0) ::close(fd);
+    return 0;
+  }
   if (verb == "personality" && argc == 3) {
     long r = ::syscall(SYS_personality, std::strtoul(argv[2], nullptr, 0));
     std::printf("personality %s=%s\n", argv[2], r < 0 ? strerrorname_np(errno) : "ok");

@@ -127,3 +127,21 @@ TEST_F(Escapes, CwdThroughProcSelfFdIsRefused) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Escapes, PingWorksWithoutRawSockets) {
+  // SPEC section 3: no CAP_NET_RAW, yet ping works, through ICMP datagram
+  // sockets that net.ipv4.ping_group_range grants every group.
+  for (int uid : {0, 1000}) {
+    config_["process"]["user"] = {{"uid", uid}, {"gid", uid}};
+    EXPECT_EQ(run_checker({"ward-checker", "ping-socket"})["ping_socket"], "ok") << "uid " << uid;
+  }
+  // The kernel's default range ("1 0") grants nobody.
+  config_["linux"].erase("sysctl");
+  EXPECT_EQ(run_checker({"ward-checker", "ping-socket"})["ping_socket"], "EACCES");
+}
+
+}  // namespace
+}  // namespace ward::test

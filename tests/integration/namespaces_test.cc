@@ -31,6 +31,7 @@ TEST_F(Namespaces, DefaultConfigGetsNewNamespaces) {
 TEST_F(Namespaces, AbsentNamespacesAreTheHosts) {
   for (const char* type : {"network", "ipc", "uts", "cgroup"}) remove_namespace(config_, type);
   config_.erase("hostname");
+  config_["linux"].erase("sysctl");  // net.* sysctls need a network namespace
   auto facts = run_checker();
   EXPECT_EQ(facts["ns.net"], host_ns("net"));
   EXPECT_EQ(facts["ns.ipc"], host_ns("ipc"));
@@ -63,6 +64,8 @@ TEST_F(Namespaces, UserNamespaceWithMappings) {
   config_["linux"]["namespaces"].push_back({{"type", "user"}});
   config_["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
   config_["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
+  // ping_group_range may only name gids mapped in the user namespace.
+  config_["linux"]["sysctl"]["net.ipv4.ping_group_range"] = "0 65535";
   // The cgroup hierarchies belong to the host's user namespace.
   auto& mounts = config_["mounts"];
   for (size_t i = 0; i < mounts.size(); ++i)
