@@ -211,5 +211,48 @@ TEST_F(PureV2Devices, ProgramIsTheOnlyDeviceController) {
   EXPECT_TRUE(state_entries().empty());
 }
 
+// ward-oci as uid 1000 on a pure v2 host with a delegated cgroup: it cannot
+// load a device program, warns, and runs the container anyway (its user
+// namespace keeps it from making device nodes), as runc does.  As root the
+// same config gets a program: the warning is the unprivileged path only.
+TEST_F(PureV2Devices, UnprivilegedRuntimeWarnsAndGoesOnWithoutAProgram) {
+  std::string delegated = "/sys/fs/cgroup/unified/" + parent() + "/user";
+  ASSERT_EQ(::mkdir(delegated.c_str(), 0755), 0);
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      ::rmdir((dir + "/rl").c_str());
+      ::rmdir(dir.c_str());
+    }
+  } cleanup{delegated};
+  for (const char* file : {"", "/cgroup.procs", "/cgroup.subtree_control"})
+    ASSERT_EQ(::chown((delegated + file).c_str(), 1000, 1000), 0) << file;
+  ASSERT_EQ(::chmod(dir_.c_str(), 0777), 0);
+  ASSERT_EQ(::chmod(bundle_.c_str(), 0777), 0);
+  ::unlink((bundle_ + "/config.json").c_str());
+  ASSERT_EQ(oci({"spec", "--rootless", "--bundle", bundle_}).status, 0);
+  config_ = nlohmann::json::parse(read_text(bundle_ + "/config.json"));
+  config_["process"]["terminal"] = false;
+  config_["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 1000}, {"size", 1}}};
+  config_["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 1000}, {"size", 1}}};
+  config_["linux"]["cgroupsPath"] = "/" + parent() + "/user/rl";
+  set_args({"ward-checker", "device", "c", "10", "200", "/dev/probe"});
+  // Root moves the shell into the delegated cgroup, then becomes uid 1000.
+  std::vector<std::string> argv = {
+      "unshare", "--mount", "--propagation", "private", "sh", "-c",
+      "umount -l /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup && echo $$ > \"$1/cgroup.procs\" && "
+      "cd \"$0\" && exec setpriv --reuid=1000 --regid=1000 --clear-groups " WARD_OCI_BINARY " --root \"$2\" run rl",
+      bundle_, "/sys/fs/cgroup/" + parent() + "/user", dir_ + "/user-state"};
+  auto outcome = run_command(argv);
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_NE(outcome.err.find("no eBPF device program"), std::string::npos) << outcome.err;
+  EXPECT_EQ(parse_facts(outcome.out)["mknod"], "EPERM") << outcome.out;
+
+  // The same container started by root: no warning.
+  auto as_root = run_pure_v2("root-run");
+  ASSERT_EQ(as_root.status, 0) << as_root.err;
+  EXPECT_EQ(as_root.err.find("no eBPF device program"), std::string::npos) << as_root.err;
+}
+
 }  // namespace
 }  // namespace ward::test
