@@ -228,17 +228,33 @@ Result<> Cgroup::create() {
 }
 
 Result<> Cgroup::set(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices) {
-  bool has_v1 = std::any_of(directories_.begin(), directories_.end(),
-                            [](const CgroupDirectory& d) { return !d.hierarchy.unified; });
-  if (has_v1) return detail::set_v1(directories_, resources, allowed_devices, true);
-  return detail::set_v2(directories_.front().path, resources);
+  return apply(resources, allowed_devices, true);
 }
 
 Result<> Cgroup::update(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices) {
+  return apply(resources, allowed_devices, false);
+}
+
+Result<> Cgroup::apply(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices,
+                       bool creating) {
+  // Device rules are checked before anything is written.
+  std::optional<DevicePolicy> devices;
+  if (creating || !resources.devices.empty()) {
+    auto folded = fold_device_rules(resources.devices, allowed_devices);
+    if (!folded) return std::unexpected(folded.error());
+    devices = std::move(*folded);
+  }
   bool has_v1 = std::any_of(directories_.begin(), directories_.end(),
                             [](const CgroupDirectory& d) { return !d.hierarchy.unified; });
-  if (has_v1) return detail::set_v1(directories_, resources, allowed_devices, false);
-  return detail::set_v2(directories_.front().path, resources);
+  if (has_v1)
+    WARD_TRY(detail::set_v1(directories_, resources, allowed_devices, creating));
+  else
+    WARD_TRY(detail::set_v2(directories_.front().path, resources));
+  if (devices) {
+    for (const auto& dir : directories_)
+      if (dir.hierarchy.unified) WARD_TRY(detail::set_device_program(dir.path, *devices));
+  }
+  return {};
 }
 
 Result<> Cgroup::add_process(pid_t pid) const {

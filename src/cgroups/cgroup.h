@@ -1,7 +1,8 @@
 // A container's cgroup: one directory per mounted hierarchy (v1 controllers,
 // the v2 unified hierarchy, or both on hybrid hosts), the resources written
-// into them, and their removal.  Backends: resources_v1.cc, resources_v2.cc;
-// pure value conversions: convert.h.
+// into them, and their removal.  Backends: resources_v1.cc, resources_v2.cc,
+// device_program.cc (the eBPF device controller); pure value conversions:
+// convert.h; device rules to eBPF: device_filter.h.
 #pragma once
 
 #include <sys/types.h>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroups/device_filter.h"
 #include "cgroups/hierarchy.h"
 #include "oci/config.h"
 #include "util/error.h"
@@ -36,9 +38,13 @@ class Cgroup {
   [[nodiscard]] Result<> create();
   // Writes linux.resources; `allowed_devices` are the devices the container
   // gets besides the config's rules (ward's defaults and linux.devices).
+  // Device rules go to the v1 devices controller when there is one and, as
+  // an eBPF program, to the container's cgroup v2 directory when there is
+  // one: on a hybrid host both enforce.
   [[nodiscard]] Result<> set(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices);
   // For `update`: like set(), but device rules are rewritten only when
-  // `resources` has some, and unset fields are left as they are.
+  // `resources` has some (the eBPF program is swapped), and unset fields
+  // are left as they are.
   [[nodiscard]] Result<> update(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices);
   [[nodiscard]] Result<> add_process(pid_t pid) const;
   // Stops every process (v1 freezer, v2 cgroup.freeze) and waits until the
@@ -59,6 +65,9 @@ class Cgroup {
   [[nodiscard]] std::string directory_for(const std::string& mount_point) const;
 
  private:
+  [[nodiscard]] Result<> apply(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices,
+                               bool creating);
+
   std::vector<CgroupDirectory> directories_;
   std::vector<std::string> created_;
 };
@@ -77,6 +86,9 @@ using DirectoryFor = std::string (*)(const std::vector<CgroupDirectory>&, const 
                               const std::vector<oci::DeviceRule>& allowed_devices, bool always_devices);
 [[nodiscard]] Result<> set_v2(const std::string& dir, const oci::Resources& resources);
 [[nodiscard]] std::string v1_directory(const std::vector<CgroupDirectory>& dirs, const std::string& controller);
+// device_program.cc: compiles `policy` and makes it the device program of
+// the cgroup v2 directory `dir`, replacing any there.
+[[nodiscard]] Result<> set_device_program(const std::string& dir, const DevicePolicy& policy);
 }  // namespace detail
 
 }  // namespace ward::cgroups

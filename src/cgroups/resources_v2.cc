@@ -73,9 +73,7 @@ Result<> set_io(const std::string& dir, const oci::BlockIoResources& b) {
 }  // namespace
 
 Result<> set_v2(const std::string& dir, const oci::Resources& resources) {
-  if (!resources.devices.empty())
-    return fail("linux.resources.devices: device rules on cgroup v2 need the eBPF device controller, "
-                "not supported by this ward-oci version yet");
+  // linux.resources.devices: the eBPF program (device_program.cc).
   if (resources.memory) WARD_TRY(set_memory(dir, *resources.memory));
   if (resources.cpu) WARD_TRY(set_cpu(dir, *resources.cpu));
   if (resources.pids_limit)

@@ -13,11 +13,15 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/error.h"
 #include "util/fd.h"
+
+struct bpf_insn;  // <linux/bpf.h>
 
 namespace ward::sys {
 
@@ -81,6 +85,23 @@ Result<> mkdir_all(const std::string& path, mode_t mode = 0755);
 Result<> remove_all(const std::string& path);
 Result<UniqueFd> pidfd_open(pid_t pid);
 bool path_exists(const std::string& path);
+
+// --- eBPF programs on a cgroup v2 directory (sys_bpf.cc) ---
+// Only BPF_PROG_TYPE_CGROUP_DEVICE at BPF_CGROUP_DEVICE: the device
+// controller of cgroup v2.  Program fds are close-on-exec.
+
+// Loads a device program; a verifier rejection carries the verifier's log.
+Result<UniqueFd> bpf_load_device_program(std::span<const bpf_insn> program, const char* license);
+// Ids of the device programs attached directly to the cgroup `cgroup_fd`
+// (not those inherited from its ancestors).
+Result<std::vector<std::uint32_t>> bpf_device_programs(int cgroup_fd);
+// A new fd for the program with this id.
+Result<UniqueFd> bpf_program_by_id(std::uint32_t id);
+// Attaches with BPF_F_ALLOW_MULTI, so programs of ancestors and children
+// all run.  With `replace_fd` >= 0 the attached program `replace_fd` is
+// swapped for `program_fd` in one step (BPF_F_REPLACE).
+Result<> bpf_attach_device_program(int cgroup_fd, int program_fd, int replace_fd = -1);
+Result<> bpf_detach_device_program(int cgroup_fd, int program_fd);
 
 // Start time of a process in clock ticks since boot (field 22 of
 // /proc/PID/stat), used to tell a live process from a reused pid.

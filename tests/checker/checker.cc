@@ -15,6 +15,9 @@
 //   ward-checker escapes           tries every escape (escapes.cc): escape.NAME=blocked|ESCAPED
 //   ward-checker personality N     calls personality(N): "personality N=ok" or "=<errno name>"
 //   ward-checker ping-socket       opens an ICMP datagram socket: "ping_socket=ok" or "=<errno name>"
+//   ward-checker device c|b MAJOR MINOR PATH
+//                                  replaces PATH by a new device node and opens it read-write:
+//                                  "mknod=ok|<errno name>" and "open=ok|<errno name>"
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -24,6 +27,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -147,6 +151,20 @@ int try_syscalls() {
   return 0;
 }
 
+// mknod and open both pass the device controller (access "m", then "rw").
+int try_device(const char* type, const char* major, const char* minor, const char* path) {
+  ::unlink(path);
+  mode_t kind = type[0] == 'b' ? S_IFBLK : S_IFCHR;
+  dev_t device = makedev(std::strtoul(major, nullptr, 10), std::strtoul(minor, nullptr, 10));
+  int made = ::mknod(path, kind | 0600, device);
+  std::printf("mknod=%s\n", made == 0 ? "ok" : strerrorname_np(errno));
+  int fd = ::open(path, O_RDWR | O_CLOEXEC);
+  std::printf("open=%s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
+  if (fd >= 0) ::close(fd);
+  ::unlink(path);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -181,6 +199,7 @@ int main(int argc, char** argv) {
     std::printf("personality %s=%s\n", argv[2], r < 0 ? strerrorname_np(errno) : "ok");
     return 0;
   }
+  if (verb == "device" && argc == 6) return try_device(argv[2], argv[3], argv[4], argv[5]);
   if (verb == "forkbomb" && argc == 3) {
     // Forks up to N sleeping children, reports how many forks worked,
     // then kills them.
