@@ -14,6 +14,7 @@
 
 #include "cgroups/cgroup.h"
 #include "runtime/hooks.h"
+#include "runtime/id_mappings.h"
 #include "runtime/init.h"
 #include "runtime/launch.h"
 #include "runtime/launch_plan.h"
@@ -106,22 +107,6 @@ Result<> send_console(int sock, int master) {
   while (::sendmsg(sock, &header, MSG_NOSIGNAL) < 0) {
     if (errno != EINTR) return fail_errno(errno, "--console-socket: send pty master");
   }
-  return {};
-}
-
-Result<> write_id_maps(pid_t pid, const LaunchPlan& plan) {
-  if (!plan.new_user_namespace) return {};
-  std::string proc = fmt::format("/proc/{}", pid);
-  if (::geteuid() != 0) {
-    // An unprivileged writer must give up setgroups before mapping gids.
-    if (auto r = sys::write_file(proc + "/setgroups", "deny"); !r) return std::unexpected(r.error());
-  }
-  if (!plan.uid_map.empty())
-    if (auto r = sys::write_file(proc + "/uid_map", plan.uid_map); !r)
-      return std::unexpected(r.error().wrap("linux.uidMappings"));
-  if (!plan.gid_map.empty())
-    if (auto r = sys::write_file(proc + "/gid_map", plan.gid_map); !r)
-      return std::unexpected(r.error().wrap("linux.gidMappings"));
   return {};
 }
 
@@ -224,7 +209,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   auto plan_result = build_launch_plan(*config, plan_options);
   if (!plan_result) return std::unexpected(plan_result.error());
   LaunchPlan& plan = *plan_result;
-  plan.set_groups = !plan.new_user_namespace || ::geteuid() == 0;
+  plan.set_groups = !plan.new_user_namespace || plan.id_maps.setgroups_allowed;
 
   UniqueFd console_socket;
   if (plan.terminal) {
@@ -304,7 +289,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   if (!cgroup->created().empty() || ::geteuid() == 0) {
     if (auto r = cgroup->add_process(init->pid); !r) return std::unexpected(r.error());
   }
-  WARD_TRY(write_id_maps(init->pid, plan));
+  if (plan.new_user_namespace) WARD_TRY(write_id_maps(init->pid, plan.id_maps));
   if (plan.hook_state_fd) {
     std::string json = oci_state_json(state, Status::creating, false);
     sys::raw::write_all(plan.hook_state_fd.get(), json.data(), json.size());

@@ -12,6 +12,7 @@
 
 #include "cgroups/cgroup.h"
 #include "oci/config.h"
+#include "runtime/id_mappings.h"
 #include "security/capabilities.h"
 #include "security/seccomp.h"
 #include "util/error.h"
@@ -82,7 +83,7 @@ struct LaunchPlan {
   std::vector<NamespaceJoin> joins;
   bool new_user_namespace = false;
   bool joins_user_namespace = false;
-  std::string uid_map, gid_map;  // /proc/PID/{uid,gid}_map contents
+  IdMapPlan id_maps;  // how the parent writes /proc/PID/{uid,gid}_map
   bool unshare_cgroup_namespace = false;  // after GO, once placed in the cgroup
   // `exec`: join a running container; no rootfs, hooks or hostname work.
   bool exec_mode = false;

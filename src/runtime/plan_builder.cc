@@ -43,12 +43,6 @@ int clone_flag(oci::NamespaceKind kind) {
   return 0;
 }
 
-std::string id_map_text(const std::vector<oci::IdMapping>& mappings) {
-  std::string text;
-  for (const auto& m : mappings) text += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
-  return text;
-}
-
 std::string join_path(const std::string& dir, const std::string& name) {
   if (name.starts_with('/')) return name;
   if (dir.ends_with('/')) return dir + name;
@@ -100,8 +94,13 @@ Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
   if (!config.has_namespace(oci::NamespaceKind::mount))
     return fail("linux.namespaces: a mount namespace is required");
   if (plan.new_user_namespace) {
-    plan.uid_map = id_map_text(config.linux.uid_mappings);
-    plan.gid_map = id_map_text(config.linux.gid_mappings);
+    // Chosen and checked now, so a range the caller may not map fails
+    // before anything exists.
+    auto caller = current_caller();
+    if (!caller) return std::unexpected(caller.error());
+    auto id_maps = plan_id_maps(config.linux.uid_mappings, config.linux.gid_mappings, *caller);
+    if (!id_maps) return std::unexpected(id_maps.error());
+    plan.id_maps = std::move(*id_maps);
     for (const auto& mapping : config.linux.uid_mappings)
       if (mapping.container_id == 0) plan.root_host_uid = mapping.host_id;
     for (const auto& mapping : config.linux.gid_mappings)
