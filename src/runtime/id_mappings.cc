@@ -91,8 +91,10 @@ Result<IdMapWrite> plan_one(const std::vector<oci::IdMapping>& mappings, const M
     std::uint64_t last = std::uint64_t{m.host_id} + m.size - 1;
     std::string grants = granted.empty() ? fmt::format("{} has no entry for it", kind.file)
                                          : fmt::format("{} grants it {}", kind.file, describe_ranges(granted));
-    return fail(fmt::format("{}[{}]: host {}s {}-{} are not subordinate {}s of {}: {}", kind.field, i, kind.id,
-                            m.host_id, last, kind.id, who, grants));
+    std::string ids = m.size == 1 ? fmt::format("host {} {} is not a subordinate {}", kind.id, m.host_id, kind.id)
+                                  : fmt::format("host {}s {}-{} are not subordinate {}s", kind.id, m.host_id, last,
+                                                kind.id);
+    return fail(fmt::format("{}[{}]: {} of {}: {}", kind.field, i, ids, who, grants));
   }
   if (helper_path.empty())
     return fail(fmt::format("{}: mappings beyond the caller's own {} need {} (package uidmap), which is not installed",
