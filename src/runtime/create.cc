@@ -137,6 +137,11 @@ Result<> make_cgroup(const StateStore& store, const std::string& id, const oci::
       return store.save_cgroups(id, cgroup.serialize());
     }
     (void)store.save_cgroups(id, cgroup.serialize());
+    if (::geteuid() != 0 && denied)
+      return std::unexpected(made.error().wrap(fmt::format(
+          "linux.resources: uid {} may not make the container's cgroup, so the limits the config asks for cannot "
+          "be applied (remove linux.resources, or delegate a cgroup to this user and name it in linux.cgroupsPath)",
+          ::geteuid())));
     return std::unexpected(made.error());
   }
   WARD_TRY(store.save_cgroups(id, cgroup.serialize()));

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "support.h"
@@ -248,6 +249,34 @@ TEST_F(Rootless, RangesNeedASubuidEntry) {
       << outcome.err;
   EXPECT_NE(outcome.err.find("/etc/subuid has no entry for it"), std::string::npos) << outcome.err;
   EXPECT_TRUE(user_state_entries().empty());
+}
+
+TEST_F(Rootless, WithoutLimitsRunsWithoutACgroupAndSaysSo) {
+  ASSERT_NO_FATAL_FAILURE(rootless_config());
+  ASSERT_FALSE(config_["linux"].contains("resources"));
+  set_args({"true"});
+  auto outcome = as_user({"run", "rl"});
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_TRUE(outcome.err.starts_with("ward-oci: warning: no cgroup for a rootless container (")) << outcome.err;
+  EXPECT_NE(outcome.err.find("it runs without limits"), std::string::npos) << outcome.err;
+}
+
+// A limit the user cannot apply is an error, never skipped: the same
+// config without it runs (WithoutLimitsRunsWithoutACgroupAndSaysSo).
+TEST_F(Rootless, LimitsWithoutACgroupAreRefused) {
+  ASSERT_NO_FATAL_FAILURE(rootless_config());
+  config_["linux"]["resources"] = {{"pids", {{"limit", 100}}}};
+  set_args({"true"});
+  auto outcome = as_user({"run", "rl"});
+  EXPECT_NE(outcome.status, 0);
+  // One error line, naming the field, the reason and the way out.
+  EXPECT_TRUE(outcome.err.starts_with("ward-oci: linux.resources: uid 1000 may not make the container's cgroup, so "
+                                      "the limits the config asks for cannot be applied"))
+      << outcome.err;
+  EXPECT_NE(outcome.err.find("Permission denied\n"), std::string::npos) << outcome.err;
+  EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1) << outcome.err;
+  EXPECT_TRUE(user_state_entries().empty());
+  EXPECT_TRUE(processes_mentioning(dir_ + "/user-state").empty());
 }
 
 }  // namespace
