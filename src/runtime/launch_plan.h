@@ -162,6 +162,9 @@ struct PlanOptions {
 
 // Builds the plan from a validated config.  Errors name the config field.
 [[nodiscard]] Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options);
+// For a rootless container left without a cgroup: its cgroup mounts bind
+// the cgroups it does run in (ward-oci's) instead of the planned ones.
+[[nodiscard]] Result<> bind_own_cgroups(LaunchPlan& plan, const cgroups::Cgroup& cgroup);
 // The plan for `exec`: `process` run in every namespace of the running
 // init `target` that differs from ward-oci's own, with the container's
 // seccomp profile (`config.linux.seccomp`).

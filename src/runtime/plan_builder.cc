@@ -116,6 +116,17 @@ Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
   return {};
 }
 
+// The container's own cgroup in hierarchy `h`, or (without one) ward-oci's.
+std::string cgroup_bind_source(const cgroups::Hierarchy& h, const cgroups::Cgroup* cgroup,
+                               const std::vector<cgroups::Membership>& own) {
+  std::string source = cgroup ? cgroup->directory_for(h.mount_point) : "";
+  if (source.empty()) {
+    const auto* membership = cgroups::find_membership(own, h);
+    source = membership ? cgroups::host_directory(h, membership->path) : "";
+  }
+  return source.empty() ? h.mount_point : source;
+}
+
 // A bind source is a file or a directory; the mount point must match.
 Result<bool> source_is_file(const std::string& source) {
   struct stat st;
@@ -146,13 +157,7 @@ Result<> add_cgroup_mount(const oci::Mount& mount, const oci::MountOptions& opti
     return {};
   }
   auto bind_hierarchy = [&](const cgroups::Hierarchy& h, const std::string& target) -> Result<> {
-    // The container's own cgroup, or (without one) ward-oci's.
-    std::string source = cgroup ? cgroup->directory_for(h.mount_point) : "";
-    if (source.empty()) {
-      const auto* membership = cgroups::find_membership(*own, h);
-      source = membership ? cgroups::host_directory(h, membership->path) : "";
-    }
-    if (source.empty()) source = h.mount_point;
+    std::string source = cgroup_bind_source(h, cgroup, *own);
     MountStep step;
     step.kind = MountStep::Kind::bind;
     step.source = source;
@@ -419,6 +424,21 @@ Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process
   WARD_TRY(add_process(with_process, plan));
   WARD_TRY(add_seccomp(config, options, plan));
   return plan;
+}
+
+Result<> bind_own_cgroups(LaunchPlan& plan, const cgroups::Cgroup& cgroup) {
+  auto hierarchies = cgroups::host_hierarchies();
+  if (!hierarchies) return std::unexpected(hierarchies.error());
+  auto own = cgroups::memberships("self");
+  if (!own) return std::unexpected(own.error());
+  for (const auto& h : *hierarchies) {
+    std::string planned = cgroup.directory_for(h.mount_point);
+    if (planned.empty()) continue;
+    for (auto& step : plan.mounts)
+      if (step.kind == MountStep::Kind::bind && step.source == planned)
+        step.source = cgroup_bind_source(h, nullptr, *own);
+  }
+  return {};
 }
 
 Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options) {

@@ -81,6 +81,10 @@ Result<> mkdir_all(const std::string& path, mode_t mode = 0755);
 Result<> remove_all(const std::string& path);
 Result<UniqueFd> pidfd_open(pid_t pid);
 bool path_exists(const std::string& path);
+// Whether this process runs in the initial user namespace (its uid_map maps
+// every id onto itself).  Root elsewhere, as under a rootless engine, holds
+// no privilege over host cgroups.
+bool in_initial_user_namespace();
 
 // Start time of a process in clock ticks since boot (field 22 of
 // /proc/PID/stat), used to tell a live process from a reused pid.
