@@ -4,11 +4,13 @@
 // user may not make are skipped with a notice unless the config asks for
 // limits.
 #include <fcntl.h>
+#include <signal.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 #include "support.h"
@@ -101,10 +103,13 @@ class SubordinateIds : public Rootless {
     Rootless::SetUp();
     if (::access("/usr/bin/newuidmap", X_OK) != 0 || ::access("/usr/bin/newgidmap", X_OK) != 0)
       GTEST_SKIP() << "newuidmap/newgidmap not installed (package uidmap; scripts/install-deps)";
+    // By name, as useradd writes it (ward and newuidmap also match a uid).
+    const passwd* user = ::getpwuid(1000);
+    std::string owner = user != nullptr ? user->pw_name : "1000";
     for (auto* saved : {&subuid_, &subgid_}) {
-      std::string text = saved == &subuid_ ? subuid_.text() : subgid_.text();
+      std::string text = saved->text();
       if (!text.empty() && !text.ends_with('\n')) text += '\n';
-      write_text(saved == &subuid_ ? "/etc/subuid" : "/etc/subgid", text + "1000:200000:65536\n");
+      write_text(saved == &subuid_ ? "/etc/subuid" : "/etc/subgid", text + owner + ":200000:65536\n");
     }
   }
   void TearDown() override {
@@ -228,6 +233,55 @@ TEST_F(SubordinateIds, HelperErrorsNameTheField) {
       << outcome.err;
   EXPECT_TRUE(user_state_entries().empty());
   EXPECT_TRUE(processes_mentioning(dir_ + "/user-state").empty());
+}
+
+// Rootless Podman maps the subordinate ids with newuidmap itself and runs
+// ward-oci as root inside that user namespace, without a cgroup.
+class RootlessPodman : public SubordinateIds {
+ protected:
+  void SetUp() override {
+    SubordinateIds::SetUp();
+    if (IsSkipped()) return;
+    ASSERT_EQ(::chmod(dir_.c_str(), 0777), 0);
+    for (const char* sub : {"/podman-home", "/podman-run"}) {
+      ASSERT_EQ(::mkdir((dir_ + sub).c_str(), 0700), 0);
+      ASSERT_EQ(::chown((dir_ + sub).c_str(), 1000, 1000), 0);
+    }
+    ASSERT_EQ(run_command({"tar", "-C", rootfs_, "-cf", dir_ + "/bb.tar", "."}).status, 0);
+    ASSERT_EQ(::chmod((dir_ + "/bb.tar").c_str(), 0644), 0);
+    auto imported = podman({"import", dir_ + "/bb.tar", "localhost/bb"});
+    ASSERT_EQ(imported.status, 0) << imported.err;
+  }
+  void TearDown() override {
+    if (!dir_.empty() && exists(dir_ + "/podman-run")) {
+      podman({"rm", "--all", "--force", "--time", "0"});
+      podman({"system", "reset", "--force"});
+      // Podman's pause process holds its user namespace; this test made it.
+      std::string pid_file = dir_ + "/podman-run/libpod/tmp/pause.pid";
+      if (exists(pid_file)) {
+        int pid = std::atoi(read_text(pid_file).c_str());
+        if (pid > 1) ::kill(pid, SIGKILL);
+      }
+    }
+    SubordinateIds::TearDown();
+  }
+  Outcome podman(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", "env", "-i",
+                                     "PATH=/usr/bin:/bin", "HOME=" + dir_ + "/podman-home",
+                                     "XDG_RUNTIME_DIR=" + dir_ + "/podman-run", "podman", "--cgroup-manager=cgroupfs",
+                                     "--events-backend=file", "--runtime", WARD_OCI_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, "", 120);
+  }
+};
+
+TEST_F(RootlessPodman, RunsWithSubordinateIds) {
+  auto outcome = podman({"run", "--rm", "--network", "none", "localhost/bb", "sh", "-c",
+                         "echo uid_map=$(tr -s ' ' < /proc/self/uid_map | tr '\\n' ,); echo id=$(id -u)"});
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  auto facts = parse_facts(outcome.out);
+  EXPECT_EQ(facts["uid_map"], " 0 1000 1, 1 200000 65536,");
+  EXPECT_EQ(facts["id"], "0");
 }
 
 TEST_F(Rootless, RangesNeedASubuidEntry) {
