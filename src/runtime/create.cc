@@ -14,6 +14,7 @@
 
 #include "cgroups/cgroup.h"
 #include "runtime/hooks.h"
+#include "runtime/id_mappings.h"
 #include "runtime/init.h"
 #include "runtime/launch.h"
 #include "runtime/launch_plan.h"
@@ -109,22 +110,6 @@ Result<> send_console(int sock, int master) {
   return {};
 }
 
-Result<> write_id_maps(pid_t pid, const LaunchPlan& plan) {
-  if (!plan.new_user_namespace) return {};
-  std::string proc = fmt::format("/proc/{}", pid);
-  if (::geteuid() != 0) {
-    // An unprivileged writer must give up setgroups before mapping gids.
-    if (auto r = sys::write_file(proc + "/setgroups", "deny"); !r) return std::unexpected(r.error());
-  }
-  if (!plan.uid_map.empty())
-    if (auto r = sys::write_file(proc + "/uid_map", plan.uid_map); !r)
-      return std::unexpected(r.error().wrap("linux.uidMappings"));
-  if (!plan.gid_map.empty())
-    if (auto r = sys::write_file(proc + "/gid_map", plan.gid_map); !r)
-      return std::unexpected(r.error().wrap("linux.gidMappings"));
-  return {};
-}
-
 Result<> write_pid_file(const std::string& path, pid_t pid) {
   if (path.empty()) return {};
   return context(sys::write_file_atomic(path, std::to_string(pid), 0644), "--pid-file");
@@ -134,30 +119,47 @@ Result<> write_pid_file(const std::string& path, pid_t pid) {
 // Records, makes and configures the container's cgroup.  The directories
 // are recorded before they exist, so `delete` can remove them even when
 // this process is killed half-way.
-Result<> make_cgroup(const StateStore& store, const std::string& id, const oci::Config& config,
-                     cgroups::Cgroup& cgroup, CreateTransaction& transaction) {
+// Whether `resources` asks for any limit; device rules alone are not one
+// (see make_cgroup).
+bool asks_for_limits(const oci::Resources& r) {
+  return r.memory || r.cpu || r.pids_limit || r.block_io || !r.hugepage_limits.empty() || r.net_class_id ||
+         !r.net_priorities.empty() || !r.unified.empty();
+}
+
+// Records, makes and configures the container's cgroup; false when a
+// rootless container runs without one.
+Result<bool> make_cgroup(const StateStore& store, const std::string& id, const oci::Config& config,
+                         cgroups::Cgroup& cgroup, CreateTransaction& transaction) {
   // Before anything exists: the directories as "made", so that a delete
   // after a kill here removes whatever part of them got created.
   std::string planned = cgroup.serialize();
   for (const auto& dir : cgroup.directories()) planned += "made " + dir.path + "\n";
   WARD_TRY(store.save_cgroups(id, planned));
   transaction.cgroup_made(&cgroup);
-  bool wants_limits = config.linux.resources.has_value();
+  oci::Resources none;
+  const oci::Resources& resources = config.linux.resources ? *config.linux.resources : none;
   if (auto made = cgroup.create(); !made) {
-    // An unprivileged user may not be able to make cgroups at all; that is
-    // fine only when the config asks for no limits.
-    bool denied = made.error().code == EACCES || made.error().code == EPERM || made.error().code == EROFS;
-    if (::geteuid() != 0 && denied && !wants_limits) {
-      log::warning("no cgroup for a rootless container (" + made.error().what() + "); it runs without limits");
-      return store.save_cgroups(id, cgroup.serialize());
-    }
     (void)store.save_cgroups(id, cgroup.serialize());
-    return std::unexpected(made.error());
+    // A rootless user (or root in a rootless engine's user namespace) may
+    // not be able to make cgroups at all; that is fine only when the config
+    // asks for no limits.  Device rules need no cgroup there: without
+    // CAP_MKNOD in the initial namespace the container makes no device
+    // node, and those bound in keep their host permissions.
+    bool denied = made.error().code == EACCES || made.error().code == EPERM || made.error().code == EROFS;
+    bool rootless = ::geteuid() != 0 || !sys::in_initial_user_namespace();
+    if (!rootless || !denied) return std::unexpected(made.error());
+    if (asks_for_limits(resources))
+      return std::unexpected(made.error().wrap(fmt::format(
+          "linux.resources: uid {} may not make the container's cgroup, so the limits the config asks for cannot "
+          "be applied (remove them, or delegate a cgroup to this user and name it in linux.cgroupsPath)",
+          ::geteuid())));
+    log::warning(fmt::format("no cgroup for a rootless container ({}); it runs without limits{}", made.error().what(),
+                             resources.devices.empty() ? "" : " and without a device cgroup"));
+    return false;
   }
   WARD_TRY(store.save_cgroups(id, cgroup.serialize()));
-  oci::Resources none;
-  return cgroup.set(config.linux.resources ? *config.linux.resources : none,
-                    cgroups::allowed_devices(config.linux.devices));
+  WARD_TRY(cgroup.set(resources, cgroups::allowed_devices(config.linux.devices)));
+  return true;
 }
 
 }  // namespace
@@ -221,10 +223,13 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   // Beside the state root, not in it, where it could be taken for an id.
   plan_options.seccomp_cache_dir = store.root() + ".seccomp-cache";
   plan_options.preserve_fds = options.preserve_fds;
+  // Under a rootless engine (podman runs its runtime in its own user
+  // namespace) no device node can be made, only bound.
+  plan_options.in_user_namespace_host = !sys::in_initial_user_namespace();
   auto plan_result = build_launch_plan(*config, plan_options);
   if (!plan_result) return std::unexpected(plan_result.error());
   LaunchPlan& plan = *plan_result;
-  plan.set_groups = !plan.new_user_namespace || ::geteuid() == 0;
+  plan.set_groups = !plan.new_user_namespace || plan.id_maps.setgroups_allowed;
 
   UniqueFd console_socket;
   if (plan.terminal) {
@@ -245,7 +250,9 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   launched.lock = std::move(*lock);
   CreateTransaction transaction(store, options.id);
   transaction.dir_made();
-  WARD_TRY(make_cgroup(store, options.id, *config, *cgroup, transaction));
+  auto in_cgroup = make_cgroup(store, options.id, *config, *cgroup, transaction);
+  if (!in_cgroup) return std::unexpected(in_cgroup.error());
+  if (!*in_cgroup) WARD_TRY(bind_own_cgroups(plan, *cgroup));
 
   std::string dir = store.dir(options.id);
   std::string fifo = store.fifo(options.id);
@@ -301,10 +308,10 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   state.pid_start_time = *start_time;
   transaction.set_poststop(config->hooks.poststop, oci_state_json(state, Status::stopped, false));
 
-  if (!cgroup->created().empty() || ::geteuid() == 0) {
+  if (*in_cgroup) {
     if (auto r = cgroup->add_process(init->pid); !r) return std::unexpected(r.error());
   }
-  WARD_TRY(write_id_maps(init->pid, plan));
+  if (plan.new_user_namespace) WARD_TRY(write_id_maps(init->pid, plan.id_maps));
   if (plan.hook_state_fd) {
     std::string json = oci_state_json(state, Status::creating, false);
     sys::raw::write_all(plan.hook_state_fd.get(), json.data(), json.size());

@@ -155,7 +155,9 @@ Result<int> Runtime::exec(const ExecOptions& options) {
   } reaper{&*child};
 
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(options.id));
-  if (!cgroup.created().empty() || ::geteuid() == 0) {
+  // A rootless container may run without a cgroup (see create.cc).
+  bool rootless = ::geteuid() != 0 || !sys::in_initial_user_namespace();
+  if (!rootless || (!cgroup.directories().empty() && sys::path_exists(cgroup.directories().front().path))) {
     if (auto placed = cgroup.add_process(child->pid); !placed) return std::unexpected(placed.error().wrap("exec"));
   }
   if (int r = raw::sync_send(parent_sock.get(), SyncType::go); r < 0) return fail_errno(-r, "exec: process setup");

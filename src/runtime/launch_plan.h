@@ -12,6 +12,7 @@
 
 #include "cgroups/cgroup.h"
 #include "oci/config.h"
+#include "runtime/id_mappings.h"
 #include "security/capabilities.h"
 #include "security/seccomp.h"
 #include "util/error.h"
@@ -82,7 +83,7 @@ struct LaunchPlan {
   std::vector<NamespaceJoin> joins;
   bool new_user_namespace = false;
   bool joins_user_namespace = false;
-  std::string uid_map, gid_map;  // /proc/PID/{uid,gid}_map contents
+  IdMapPlan id_maps;  // how the parent writes /proc/PID/{uid,gid}_map
   bool unshare_cgroup_namespace = false;  // after GO, once placed in the cgroup
   // `exec`: join a running container; no rootfs, hooks or hostname work.
   bool exec_mode = false;
@@ -161,6 +162,9 @@ struct PlanOptions {
 
 // Builds the plan from a validated config.  Errors name the config field.
 [[nodiscard]] Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options);
+// For a rootless container left without a cgroup: its cgroup mounts bind
+// the cgroups it does run in (ward-oci's) instead of the planned ones.
+[[nodiscard]] Result<> bind_own_cgroups(LaunchPlan& plan, const cgroups::Cgroup& cgroup);
 // The plan for `exec`: `process` run in every namespace of the running
 // init `target` that differs from ward-oci's own, with the container's
 // seccomp profile (`config.linux.seccomp`).

@@ -43,12 +43,6 @@ int clone_flag(oci::NamespaceKind kind) {
   return 0;
 }
 
-std::string id_map_text(const std::vector<oci::IdMapping>& mappings) {
-  std::string text;
-  for (const auto& m : mappings) text += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
-  return text;
-}
-
 std::string join_path(const std::string& dir, const std::string& name) {
   if (name.starts_with('/')) return name;
   if (dir.ends_with('/')) return dir + name;
@@ -100,8 +94,13 @@ Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
   if (!config.has_namespace(oci::NamespaceKind::mount))
     return fail("linux.namespaces: a mount namespace is required");
   if (plan.new_user_namespace) {
-    plan.uid_map = id_map_text(config.linux.uid_mappings);
-    plan.gid_map = id_map_text(config.linux.gid_mappings);
+    // Chosen and checked now, so a range the caller may not map fails
+    // before anything exists.
+    auto caller = current_caller();
+    if (!caller) return std::unexpected(caller.error());
+    auto id_maps = plan_id_maps(config.linux.uid_mappings, config.linux.gid_mappings, *caller);
+    if (!id_maps) return std::unexpected(id_maps.error());
+    plan.id_maps = std::move(*id_maps);
     for (const auto& mapping : config.linux.uid_mappings)
       if (mapping.container_id == 0) plan.root_host_uid = mapping.host_id;
     for (const auto& mapping : config.linux.gid_mappings)
@@ -115,6 +114,17 @@ Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
       plan.time_offsets += fmt::format("{} {} {}\n", clock, offset.secs, offset.nanosecs);
   }
   return {};
+}
+
+// The container's own cgroup in hierarchy `h`, or (without one) ward-oci's.
+std::string cgroup_bind_source(const cgroups::Hierarchy& h, const cgroups::Cgroup* cgroup,
+                               const std::vector<cgroups::Membership>& own) {
+  std::string source = cgroup ? cgroup->directory_for(h.mount_point) : "";
+  if (source.empty()) {
+    const auto* membership = cgroups::find_membership(own, h);
+    source = membership ? cgroups::host_directory(h, membership->path) : "";
+  }
+  return source.empty() ? h.mount_point : source;
 }
 
 // A bind source is a file or a directory; the mount point must match.
@@ -147,13 +157,7 @@ Result<> add_cgroup_mount(const oci::Mount& mount, const oci::MountOptions& opti
     return {};
   }
   auto bind_hierarchy = [&](const cgroups::Hierarchy& h, const std::string& target) -> Result<> {
-    // The container's own cgroup, or (without one) ward-oci's.
-    std::string source = cgroup ? cgroup->directory_for(h.mount_point) : "";
-    if (source.empty()) {
-      const auto* membership = cgroups::find_membership(*own, h);
-      source = membership ? cgroups::host_directory(h, membership->path) : "";
-    }
-    if (source.empty()) source = h.mount_point;
+    std::string source = cgroup_bind_source(h, cgroup, *own);
     MountStep step;
     step.kind = MountStep::Kind::bind;
     step.source = source;
@@ -420,6 +424,21 @@ Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process
   WARD_TRY(add_process(with_process, plan));
   WARD_TRY(add_seccomp(config, options, plan));
   return plan;
+}
+
+Result<> bind_own_cgroups(LaunchPlan& plan, const cgroups::Cgroup& cgroup) {
+  auto hierarchies = cgroups::host_hierarchies();
+  if (!hierarchies) return std::unexpected(hierarchies.error());
+  auto own = cgroups::memberships("self");
+  if (!own) return std::unexpected(own.error());
+  for (const auto& h : *hierarchies) {
+    std::string planned = cgroup.directory_for(h.mount_point);
+    if (planned.empty()) continue;
+    for (auto& step : plan.mounts)
+      if (step.kind == MountStep::Kind::bind && step.source == planned)
+        step.source = cgroup_bind_source(h, nullptr, *own);
+  }
+  return {};
 }
 
 Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options) {

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -443,6 +444,14 @@ Result<UniqueFd> pidfd_open(pid_t pid) {
 bool path_exists(const std::string& path) {
   struct stat st;
   return ::lstat(path.c_str(), &st) == 0;
+}
+
+bool in_initial_user_namespace() {
+  auto map = read_file("/proc/self/uid_map");
+  if (!map) return true;  // no /proc: no way to tell, and nothing to map either
+  unsigned long inside = 0, outside = 0, count = 0;
+  int fields = std::sscanf(map->c_str(), "%lu %lu %lu", &inside, &outside, &count);
+  return fields == 3 && inside == 0 && outside == 0 && count == 4294967295UL;
 }
 
 namespace {

@@ -85,6 +85,10 @@ Result<> mkdir_all(const std::string& path, mode_t mode = 0755);
 Result<> remove_all(const std::string& path);
 Result<UniqueFd> pidfd_open(pid_t pid);
 bool path_exists(const std::string& path);
+// Whether this process runs in the initial user namespace (its uid_map maps
+// every id onto itself).  Root elsewhere, as under a rootless engine, holds
+// no privilege over host cgroups.
+bool in_initial_user_namespace();
 
 // --- eBPF programs on a cgroup v2 directory (sys_bpf.cc) ---
 // Only BPF_PROG_TYPE_CGROUP_DEVICE at BPF_CGROUP_DEVICE: the device

@@ -5,9 +5,11 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <string_view>
 
 #include "cli/oci/commands.h"
 #include "util/log.h"
+#include "util/sys.h"
 
 namespace ward::cli {
 
@@ -18,7 +20,7 @@ const char* kVersion = "0.1.0";
 const std::vector<FlagSpec> kGlobalFlags = {
     {{"root"}, true,
      "root directory for storage of container state (default: /run/ward-oci, or $XDG_RUNTIME_DIR/ward-oci "
-     "for a non-root user)"},
+     "for a non-root user or in a rootless engine's user namespace)"},
     {{"log"}, true, "log file path (default: none, errors go to stderr)"},
     {{"log-format"}, true, "log format: text or json (default: text)"},
     {{"debug"}, false, "enable debug logging"},
@@ -121,8 +123,11 @@ int main(int argc, char** argv) {
 
   cli::GlobalOptions global;
   // An unprivileged user cannot write /run/ward-oci; like runc, such a user
-  // keeps state under $XDG_RUNTIME_DIR.
-  if (::geteuid() != 0) {
+  // keeps state under $XDG_RUNTIME_DIR.  So does "root" in a user namespace
+  // a rootless engine made (podman runs its runtime there), unless it is
+  // the real root user.
+  const char* user = std::getenv("USER");
+  if (::geteuid() != 0 || (!sys::in_initial_user_namespace() && (user == nullptr || std::string_view(user) != "root"))) {
     const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
     if (runtime_dir != nullptr && runtime_dir[0] == '/') global.root = std::string(runtime_dir) + "/ward-oci";
   }
