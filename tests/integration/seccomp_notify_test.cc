@@ -306,3 +306,39 @@ TEST_F(SeccompNotify, MissingListenerFailsCreateAndLeavesNothing) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+// Targets of this process's fds that are seccomp notify fds.
+std::vector<std::string> own_notify_fds() {
+  std::vector<std::string> found;
+  for (int fd = 0; fd < 1024; ++fd) {
+    char target[256] = {};
+    std::string link = "/proc/self/fd/" + std::to_string(fd);
+    ssize_t n = ::readlink(link.c_str(), target, sizeof(target) - 1);
+    if (n > 0 && std::string(target, static_cast<size_t>(n)).find("seccomp notify") != std::string::npos)
+      found.emplace_back(target, static_cast<size_t>(n));
+  }
+  return found;
+}
+
+TEST_F(SeccompNotify, ContainerDoesNotHoldItsOwnNotifyFd) {
+  // With its filter's notify fd a container could answer its own calls and
+  // bypass the agent: the init closes it once ward-oci has a copy.
+  SeccompAgent agent(socket_, 0);
+  use_profile("SCMP_ACT_NOTIFY");
+  auto facts = run_checker({"ward-checker", "fds"});
+  std::set<std::string> fds;
+  for (const auto& [key, value] : facts) {
+    fds.insert(key);
+    EXPECT_EQ(value.find("seccomp notify"), std::string::npos) << key << "=" << value;
+  }
+  EXPECT_EQ(fds, (std::set<std::string>{"fd.0", "fd.1", "fd.2"}));
+  // The same check finds the fd where it does live, in the agent.
+  ASSERT_TRUE(agent.wait_for_payloads(1));
+  EXPECT_FALSE(own_notify_fds().empty());
+}
+
+}  // namespace
+}  // namespace ward::test
