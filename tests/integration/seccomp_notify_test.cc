@@ -241,6 +241,25 @@ TEST_F(SeccompNotify, AgentErrnoReachesTheContainerWithFlagsAndWithoutNoNewPrivi
   EXPECT_EQ(agent.payloads().size(), 1u);
 }
 
+TEST_F(SeccompNotify, InAUserNamespaceWithoutNoNewPrivileges) {
+  // The init loads the filter with CAP_SYS_ADMIN of its own user namespace.
+  SeccompAgent agent(socket_, ENAMETOOLONG);
+  config_["linux"]["namespaces"].push_back({{"type", "user"}});
+  config_["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
+  config_["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
+  auto& mounts = config_["mounts"];
+  for (size_t i = 0; i < mounts.size(); ++i)
+    if (mounts[i]["destination"] == "/sys/fs/cgroup") mounts.erase(i--);
+  config_["process"]["noNewPrivileges"] = false;
+  ::chmod((rootfs_ + "/tmp").c_str(), 01777);
+  use_profile("SCMP_ACT_NOTIFY");
+  set_args({"sh", "-c", "mkdir /tmp/u 2>&1; echo status=$?"});
+  auto outcome = oci({"run", "n7"}, "", 30);
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("File name too long"), std::string::npos) << outcome.out;
+  EXPECT_EQ(agent.payloads().size(), 1u);
+}
+
 TEST_F(SeccompNotify, CreateHandsTheInitsFdBeforeItReturns) {
   SeccompAgent agent(socket_, 0);
   use_profile("SCMP_ACT_NOTIFY");
