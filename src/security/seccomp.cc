@@ -203,7 +203,7 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& profile) {
   return SeccompProgram{std::move(*program), *flags};
 }
 
-bool SeccompProgram::has_listener() const { return (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0; }
+bool SeccompProgram::has_listener() const noexcept { return (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0; }
 
 namespace raw {
 

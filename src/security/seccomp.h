@@ -19,7 +19,7 @@ struct SeccompProgram {
   // gets SECCOMP_FILTER_FLAG_NEW_LISTENER: loading it returns the notify fd
   // that goes to the profile's listenerPath.
   unsigned flags = 0;
-  [[nodiscard]] bool has_listener() const;
+  [[nodiscard]] bool has_listener() const noexcept;
 };
 
 // Compiles `profile` for the host's architecture plus the profile's
