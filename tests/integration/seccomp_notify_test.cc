@@ -31,11 +31,14 @@ struct Notification {
 
 // A seccomp agent on a unix socket: accepts connections, keeps the payload
 // and the fds of each, and answers every notification on those fds with
-// `reply_errno` (0: the call "succeeds" with value 0 without being run).
+// `reply_errno` (0: the call "succeeds" with value 0 without being run;
+// kSilent: never answers).
 // Every wait is bounded, and the destructor stops and joins the thread,
 // so a test cannot hang on it.
 class SeccompAgent {
  public:
+  static constexpr int kSilent = -1;
+
   SeccompAgent(const std::string& path, int reply_errno) : reply_errno_(reply_errno) {
     listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un address{};
@@ -78,7 +81,8 @@ class SeccompAgent {
   void run() {
     while (!stop_) {
       std::vector<pollfd> fds = {{listener_, POLLIN, 0}};
-      for (int fd : notify_fds_) fds.push_back({fd, POLLIN, 0});
+      if (reply_errno_ >= 0)
+        for (int fd : notify_fds_) fds.push_back({fd, POLLIN, 0});
       if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
       if (fds[0].revents & POLLIN) accept_one();
       for (size_t i = 1; i < fds.size(); ++i)
@@ -123,6 +127,7 @@ class SeccompAgent {
   }
 
   void answer(int notify_fd) {
+    if (reply_errno_ < 0) return;  // silent: the call waits until killed
     seccomp_notif request;
     std::memset(&request, 0, sizeof(request));
     if (::ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &request) < 0) return;
@@ -305,6 +310,33 @@ TEST_F(SeccompNotify, ExecHandsTheNewProcessFdToo) {
   EXPECT_EQ(payload["state"]["status"], "running");
   EXPECT_EQ(payload["metadata"], "agent-metadata-42");
   for (const auto& n : agent.notifications()) EXPECT_NE(n.pid, init_pid);  // sleep made no mkdir
+}
+
+TEST_F(SeccompNotify, SilentAgentHoldsOnlyTheNotifiedCall) {
+  // An agent that never answers: `create` and `start` still return, the
+  // notified mkdir waits, and `delete --force` still ends the container.
+  SeccompAgent agent(socket_, SeccompAgent::kSilent);
+  use_profile("SCMP_ACT_NOTIFY");
+  set_args({"sh", "-c", "echo before > /tmp/result; mkdir /tmp/s; echo after >> /tmp/result"});
+  ASSERT_EQ(oci({"create", "n8"}, "", 30).status, 0);
+  ASSERT_EQ(oci({"start", "n8"}, "", 30).status, 0);
+  int pid = nlohmann::json::parse(oci({"state", "n8"}).out)["pid"];
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (read_text(rootfs_ + "/tmp/result").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(read_text(rootfs_ + "/tmp/result"), "before\n");
+  EXPECT_EQ(nlohmann::json::parse(oci({"state", "n8"}).out)["status"], "running");
+  auto removed = oci({"delete", "--force", "n8"}, "", 30);
+  EXPECT_EQ(removed.status, 0) << removed.err;
+  EXPECT_TRUE(state_entries().empty());
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (exists("/proc/" + std::to_string(pid) + "/stat") &&
+         read_text("/proc/" + std::to_string(pid) + "/stat").find(") Z ") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  EXPECT_TRUE(stat.empty() || stat.find(") Z ") != std::string::npos) << stat;
 }
 
 TEST_F(SeccompNotify, MissingListenerFailsCreateAndLeavesNothing) {
