@@ -152,6 +152,8 @@ Result<Seccomp> parse_seccomp(const Node& node) {
     seccomp.listener_path = std::move(*path);
   }
   WARD_TRY(node.read("listenerMetadata", seccomp.listener_metadata));
+  if (!seccomp.listener_metadata.empty() && seccomp.listener_path.empty())
+    return fail(fmt::format("{}: must not be set without listenerPath", node.member_path("listenerMetadata")));
   WARD_TRY(node.read_array("syscalls", seccomp.syscalls, parse_syscall_rule));
 
   // SCMP_ACT_NOTIFY hands the filter's notify fd to the listener; with no

@@ -13,7 +13,7 @@ std::string features_json() {
   for (std::string_view name : security::all_capability_names()) capabilities.push_back(name);
   json document = {
       {"ociVersionMin", "1.0.0"},
-      {"ociVersionMax", "1.2.1"},
+      {"ociVersionMax", kRuntimeSpecVersion},
       {"hooks", json::array({"prestart", "createRuntime", "createContainer", "startContainer", "poststart",
                              "poststop"})},
       {"mountOptions", supported_mount_option_names()},
@@ -26,7 +26,8 @@ std::string features_json() {
            {"seccomp",
             {{"enabled", true},
              {"actions", json::array({"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-                                      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"})},
+                                      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
+                                      "SCMP_ACT_TRAP"})},
              {"operators", json::array({"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
                                         "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"})},
              {"archs", json::array({"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64",

@@ -7,6 +7,9 @@
 
 namespace ward::oci {
 
+// The newest runtime-spec version ward-oci implements.
+inline constexpr const char* kRuntimeSpecVersion = "1.2.1";
+
 [[nodiscard]] std::string features_json();
 
 }  // namespace ward::oci

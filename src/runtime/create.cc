@@ -18,6 +18,7 @@
 #include "runtime/init.h"
 #include "runtime/launch.h"
 #include "runtime/launch_plan.h"
+#include "runtime/seccomp_listener.h"
 #include "runtime/sync.h"
 #include "util/log.h"
 #include "util/sys.h"
@@ -341,6 +342,15 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
         WARD_TRY(send_console(console_socket.get(), passed.get()));
       else
         launched.console_master = std::move(passed);
+      continue;
+    }
+    if (message.type == SyncType::seccomp_fd) {
+      // The init's filter is loaded and its fd is here: the listener gets
+      // it now, within `create`, or the create fails and rolls back.
+      if (!passed || !config->linux.seccomp) return fail("container init: SECCOMP_FD without a notify profile");
+      std::string payload = container_process_state_json(state, Status::creating, state.pid,
+                                                         config->linux.seccomp->listener_metadata);
+      WARD_TRY(send_to_seccomp_listener(config->linux.seccomp->listener_path, payload, passed.get()));
       continue;
     }
     if (message.type == SyncType::ready) break;

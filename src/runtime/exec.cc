@@ -19,6 +19,7 @@
 #include "runtime/container.h"
 #include "runtime/launch.h"
 #include "runtime/launch_plan.h"
+#include "runtime/seccomp_listener.h"
 #include "runtime/sync.h"
 #include "security/capabilities.h"
 #include "util/log.h"
@@ -176,6 +177,16 @@ Result<int> Runtime::exec(const ExecOptions& options) {
       } else {
         launched.console_master = std::move(passed);
       }
+      continue;
+    }
+    if (message.type == SyncType::seccomp_fd) {
+      // The new process's own filter: its fd goes to the listener too, with
+      // the process's pid and the container's state (running, the init's pid).
+      if (!passed || !config->linux.seccomp) return fail("exec: SECCOMP_FD without a notify profile");
+      std::string payload = container_process_state_json(*state, Status::running, child->pid,
+                                                         config->linux.seccomp->listener_metadata);
+      if (auto sent = send_to_seccomp_listener(config->linux.seccomp->listener_path, payload, passed.get()); !sent)
+        return std::unexpected(sent.error().wrap("exec"));
       continue;
     }
     if (message.type == SyncType::ready) {

@@ -139,6 +139,21 @@ int switch_user(const LaunchPlan& plan, ChildError& err) noexcept {
   return 0;
 }
 
+// Loads a filter with SCMP_ACT_NOTIFY and hands its fd to ward-oci, which
+// passes it on to the listener.  Done while the sync socket is still open
+// and the init still holds every capability, so it needs no no_new_privs.
+// From here on the profile judges the init's own calls (the listener sees
+// them if it asked for them); only the sendmsg below must not wait on the
+// listener, which the compiler guarantees.
+int send_notify_fd(const LaunchPlan& plan, int sync_fd, ChildError& err) noexcept {
+  int notify_fd = security::raw::load_seccomp(plan.seccomp);
+  if (notify_fd < 0) return err.set(notify_fd, "linux.seccomp: load the filter");
+  int r = raw::sync_send(sync_fd, SyncType::seccomp_fd, 0, nullptr, notify_fd);
+  ::close(notify_fd);
+  if (r < 0) return err.set(r, "linux.seccomp: send the notify fd to ward-oci");
+  return 0;
+}
+
 [[noreturn]] void exec_process(const LaunchPlan& plan, const char* executable, int cwd_fd) noexcept {
   ChildError err;
   int r = 0;
@@ -147,10 +162,12 @@ int switch_user(const LaunchPlan& plan, ChildError& err) noexcept {
   // that a seccomp profile without close_range cannot stop it.
   unsigned first = 3 + static_cast<unsigned>(plan.preserve_fds);
   if (int c = sys::raw::close_range(first, ~0U, CLOSE_RANGE_CLOEXEC); c < 0) r = err.set(c, "close_range");
+  // A filter with a listener is loaded already (before READY).
+  bool load_here = plan.has_seccomp && !plan.seccomp.has_listener();
   // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the
   // uid switch may drop: load it first (the profile then sees setuid,
   // capset and execve, as under runc).
-  if (r == 0 && plan.has_seccomp && !plan.no_new_privileges) {
+  if (r == 0 && load_here && !plan.no_new_privileges) {
     if (int s = security::raw::load_seccomp(plan.seccomp); s < 0) r = err.set(s, "linux.seccomp: load the filter");
   }
   if (r == 0) r = switch_user(plan, err);
@@ -159,7 +176,7 @@ int switch_user(const LaunchPlan& plan, ChildError& err) noexcept {
   if (r == 0 && ::fchdir(cwd_fd) < 0) r = err.set(errno, "process.cwd: chdir ", plan.cwd.c_str());
   // With no_new_privs the filter goes last, so it judges only the
   // container's own calls.
-  if (r == 0 && plan.has_seccomp && plan.no_new_privileges) {
+  if (r == 0 && load_here && plan.no_new_privileges) {
     if (int s = security::raw::load_seccomp(plan.seccomp); s < 0) r = err.set(s, "linux.seccomp: load the filter");
   }
   if (r == 0) {
@@ -249,6 +266,7 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
     die(sync_fd, err);
   }
   ::umask(plan.umask >= 0 ? static_cast<mode_t>(plan.umask) : inherited_umask);
+  if (plan.has_seccomp && plan.seccomp.has_listener() && send_notify_fd(plan, sync_fd, err) < 0) die(sync_fd, err);
 
   raw::sync_send(sync_fd, SyncType::ready);
   expect(sync_fd, SyncType::created);

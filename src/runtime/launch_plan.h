@@ -119,7 +119,8 @@ struct LaunchPlan {
   bool no_new_privileges = false;
   std::vector<RlimitSetting> rlimits;
   // linux.seccomp, compiled before clone; loaded last before execve (or,
-  // without no_new_privs, before the uid switch, while CAP_SYS_ADMIN lasts).
+  // without no_new_privs, before the uid switch, while CAP_SYS_ADMIN lasts;
+  // or, with SCMP_ACT_NOTIFY, before READY, so its fd reaches the listener).
   bool has_seccomp = false;
   security::SeccompProgram seccomp;
   std::string oom_score_adj;  // empty: leave as is

@@ -82,6 +82,7 @@ const char* sync_type_name(SyncType type) {
     case SyncType::run_runtime_hooks: return "RUN_RUNTIME_HOOKS";
     case SyncType::hooks_done: return "HOOKS_DONE";
     case SyncType::console: return "CONSOLE";
+    case SyncType::seccomp_fd: return "SECCOMP_FD";
     case SyncType::ready: return "READY";
     case SyncType::created: return "CREATED";
     case SyncType::error: return "ERROR";

@@ -16,10 +16,18 @@
 //                          <---------------------- CONSOLE + pty master fd (terminal only)
 //                                                  sysctl, masked/readonly paths,
 //                                                  hostname, look up args[0], cwd
+//                                                  load a notify seccomp filter
+//                          <---------------------- SECCOMP_FD + notify fd (SCMP_ACT_NOTIFY only)
+//   send the state and the fd to listenerPath
 //                          <---------------------- READY
 //   write state.json, pid file
 //   CREATED --------------------------------------> clear PDEATHSIG
 //   exit (create) or start it (run)                open exec.fifo (blocks until `start`)
+//
+// A profile with SCMP_ACT_NOTIFY is loaded before READY, not before execve,
+// because its fd must reach the listener while ward-oci still listens: the
+// rest of the init (exec.fifo, uid switch, capset, execve) runs under it.
+// `exec` follows the same handshake from GO on, without the hooks.
 //
 // Any step in the child may instead send ERROR {errno, message} and exit;
 // the parent reports that message as its own, after context, and cleans up.
@@ -36,6 +44,7 @@ enum class SyncType : std::uint32_t {
   run_runtime_hooks,
   hooks_done,
   console,
+  seccomp_fd,  // the notify fd of a filter with SCMP_ACT_NOTIFY
   ready,
   created,
   error,

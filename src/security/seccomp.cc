@@ -18,6 +18,12 @@
 #include "util/fd.h"
 #include "util/sys.h"
 
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
@@ -40,8 +46,7 @@ Result<std::uint32_t> action_value(const std::string& action, std::optional<std:
   if (action == "SCMP_ACT_LOG") return SCMP_ACT_LOG;
   if (action == "SCMP_ACT_ERRNO") return SCMP_ACT_ERRNO(static_cast<std::uint16_t>(errno_ret.value_or(default_errno.value_or(EPERM))));
   if (action == "SCMP_ACT_TRACE") return SCMP_ACT_TRACE(static_cast<std::uint16_t>(errno_ret.value_or(default_errno.value_or(EPERM))));
-  if (action == "SCMP_ACT_NOTIFY")
-    return fail(field + ": SCMP_ACT_NOTIFY (seccomp user notification) is not supported by this ward-oci version yet");
+  if (action == "SCMP_ACT_NOTIFY") return SCMP_ACT_NOTIFY;
   return fail(fmt::format("{}: unknown action {}", field, action));
 }
 
@@ -65,17 +70,52 @@ Result<std::uint32_t> arch_token(const std::string& name, const std::string& fie
   return token;
 }
 
-Result<unsigned> filter_flags(const std::vector<std::string>& flags) {
+Result<unsigned> filter_flags(const std::vector<std::string>& flags, bool notify) {
   unsigned value = 0;
   for (size_t i = 0; i < flags.size(); ++i) {
     const std::string& flag = flags[i];
     if (flag == "SECCOMP_FILTER_FLAG_TSYNC") value |= SECCOMP_FILTER_FLAG_TSYNC;
     else if (flag == "SECCOMP_FILTER_FLAG_LOG") value |= SECCOMP_FILTER_FLAG_LOG;
     else if (flag == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") value |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-    else if (flag == "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") value |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
-    else return fail(fmt::format("linux.seccomp.flags[{}]: unknown flag {}", i, flag));
+    else if (flag == "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") {
+      // The kernel refuses it (EINVAL) on a filter without a listener.
+      if (!notify)
+        return fail(fmt::format("linux.seccomp.flags[{}]: {} needs an SCMP_ACT_NOTIFY rule", i, flag));
+      value |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+    } else {
+      return fail(fmt::format("linux.seccomp.flags[{}]: unknown flag {}", i, flag));
+    }
+  }
+  if (notify) {
+    value |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    // TSYNC reports a failing thread by its tid, NEW_LISTENER success by the
+    // fd: the kernel takes both only when TSYNC fails with ESRCH instead.
+    if (value & SECCOMP_FILTER_FLAG_TSYNC) value |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
   }
   return value;
+}
+
+// SCMP_ACT_NOTIFY where it cannot work: as the default action, or on the
+// sendmsg that carries the notify fd out of the init (see seccomp.h).
+// Returns whether any rule notifies.
+Result<bool> check_notify_rules(const oci::Seccomp& profile) {
+  if (profile.default_action == "SCMP_ACT_NOTIFY")
+    return fail("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action: the container's init "
+                "would wait on the listener for the sendmsg that hands the listener its fd");
+  bool notify = false;
+  for (size_t i = 0; i < profile.syscalls.size(); ++i) {
+    const auto& entry = profile.syscalls[i];
+    if (entry.action != "SCMP_ACT_NOTIFY") continue;
+    notify = true;
+    for (size_t n = 0; n < entry.names.size(); ++n)
+      if (entry.names[n] == "sendmsg")
+        return fail(fmt::format("linux.seccomp.syscalls[{}].names[{}]: SCMP_ACT_NOTIFY cannot be used for sendmsg: "
+                                "the container's init sends the listener's fd with it",
+                                i, n));
+    if (profile.listener_path.empty())
+      return fail(fmt::format("linux.seccomp.syscalls[{}].action: SCMP_ACT_NOTIFY needs listenerPath", i));
+  }
+  return notify;
 }
 
 // One syscall entry.  Arguments on distinct indexes form one rule (all must
@@ -135,8 +175,8 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& profile) {
   auto default_action =
       action_value(profile.default_action, profile.default_errno_ret, std::nullopt, "linux.seccomp.defaultAction");
   if (!default_action) return std::unexpected(default_action.error());
-  if (!profile.listener_path.empty())
-    return fail("linux.seccomp.listenerPath: seccomp user notification is not supported by this ward-oci version yet");
+  auto notify = check_notify_rules(profile);
+  if (!notify) return std::unexpected(notify.error());
   Context ctx(seccomp_init(*default_action));
   if (!ctx) return fail("linux.seccomp: libseccomp could not create a filter");
   // ward sets no_new_privs itself, as process.noNewPrivileges says.
@@ -156,20 +196,24 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& profile) {
     if (!action) return std::unexpected(action.error());
     WARD_TRY(add_syscall_rules(ctx.get(), entry, *action, *default_action, field));
   }
-  auto flags = filter_flags(profile.flags);
+  auto flags = filter_flags(profile.flags, *notify);
   if (!flags) return std::unexpected(flags.error());
   auto program = export_program(ctx.get());
   if (!program) return std::unexpected(program.error());
   return SeccompProgram{std::move(*program), *flags};
 }
 
+bool SeccompProgram::has_listener() const noexcept { return (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0; }
+
 namespace raw {
 
 int load_seccomp(const SeccompProgram& program) noexcept {
   sock_fprog fprog{static_cast<unsigned short>(program.instructions.size()),
                    const_cast<sock_filter*>(program.instructions.data())};
+  // Raw seccomp(2), not libseccomp's seccomp_load: the program was compiled
+  // and exported before clone, and with NEW_LISTENER the result is the fd.
   long r = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program.flags, &fprog);
-  return r < 0 ? -errno : 0;
+  return r < 0 ? -errno : static_cast<int>(r);
 }
 
 }  // namespace raw

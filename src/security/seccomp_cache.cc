@@ -18,7 +18,9 @@ namespace ward::security {
 
 namespace {
 
-constexpr std::string_view kMagic = "ward-seccomp-cache-1\n";
+// Version 2: programs with SCMP_ACT_NOTIFY (NEW_LISTENER in the flags), and
+// WAIT_KILLABLE_RECV refused without it; version-1 files are recompiled.
+constexpr std::string_view kMagic = "ward-seccomp-cache-2\n";
 
 // Every field that changes the program, in a fixed order, plus the
 // libseccomp version that compiled it.

@@ -453,6 +453,8 @@ TEST(ConfigParseLinux, SeccompErrors) {
        "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs listenerPath"},
       {R"({"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["a"], "action": "SCMP_ACT_NOTIFY"}]}})",
        "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs listenerPath"},
+      {R"({"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "listenerMetadata": "m"}})",
+       "linux.seccomp.listenerMetadata: must not be set without listenerPath"},
       {R"({"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"action": "SCMP_ACT_ERRNO"}]}})",
        "linux.seccomp.syscalls[0].names: required"},
       {R"({"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [], "action": "SCMP_ACT_ERRNO"}]}})",

@@ -1,6 +1,8 @@
 // Compiling OCI seccomp profiles, ward's default profile, and the cache.
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -59,6 +61,73 @@ TEST(Seccomp, FlagsReachTheProgram) {
   EXPECT_EQ(program->flags, 2u);  // SECCOMP_FILTER_FLAG_LOG
 }
 
+nlohmann::json notify_profile(std::vector<std::string> flags = {}) {
+  return {{"defaultAction", "SCMP_ACT_ALLOW"},
+          {"listenerPath", "/run/agent.sock"},
+          {"flags", flags},
+          {"syscalls", {{{"names", {"mkdir", "mkdirat"}}, {"action", "SCMP_ACT_NOTIFY"}}}}};
+}
+
+bool returns(const SeccompProgram& program, std::uint32_t action) {
+  for (const auto& instruction : program.instructions)
+    if (BPF_CLASS(instruction.code) == BPF_RET && (instruction.k & SECCOMP_RET_ACTION_FULL) == action) return true;
+  return false;
+}
+
+TEST(Seccomp, NotifyProfileAsksForAListener) {
+  auto program = compile_seccomp(parse_profile(notify_profile()));
+  ASSERT_TRUE(program) << program.error().what();
+  EXPECT_TRUE(program->has_listener());
+  EXPECT_EQ(program->flags, static_cast<unsigned>(SECCOMP_FILTER_FLAG_NEW_LISTENER));
+  EXPECT_TRUE(returns(*program, SECCOMP_RET_USER_NOTIF));
+}
+
+TEST(Seccomp, NotifyCombinesWithTheOtherFlags) {
+  auto program = compile_seccomp(parse_profile(
+      notify_profile({"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"})));
+  ASSERT_TRUE(program) << program.error().what();
+  // TSYNC with NEW_LISTENER needs TSYNC_ESRCH (1 << 4); WAIT_KILLABLE_RECV is 1 << 5.
+  EXPECT_EQ(program->flags, static_cast<unsigned>(SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG |
+                                                  SECCOMP_FILTER_FLAG_NEW_LISTENER | (1U << 4) | (1U << 5)));
+}
+
+TEST(Seccomp, ListenerPathWithoutNotifyIsIgnored) {
+  auto profile = notify_profile();
+  profile["syscalls"][0]["action"] = "SCMP_ACT_ERRNO";
+  auto program = compile_seccomp(parse_profile(profile));
+  ASSERT_TRUE(program) << program.error().what();
+  EXPECT_FALSE(program->has_listener());
+  EXPECT_EQ(program->flags, 0u);
+  EXPECT_FALSE(returns(*program, SECCOMP_RET_USER_NOTIF));
+}
+
+TEST(Seccomp, NotifyWhereItWouldDeadlockIsRefused) {
+  auto as_default = parse_profile(notify_profile());
+  as_default.default_action = "SCMP_ACT_NOTIFY";
+  auto program = compile_seccomp(as_default);
+  ASSERT_FALSE(program);
+  EXPECT_NE(program.error().what().find("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action"),
+            std::string::npos)
+      << program.error().what();
+
+  auto on_sendmsg = notify_profile();
+  on_sendmsg["syscalls"][0]["names"] = {"mkdir", "sendmsg"};
+  program = compile_seccomp(parse_profile(on_sendmsg));
+  ASSERT_FALSE(program);
+  EXPECT_NE(program.error().what().find("linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for sendmsg"),
+            std::string::npos)
+      << program.error().what();
+}
+
+TEST(Seccomp, WaitKillableRecvNeedsNotify) {
+  auto profile = notify_profile({"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"});
+  profile["syscalls"][0]["action"] = "SCMP_ACT_ERRNO";
+  auto program = compile_seccomp(parse_profile(profile));
+  ASSERT_FALSE(program);
+  EXPECT_EQ(program.error().what(),
+            "linux.seccomp.flags[1]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs an SCMP_ACT_NOTIFY rule");
+}
+
 class SeccompCache : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -96,6 +165,15 @@ TEST_F(SeccompCache, ADifferentProfileIsNotServedFromTheCache) {
   EXPECT_EQ(std::memcmp(b->instructions.data(), direct->instructions.data(),
                         b->instructions.size() * sizeof(sock_filter)),
             0);
+}
+
+TEST_F(SeccompCache, NotifyProgramKeepsItsListenerFlag) {
+  auto profile = parse_profile(notify_profile({"SECCOMP_FILTER_FLAG_TSYNC"}));
+  auto first = compile_seccomp_cached(profile, dir_);
+  auto second = compile_seccomp_cached(profile, dir_);
+  ASSERT_TRUE(first && second);
+  EXPECT_TRUE(second->has_listener());
+  EXPECT_EQ(second->flags, first->flags);
 }
 
 TEST_F(SeccompCache, CorruptEntryIsRecompiled) {
