@@ -13,6 +13,7 @@
 #include "cgroups/cgroup.h"
 #include "oci/config.h"
 #include "security/capabilities.h"
+#include "security/landlock.h"
 #include "security/seccomp.h"
 #include "util/error.h"
 #include "util/fd.h"
@@ -121,6 +122,10 @@ struct LaunchPlan {
   // without no_new_privs, before the uid switch, while CAP_SYS_ADMIN lasts).
   bool has_seccomp = false;
   security::SeccompProgram seccomp;
+  // process.landlock, planned against the kernel's ABI: the ruleset is
+  // built before READY (so `create` reports a missing rule path) and
+  // enforced first thing in the final step before execve.
+  security::LandlockPlan landlock;
   std::string oom_score_adj;  // empty: leave as is
   bool terminal = false;
   unsigned short console_rows = 0, console_cols = 0;
