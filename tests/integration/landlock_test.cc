@@ -209,5 +209,15 @@ TEST_F(Landlock, BestEffortSaysWhatItGivesUp) {
   }
 }
 
+TEST_F(Landlock, FeaturesSayTheKernelsAbi) {
+  auto features = nlohmann::json::parse(oci({"features"}).out);
+  EXPECT_EQ(features["annotations"]["io.github.ward.landlock"], "process.landlock");
+  // This host's kernel has Landlock (HOST-NOTES: ABI 7).
+  EXPECT_GE(std::stoi(features["annotations"]["io.github.ward.landlock.abi"].get<std::string>()), 4);
+  ScopedEnv abi("WARD_TEST_LANDLOCK_ABI", "3");
+  features = nlohmann::json::parse(oci({"features"}).out);
+  EXPECT_EQ(features["annotations"]["io.github.ward.landlock.abi"], "3");
+}
+
 }  // namespace
 }  // namespace ward::test
