@@ -124,8 +124,11 @@ TEST_F(Landlock, ExecBindsTheExecdProcessToo) {
   auto started = oci({"run", "--detach", "locked"});
   ASSERT_EQ(started.status, 0) << started.err;
   // The container's ruleset, like its seccomp profile.
-  auto facts = parse_facts(oci({"exec", "locked", "ward-checker", "try-write", "/etc/y"}).out);
+  auto facts = parse_facts(
+      oci({"exec", "locked", "sh", "-c", "ward-checker try-write /etc/y; ward-checker try-write /tmp/y"}).out);
   EXPECT_EQ(facts["write /etc/y"], "EACCES");
+  // The rule paths are the container's: its /tmp, not the host's.
+  EXPECT_EQ(facts["write /tmp/y"], "ok");
   // A process.json without a landlock member inherits it too.
   nlohmann::json process = {{"args", {"ward-checker", "try-write", "/etc/y"}},
                             {"cwd", "/"},
