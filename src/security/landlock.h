@@ -32,11 +32,6 @@ struct LandlockRight {
 [[nodiscard]] std::optional<LandlockRight> landlock_fs_right(std::string_view name);
 [[nodiscard]] std::optional<LandlockRight> landlock_net_right(std::string_view name);
 
-// Filesystem rights that apply to a file that is not a directory; a rule on
-// a file may allow only these (landlock_add_rule(2) refuses the rest).
-inline constexpr std::uint64_t kLandlockFileRights = (1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) |
-                                                     (1ULL << 15);
-
 struct LandlockPathRule {
   std::uint64_t allowed = 0;
   std::string path;   // inside the container

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sstream>
+
 #include "support.h"
 
 namespace ward::test {
@@ -47,8 +49,18 @@ class Landlock : public BundleTest {
 
   // A failed create leaves nothing: no state entry, no process, no mount,
   // no cgroup.
+  // Host mounts under this test's directory (other programs on the host
+  // may mount elsewhere meanwhile).
+  std::string own_mounts() {
+    std::string own, line;
+    std::istringstream lines(host_mounts());
+    while (std::getline(lines, line))
+      if (line.find(dir_) != std::string::npos) own += line + "\n";
+    return own;
+  }
+
   void expect_clean_failure(const std::string& id, const std::string& needle) {
-    std::string mounts = host_mounts();
+    std::string mounts = own_mounts();
     auto processes = processes_mentioning(dir_ + "/state");
     auto outcome = oci({"create", id});
     EXPECT_NE(outcome.status, 0) << "unexpected success";
@@ -56,7 +68,7 @@ class Landlock : public BundleTest {
     EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1) << outcome.err;
     EXPECT_TRUE(state_entries().empty());
     EXPECT_EQ(processes_mentioning(dir_ + "/state"), processes);
-    EXPECT_EQ(host_mounts(), mounts);
+    EXPECT_EQ(own_mounts(), mounts);
     std::string parent = dir_.substr(dir_.rfind('/') + 1);
     if (DIR* hierarchies = ::opendir("/sys/fs/cgroup")) {
       while (dirent* entry = ::readdir(hierarchies)) {
@@ -163,12 +175,18 @@ TEST_F(Landlock, WithoutNoNewPrivileges) {
   EXPECT_EQ(facts["write /home/user/x"], "ok");
 }
 
-TEST_F(Landlock, MissingRulePathFailsCreateCleanly) {
+TEST_F(Landlock, BadRulePathsFailCreateCleanly) {
   auto landlock = write_only_under_tmp();
   landlock["rules"]["pathBeneath"][1]["paths"] = {"/tmp", "/does-not-exist"};
   config_["process"]["landlock"] = landlock;
   save_config();
   expect_clean_failure("missing", "process.landlock.rules.pathBeneath[1].paths[1]: /does-not-exist: No such file");
+  // Directory rights (make_dir, ...) on a file: the kernel refuses the rule.
+  landlock["rules"]["pathBeneath"][1]["paths"] = {"/etc/passwd"};
+  config_["process"]["landlock"] = landlock;
+  save_config();
+  expect_clean_failure("file", "process.landlock.rules.pathBeneath[1].paths[0]: /etc/passwd (a rule on a file may "
+                               "allow only execute, write_file, read_file, truncate and ioctl_dev)");
 }
 
 TEST_F(Landlock, DisableBestEffortOnAnOlderKernelFailsCleanly) {
