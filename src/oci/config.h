@@ -75,6 +75,27 @@ struct Scheduler {
   std::uint64_t runtime = 0, deadline = 0, period = 0;
 };
 
+// process.landlock: the shape of the open runtime-spec proposal
+// (opencontainers/runtime-spec#1111, carried on as #1241).  Rights are the
+// kernel's LANDLOCK_ACCESS_{FS,NET}_* names in lower case.
+struct LandlockPathBeneath {
+  std::vector<std::string> allowed_access;  // "execute", "read_file", ...
+  std::vector<std::string> paths;           // absolute, inside the container
+};
+
+struct LandlockNetPort {
+  std::vector<std::string> allowed_access;  // "bind_tcp", "connect_tcp"
+  std::vector<std::uint64_t> ports;
+};
+
+struct Landlock {
+  std::vector<std::string> handled_access_fs;       // ruleset.handledAccessFS
+  std::vector<std::string> handled_access_network;  // ruleset.handledAccessNetwork
+  std::vector<LandlockPathBeneath> path_beneath;    // rules.pathBeneath
+  std::vector<LandlockNetPort> net_port;            // rules.netPort
+  bool disable_best_effort = false;
+};
+
 struct Process {
   bool terminal = false;
   std::optional<ConsoleSize> console_size;
@@ -90,6 +111,7 @@ struct Process {
   std::string selinux_label;
   std::optional<IoPriority> io_priority;
   std::optional<Scheduler> scheduler;
+  std::optional<Landlock> landlock;
 };
 
 struct Hook {
@@ -198,18 +220,6 @@ struct Seccomp {
   std::vector<SeccompSyscall> syscalls;
 };
 
-// Landlock (ward extension; shape of the open runtime-spec proposal).
-struct LandlockRule {
-  std::vector<std::string> paths;
-  std::vector<std::string> access;  // "execute", "write_file", "read_file", ...
-};
-
-struct Landlock {
-  std::vector<std::string> handled_access_fs;
-  std::vector<LandlockRule> path_beneath_rules;
-  bool disable_best_effort = false;
-};
-
 struct TimeOffset {
   std::int64_t secs = 0;
   std::uint32_t nanosecs = 0;
@@ -228,7 +238,6 @@ struct Linux {
   std::string mount_label;
   std::map<std::string, std::string> sysctl;
   std::optional<Seccomp> seccomp;
-  std::optional<Landlock> landlock;
   std::string intel_rdt_clos_id;  // parsed so that asking for it fails loudly
   std::optional<unsigned long> personality_domain;
 };

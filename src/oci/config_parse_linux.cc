@@ -26,13 +26,6 @@ constexpr std::array kNamespaceKinds = {
     NamespaceKind::uts, NamespaceKind::user,    NamespaceKind::cgroup, NamespaceKind::time,
 };
 
-// Landlock filesystem rights, named as in the runtime-spec proposal (the
-// kernel's LANDLOCK_ACCESS_FS_* in lower case).
-constexpr std::array<std::string_view, 16> kLandlockFsAccess = {
-    "execute",   "write_file", "read_file", "read_dir",  "remove_dir", "remove_file", "make_char", "make_dir",
-    "make_reg",  "make_sock",  "make_fifo", "make_block", "make_sym",  "refer",       "truncate",  "ioctl_dev",
-};
-
 template <class T>
 Result<T> required(const Node& node, std::string_view key) {
   auto member = node.require(key);
@@ -173,56 +166,6 @@ Result<unsigned long> parse_personality(const Node& node) {
   return domain_node->error(fmt::format("unknown personality domain \"{}\" (expected LINUX or LINUX32)", *domain));
 }
 
-Result<std::vector<std::string>> landlock_access_list(const Node& parent, std::string_view key) {
-  std::vector<std::string> access;
-  WARD_TRY(parent.read_array(key, access, [](const Node& node) -> Result<std::string> {
-    auto name = node.as<std::string>();
-    if (!name) return std::unexpected(std::move(name.error()));
-    if (std::find(kLandlockFsAccess.begin(), kLandlockFsAccess.end(), *name) == kLandlockFsAccess.end())
-      return node.error(fmt::format("unknown Landlock filesystem access \"{}\"", *name));
-    return name;
-  }));
-  return access;
-}
-
-Result<Landlock> parse_landlock(const Node& node) {
-  WARD_TRY(node.expect_object());
-  Landlock landlock;
-  auto handled = landlock_access_list(node, "handledAccessFS");
-  if (!handled) return std::unexpected(std::move(handled.error()));
-  // A ruleset that handles nothing restricts nothing; that is a mistake, not
-  // a policy.
-  if (handled->empty()) return fail(fmt::format("{}: must not be empty", node.member_path("handledAccessFS")));
-  landlock.handled_access_fs = std::move(*handled);
-  WARD_TRY(node.read("disableBestEffort", landlock.disable_best_effort));
-
-  auto rules = node.find("rules");
-  if (!rules) return landlock;
-  WARD_TRY(rules->expect_object());
-  WARD_TRY(rules->read_array("pathBeneath", landlock.path_beneath_rules, [&](const Node& rule) -> Result<LandlockRule> {
-    WARD_TRY(rule.expect_object());
-    LandlockRule parsed;
-    auto access = landlock_access_list(rule, "allowedAccess");
-    if (!access) return std::unexpected(std::move(access.error()));
-    if (access->empty()) return fail(fmt::format("{}: must not be empty", rule.member_path("allowedAccess")));
-    for (std::size_t i = 0; i < access->size(); ++i) {
-      // landlock_add_rule(2) refuses rights the ruleset does not handle.
-      const auto& right = (*access)[i];
-      if (std::find(landlock.handled_access_fs.begin(), landlock.handled_access_fs.end(), right) ==
-          landlock.handled_access_fs.end())
-        return fail(fmt::format("{}[{}]: \"{}\" is not in handledAccessFS", rule.member_path("allowedAccess"), i,
-                                right));
-    }
-    parsed.access = std::move(*access);
-    auto paths = absolute_paths(rule, "paths");
-    if (!paths) return std::unexpected(std::move(paths.error()));
-    if (paths->empty()) return fail(fmt::format("{}: must not be empty", rule.member_path("paths")));
-    parsed.paths = std::move(*paths);
-    return parsed;
-  }));
-  return landlock;
-}
-
 // Which namespace makes a sysctl the container's own rather than the host's.
 // The same list runc allows; everything else would change the host.
 enum class SysctlScope { ipc, network, uts, hostname, host };
@@ -351,11 +294,10 @@ Result<Linux> parse_linux(const Node& node) {
     if (!domain) return std::unexpected(std::move(domain.error()));
     section.personality_domain = *domain;
   }
-  if (auto landlock = node.find("landlock")) {
-    auto parsed = parse_landlock(*landlock);
-    if (!parsed) return std::unexpected(std::move(parsed.error()));
-    section.landlock = std::move(*parsed);
-  }
+  // ward once read Landlock here; the runtime-spec proposal puts it in the
+  // process.  Refused rather than ignored, so an old config cannot lose its
+  // ruleset without a word.
+  if (node.find("landlock")) return fail(fmt::format("{}: moved to process.landlock", node.member_path("landlock")));
   return section;
 }
 

@@ -294,6 +294,11 @@ Result<Process> parse_process_object(const Node& node) {
     if (!parsed) return std::unexpected(std::move(parsed.error()));
     process.scheduler = std::move(*parsed);
   }
+  if (auto landlock = node.find("landlock")) {
+    auto parsed = parse_landlock(*landlock);
+    if (!parsed) return std::unexpected(std::move(parsed.error()));
+    process.landlock = std::move(*parsed);
+  }
   return process;
 }
 

@@ -20,6 +20,9 @@ namespace ward::oci::detail {
 // config_parse_process.cc — the "process" object (also a process.json).
 [[nodiscard]] Result<Process> parse_process_object(const json::Node& node);
 
+// config_parse_landlock.cc — "process.landlock".
+[[nodiscard]] Result<Landlock> parse_landlock(const json::Node& node);
+
 // config_parse_linux.cc — the "linux" object, field by field.
 [[nodiscard]] Result<Linux> parse_linux(const json::Node& node);
 // Rules that tie "linux" to the rest of the config: namespaces against id

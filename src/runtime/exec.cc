@@ -1,8 +1,8 @@
 // `exec`: a new process in every namespace and the cgroup of a running
-// container, with its seccomp profile, capabilities and no_new_privs unless
-// the process says otherwise.  The process is cloned from ward-oci (never
-// the on-disk binary re-executed inside the container) and made
-// non-dumpable until its execve, so the container cannot reach
+// container, with its seccomp profile, Landlock ruleset, capabilities and
+// no_new_privs unless the process says otherwise.  The process is cloned
+// from ward-oci (never the on-disk binary re-executed inside the container)
+// and made non-dumpable until its execve, so the container cannot reach
 // ward-oci's binary through /proc/PID/exe (CVE-2019-5736).
 #include <sched.h>
 #include <signal.h>
@@ -35,6 +35,9 @@ Result<oci::Process> exec_process_spec(const oci::Config& config, const ExecOpti
     if (!text) return std::unexpected(text.error().wrap("--process"));
     auto process = oci::parse_process(*text);
     if (!process) return std::unexpected(process.error().wrap(options.process_file));
+    // Like the seccomp profile, the container's Landlock ruleset binds an
+    // exec'd process too, unless its process.json brings its own.
+    if (!process->landlock && config.process) process->landlock = config.process->landlock;
     return process;
   }
   if (!config.process) return fail("exec: the container's config has no process to start from");

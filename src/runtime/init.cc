@@ -17,6 +17,7 @@
 #include "runtime/hooks.h"
 #include "runtime/rootfs.h"
 #include "runtime/sync.h"
+#include "security/landlock.h"
 #include "util/sys.h"
 
 namespace ward::runtime {
@@ -154,7 +155,26 @@ int send_notify_fd(const LaunchPlan& plan, int sync_fd, ChildError& err) noexcep
   return 0;
 }
 
-[[noreturn]] void exec_process(const LaunchPlan& plan, const char* executable, int cwd_fd) noexcept {
+// Builds process.landlock's ruleset inside the container's root, before
+// READY, so that a missing rule path fails `create` with the rule's field.
+int build_landlock(const LaunchPlan& plan, int* ruleset_fd, ChildError& err) noexcept {
+  const char* field = nullptr;
+  const char* path = nullptr;
+  int fd = security::raw::landlock_build(plan.landlock, &field, &path);
+  if (fd >= 0) {
+    *ruleset_fd = fd;
+    return 0;
+  }
+  if (field == nullptr) return err.set(fd, "process.landlock: create the ruleset");
+  if (path == nullptr) return err.set(fd, field, ": add the rule");
+  if (fd == -EINVAL)
+    return err.set(fd, field, ": ", path,
+                   " (a rule on a file may allow only execute, write_file, read_file, truncate and ioctl_dev)");
+  return err.set(fd, field, ": ", path);
+}
+
+[[noreturn]] void exec_process(const LaunchPlan& plan, const char* executable, int cwd_fd,
+                               int landlock_fd) noexcept {
   ChildError err;
   int r = 0;
   // Nothing but stdio and the preserved fds may cross into the container
@@ -162,6 +182,17 @@ int send_notify_fd(const LaunchPlan& plan, int sync_fd, ChildError& err) noexcep
   // that a seccomp profile without close_range cannot stop it.
   unsigned first = 3 + static_cast<unsigned>(plan.preserve_fds);
   if (int c = sys::raw::close_range(first, ~0U, CLOSE_RANGE_CLOEXEC); c < 0) r = err.set(c, "close_range");
+  // Landlock next.  landlock_restrict_self needs no_new_privs or
+  // CAP_SYS_ADMIN, and only the latter is certain here: no_new_privs comes
+  // later and may be off, and the uid switch may drop CAP_SYS_ADMIN.  And
+  // before any seccomp filter, so that a profile refusing landlock_* cannot
+  // stop it.  Nothing below opens a file, so the ruleset judges only the
+  // container's program (its execve included).
+  if (r == 0 && landlock_fd >= 0) {
+    if (int l = security::raw::landlock_enforce(landlock_fd); l < 0)
+      r = err.set(l, "process.landlock: landlock_restrict_self");
+    ::close(landlock_fd);
+  }
   // A filter with a listener is loaded already (before READY).
   bool load_here = plan.has_seccomp && !plan.seccomp.has_listener();
   // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the
@@ -265,6 +296,8 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
     err.set(cwd_fd, "process.cwd: ", plan.cwd.c_str());
     die(sync_fd, err);
   }
+  int landlock_fd = -1;
+  if (plan.landlock.enabled && build_landlock(plan, &landlock_fd, err) < 0) die(sync_fd, err);
   ::umask(plan.umask >= 0 ? static_cast<mode_t>(plan.umask) : inherited_umask);
   if (plan.has_seccomp && plan.seccomp.has_listener() && send_notify_fd(plan, sync_fd, err) < 0) die(sync_fd, err);
 
@@ -295,7 +328,7 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
       ::_exit(1);
     }
   }
-  exec_process(plan, executable, cwd_fd);
+  exec_process(plan, executable, cwd_fd, landlock_fd);
 }
 
 void container_stage(const LaunchPlan& plan, int sync_fd) noexcept {

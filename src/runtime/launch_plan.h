@@ -14,6 +14,7 @@
 #include "oci/config.h"
 #include "runtime/id_mappings.h"
 #include "security/capabilities.h"
+#include "security/landlock.h"
 #include "security/seccomp.h"
 #include "util/error.h"
 #include "util/fd.h"
@@ -123,6 +124,10 @@ struct LaunchPlan {
   // or, with SCMP_ACT_NOTIFY, before READY, so its fd reaches the listener).
   bool has_seccomp = false;
   security::SeccompProgram seccomp;
+  // process.landlock, planned against the kernel's ABI: the ruleset is
+  // built before READY (so `create` reports a missing rule path) and
+  // enforced first thing in the final step before execve.
+  security::LandlockPlan landlock;
   std::string oom_score_adj;  // empty: leave as is
   bool terminal = false;
   unsigned short console_rows = 0, console_cols = 0;

@@ -15,6 +15,7 @@
 #include "oci/mount_options.h"
 #include "runtime/launch_plan.h"
 #include "runtime/passwd.h"
+#include "util/log.h"
 #include "util/sys.h"
 
 namespace ward::runtime {
@@ -350,6 +351,13 @@ Result<> add_process(const oci::Config& config, LaunchPlan& plan) {
   if (process.console_size) {
     plan.console_rows = static_cast<unsigned short>(process.console_size->height);
     plan.console_cols = static_cast<unsigned short>(process.console_size->width);
+  }
+  if (process.landlock) {
+    auto landlock = security::plan_landlock(*process.landlock, security::landlock_abi());
+    if (!landlock) return std::unexpected(landlock.error());
+    // Best effort gave something up: said, never silent.
+    for (const auto& notice : landlock->notices) log::warning(notice);
+    plan.landlock = std::move(*landlock);
   }
   if (!process.apparmor_profile.empty())
     return fail("process.apparmorProfile: AppArmor is not supported by this ward-oci version");

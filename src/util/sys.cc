@@ -268,6 +268,21 @@ int pivot_root(const char* new_root, const char* put_old) noexcept {
   return r < 0 ? -errno : 0;
 }
 
+int landlock_create_ruleset(const void* attr, size_t size, unsigned flags) noexcept {
+  long r = ::syscall(SYS_landlock_create_ruleset, attr, size, flags);
+  return r < 0 ? -errno : static_cast<int>(r);
+}
+
+int landlock_add_rule(int ruleset_fd, int rule_type, const void* attr, unsigned flags) noexcept {
+  long r = ::syscall(SYS_landlock_add_rule, ruleset_fd, rule_type, attr, flags);
+  return r < 0 ? -errno : 0;
+}
+
+int landlock_restrict_self(int ruleset_fd, unsigned flags) noexcept {
+  long r = ::syscall(SYS_landlock_restrict_self, ruleset_fd, flags);
+  return r < 0 ? -errno : 0;
+}
+
 long join_session_keyring(const char* name) noexcept {
   long r = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
   return r < 0 ? -errno : r;

@@ -49,6 +49,12 @@ int pidfd_send_signal(int pidfd, int sig) noexcept;
 int close_range(unsigned first, unsigned last, unsigned flags) noexcept;
 int pivot_root(const char* new_root, const char* put_old) noexcept;
 int setns(int fd, int nstype) noexcept;
+// Landlock: landlock_create_ruleset(2) returns the ruleset fd (or, with
+// LANDLOCK_CREATE_RULESET_VERSION, the ABI version), landlock_add_rule(2)
+// and landlock_restrict_self(2) 0; each -errno on failure.
+int landlock_create_ruleset(const void* attr, size_t size, unsigned flags) noexcept;
+int landlock_add_rule(int ruleset_fd, int rule_type, const void* attr, unsigned flags) noexcept;
+int landlock_restrict_self(int ruleset_fd, unsigned flags) noexcept;
 // keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): the keyring's serial or -errno.
 long join_session_keyring(const char* name) noexcept;
 // keyctl(KEYCTL_SETPERM, serial, permissions): 0 or -errno.

@@ -18,11 +18,13 @@
 //   ward-checker device c|b MAJOR MINOR PATH
 //                                  replaces PATH by a new device node and opens it read-write:
 //                                  "mknod=ok|<errno name>" and "open=ok|<errno name>"
+//   ward-checker try-exec PATH     execve(PATH, [PATH, "true"]) in a child: "exec PATH=ok" or "=<errno name>"
+//   ward-checker try-bind PORT     binds a TCP socket to 0.0.0.0:PORT: "bind PORT=ok" or "=<errno name>"
 #include <dirent.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -162,6 +164,42 @@ int try_device(const char* type, const char* major, const char* minor, const cha
   std::printf("open=%s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
   if (fd >= 0) ::close(fd);
   ::unlink(path);
+// execve in a child, whose errno comes back through a close-on-exec pipe:
+// an empty pipe means the execve worked.
+int try_exec(const char* path) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) < 0) return 1;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    char* const args[] = {const_cast<char*>(path), const_cast<char*>("true"), nullptr};
+    ::execv(path, args);
+    int code = errno;
+    (void)!::write(pipe_fds[1], &code, sizeof(code));
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  int code = 0;
+  bool failed = ::read(pipe_fds[0], &code, sizeof(code)) == sizeof(code);
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::printf("exec %s=%s\n", path, failed ? strerrorname_np(code) : "ok");
+  return 0;
+}
+
+int try_bind(const char* port_text) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    std::printf("bind %s=%s\n", port_text, strerrorname_np(errno));
+    return 0;
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(std::atoi(port_text)));
+  address.sin_addr.s_addr = htonl(INADDR_ANY);
+  int r = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  std::printf("bind %s=%s\n", port_text, r < 0 ? strerrorname_np(errno) : "ok");
+  ::close(fd);
   return 0;
 }
 
@@ -179,6 +217,8 @@ int main(int argc, char** argv) {
     if (fd >= 0) ::close(fd);
     return 0;
   }
+  if (verb == "try-exec" && argc == 3) return try_exec(argv[2]);
+  if (verb == "try-bind" && argc == 3) return try_bind(argv[2]);
   if (verb == "exit" && argc == 3) return std::atoi(argv[2]);
   if (verb == "signal-self" && argc == 3) {
     int sig = std::atoi(argv[2]);

@@ -1,5 +1,5 @@
 // config.json parsing: the "linux" section (namespaces, mappings, devices,
-// resources, sysctl, seccomp, landlock, ...) and the rules tying it to the
+// resources, sysctl, seccomp, ...) and the rules tying it to the
 // rest of the config.
 #include <sys/personality.h>
 
@@ -496,52 +496,10 @@ TEST(ConfigParseLinux, SeccompErrors) {
   }
 }
 
-TEST(ConfigParseLinux, Landlock) {
-  auto parsed = parse(config_with_linux(R"({"landlock": {
-    "handledAccessFS": ["execute", "write_file", "read_file", "read_dir", "truncate"],
-    "rules": {"pathBeneath": [
-      {"allowedAccess": ["execute", "read_file", "read_dir"], "paths": ["/usr", "/bin"]},
-      {"allowedAccess": ["write_file", "truncate"], "paths": ["/tmp"]}
-    ]},
-    "disableBestEffort": true
-  }})"));
-  ASSERT_TRUE(parsed) << parsed.error().what();
-  ASSERT_TRUE(parsed->linux.landlock);
-  const Landlock& landlock = *parsed->linux.landlock;
-  EXPECT_EQ(landlock.handled_access_fs,
-            (std::vector<std::string>{"execute", "write_file", "read_file", "read_dir", "truncate"}));
-  EXPECT_TRUE(landlock.disable_best_effort);
-  ASSERT_EQ(landlock.path_beneath_rules.size(), 2u);
-  EXPECT_EQ(landlock.path_beneath_rules[0].access, (std::vector<std::string>{"execute", "read_file", "read_dir"}));
-  EXPECT_EQ(landlock.path_beneath_rules[0].paths, (std::vector<std::string>{"/usr", "/bin"}));
-  EXPECT_EQ(landlock.path_beneath_rules[1].paths, (std::vector<std::string>{"/tmp"}));
-
-  auto without_rules = parse(config_with_linux(R"({"landlock": {"handledAccessFS": ["execute"]}})"));
-  ASSERT_TRUE(without_rules) << without_rules.error().what();
-  EXPECT_FALSE(without_rules->linux.landlock->disable_best_effort);
-  EXPECT_TRUE(without_rules->linux.landlock->path_beneath_rules.empty());
-}
-
-TEST(ConfigParseLinux, LandlockErrors) {
-  const std::pair<const char*, const char*> cases[] = {
-      {R"({"landlock": {}})", "linux.landlock.handledAccessFS: must not be empty"},
-      {R"({"landlock": {"handledAccessFS": ["execute", "fly"]}})",
-       "linux.landlock.handledAccessFS[1]: unknown Landlock filesystem access \"fly\""},
-      {R"({"landlock": {"handledAccessFS": ["execute"], "rules": {"pathBeneath": [{"allowedAccess": ["read_file"], "paths": ["/"]}]}}})",
-       "linux.landlock.rules.pathBeneath[0].allowedAccess[0]: \"read_file\" is not in handledAccessFS"},
-      {R"({"landlock": {"handledAccessFS": ["execute"], "rules": {"pathBeneath": [{"allowedAccess": [], "paths": ["/"]}]}}})",
-       "linux.landlock.rules.pathBeneath[0].allowedAccess: must not be empty"},
-      {R"({"landlock": {"handledAccessFS": ["execute"], "rules": {"pathBeneath": [{"allowedAccess": ["execute"]}]}}})",
-       "linux.landlock.rules.pathBeneath[0].paths: must not be empty"},
-      {R"({"landlock": {"handledAccessFS": ["execute"], "rules": {"pathBeneath": [{"allowedAccess": ["execute"], "paths": ["usr"]}]}}})",
-       "linux.landlock.rules.pathBeneath[0].paths[0]: must be an absolute path, got \"usr\""},
-      {R"({"landlock": {"handledAccessFS": ["execute"], "disableBestEffort": "yes"}})",
-       "linux.landlock.disableBestEffort: expected a boolean, got string"},
-      {R"({"landlock": {"handledAccessFS": ["execute"], "rules": []}})",
-       "linux.landlock.rules: expected an object, got array"},
-  };
-  for (const auto& [linux_json, expected] : cases)
-    EXPECT_EQ(parse_error(config_with_linux(linux_json)), std::string("config.json: ") + expected) << linux_json;
+TEST(ConfigParseLinux, LandlockIsAProcessSetting) {
+  // The old location is refused, not ignored: a ruleset must not vanish.
+  EXPECT_EQ(parse_error(config_with_linux(R"({"landlock": {"handledAccessFS": ["execute"]}})")),
+            "config.json: linux.landlock: moved to process.landlock");
 }
 
 TEST(ConfigParseLinux, PersonalityAndIntelRdt) {

@@ -50,7 +50,16 @@ constexpr const char* kFullConfig = R"({
     "oomScoreAdj": -500,
     "selinuxLabel": "system_u:system_r:container_t:s0",
     "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 4},
-    "scheduler": {"policy": "SCHED_FIFO", "priority": 10, "flags": ["SCHED_FLAG_RESET_ON_FORK"]}
+    "scheduler": {"policy": "SCHED_FIFO", "priority": 10, "flags": ["SCHED_FLAG_RESET_ON_FORK"]},
+    "landlock": {
+      "ruleset": {"handledAccessFS": ["execute", "write_file", "read_file", "read_dir"],
+                  "handledAccessNetwork": ["bind_tcp"]},
+      "rules": {"pathBeneath": [
+        {"allowedAccess": ["execute", "read_file", "read_dir"], "paths": ["/usr", "/bin"]},
+        {"allowedAccess": ["write_file"], "paths": ["/tmp"]}
+      ], "netPort": [{"allowedAccess": ["bind_tcp"], "ports": [8080]}]},
+      "disableBestEffort": true
+    }
   },
   "hostname": "box",
   "domainname": "example.org",
@@ -131,15 +140,7 @@ constexpr const char* kFullConfig = R"({
       ]
     },
     "intelRdt": {"closID": "clos1"},
-    "personality": {"domain": "LINUX32"},
-    "landlock": {
-      "handledAccessFS": ["execute", "write_file", "read_file", "read_dir"],
-      "rules": {"pathBeneath": [
-        {"allowedAccess": ["execute", "read_file", "read_dir"], "paths": ["/usr", "/bin"]},
-        {"allowedAccess": ["write_file"], "paths": ["/tmp"]}
-      ]},
-      "disableBestEffort": true
-    }
+    "personality": {"domain": "LINUX32"}
   },
   "someFutureKey": {"anything": [1, 2, 3]}
 })";
@@ -197,6 +198,15 @@ TEST(ConfigParse, FullConfigTopLevelAndProcess) {
   EXPECT_EQ(process.scheduler->priority, 10);
   EXPECT_EQ(process.scheduler->nice, 0);
   EXPECT_EQ(process.scheduler->flags, (std::vector<std::string>{"SCHED_FLAG_RESET_ON_FORK"}));
+  ASSERT_TRUE(process.landlock);
+  EXPECT_EQ(process.landlock->handled_access_fs,
+            (std::vector<std::string>{"execute", "write_file", "read_file", "read_dir"}));
+  EXPECT_EQ(process.landlock->handled_access_network, (std::vector<std::string>{"bind_tcp"}));
+  ASSERT_EQ(process.landlock->path_beneath.size(), 2u);
+  EXPECT_EQ(process.landlock->path_beneath[1].paths, (std::vector<std::string>{"/tmp"}));
+  ASSERT_EQ(process.landlock->net_port.size(), 1u);
+  EXPECT_EQ(process.landlock->net_port[0].ports, (std::vector<std::uint64_t>{8080}));
+  EXPECT_TRUE(process.landlock->disable_best_effort);
 }
 
 TEST(ConfigParse, FullConfigMountsHooksAnnotations) {
@@ -261,7 +271,7 @@ TEST(ConfigParse, MinimalConfigHasDefaults) {
   EXPECT_TRUE(parsed->linux.namespaces.empty());
   EXPECT_FALSE(parsed->linux.resources);
   EXPECT_FALSE(parsed->linux.seccomp);
-  EXPECT_FALSE(parsed->linux.landlock);
+  EXPECT_FALSE(parsed->process->landlock);
   EXPECT_FALSE(parsed->linux.personality_domain);
 }
 
