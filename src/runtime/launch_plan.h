@@ -165,6 +165,9 @@ struct PlanOptions {
   int preserve_fds = 0;
   bool in_user_namespace_host = false;  // ward-oci itself runs inside a user namespace
   const cgroups::Cgroup* cgroup = nullptr;  // the container's cgroup, bound at cgroup mounts
+  // Where the AppArmor and SELinux checks look for /sys and /proc: "" is
+  // the host; unit tests point it at a fake tree.
+  std::string host_root;
 };
 
 // Builds the plan from a validated config.  Errors name the config field.

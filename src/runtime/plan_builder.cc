@@ -15,8 +15,7 @@
 #include "oci/mount_options.h"
 #include "runtime/launch_plan.h"
 #include "runtime/passwd.h"
-#include "security/apparmor.h"
-#include "security/selinux.h"
+#include "runtime/plan_labels.h"
 #include "util/sys.h"
 
 namespace ward::runtime {
@@ -315,34 +314,7 @@ bool env_has(const std::vector<std::string>& env, std::string_view name) {
   });
 }
 
-// process.apparmorProfile and process.selinuxLabel: refused where the host
-// lacks the module, never silently dropped.
-Result<> add_security_labels(const oci::Process& process, LaunchPlan& plan) {
-  WARD_TRY(security::prepare_apparmor_profile(process.apparmor_profile, "process.apparmorProfile"));
-  if (!process.apparmor_profile.empty()) {
-    plan.apparmor_attr_path = security::apparmor_exec_attr_path();
-    plan.apparmor_command = "exec " + process.apparmor_profile;
-  }
-  WARD_TRY(security::check_selinux_label(process.selinux_label, "process.selinuxLabel"));
-  plan.selinux_label = process.selinux_label;
-  return {};
-}
-
-// linux.mountLabel on the filesystems the runtime mounts (not on binds,
-// which have no data, nor on remounts of an existing superblock).
-Result<> add_mount_label(const oci::Config& config, LaunchPlan& plan) {
-  const std::string& label = config.linux.mount_label;
-  WARD_TRY(security::check_selinux_label(label, "linux.mountLabel"));
-  if (label.empty()) return {};
-  for (auto& step : plan.mounts) {
-    if (step.kind != MountStep::Kind::mount || (step.flags & MS_REMOUNT) != 0) continue;
-    if (security::mount_takes_label(step.fstype)) step.data = security::format_mount_label(step.data, label);
-  }
-  plan.masked_directory_data = security::format_mount_label(plan.masked_directory_data, label);
-  return {};
-}
-
-Result<> add_process(const oci::Config& config, LaunchPlan& plan) {
+Result<> add_process(const oci::Config& config, const std::string& host_root, LaunchPlan& plan) {
   const oci::Process& process = *config.process;
   std::vector<std::string> env = process.env;
   if (!env_has(env, "HOME")) env.push_back("HOME=" + home_directory(plan.rootfs, process.user.uid));
@@ -376,7 +348,7 @@ Result<> add_process(const oci::Config& config, LaunchPlan& plan) {
     plan.console_rows = static_cast<unsigned short>(process.console_size->height);
     plan.console_cols = static_cast<unsigned short>(process.console_size->width);
   }
-  WARD_TRY(add_security_labels(process, plan));
+  WARD_TRY(add_security_labels(process, host_root, plan));
   if (process.io_priority) return fail("process.ioPriority: not supported by this ward-oci version");
   if (process.scheduler) return fail("process.scheduler: not supported by this ward-oci version");
   return {};
@@ -443,13 +415,8 @@ Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process
   if (plan.joins.empty()) return fail("exec: the container shares every namespace with ward-oci");
   oci::Config with_process = config;
   with_process.process = process;
-  // Like runc: the exec'd process keeps the container's labels unless its
-  // own process JSON names others.
-  if (config.process) {
-    if (process.apparmor_profile.empty()) with_process.process->apparmor_profile = config.process->apparmor_profile;
-    if (process.selinux_label.empty()) with_process.process->selinux_label = config.process->selinux_label;
-  }
-  WARD_TRY(add_process(with_process, plan));
+  inherit_security_labels(config, *with_process.process);
+  WARD_TRY(add_process(with_process, options.host_root, plan));
   WARD_TRY(add_seccomp(config, options, plan));
   return plan;
 }
@@ -489,11 +456,11 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
     plan.set_domainname = true;
     plan.domainname = config.domainname;
   }
-  WARD_TRY(add_process(config, plan));
+  WARD_TRY(add_process(config, options.host_root, plan));
   for (const auto& hook : config.hooks.create_container) plan.create_container_hooks.push_back(make_hook(hook));
   for (const auto& hook : config.hooks.start_container) plan.start_container_hooks.push_back(make_hook(hook));
   plan.has_runtime_hooks = !config.hooks.prestart.empty() || !config.hooks.create_runtime.empty();
-  WARD_TRY(add_mount_label(config, plan));
+  WARD_TRY(add_mount_label(config, options.host_root, plan));
   if (!config.linux.intel_rdt_clos_id.empty()) return fail("linux.intelRdt: not supported by this ward-oci version");
   if (config.linux.personality_domain) return fail("linux.personality: not supported by this ward-oci version");
   WARD_TRY(add_seccomp(config, options, plan));

@@ -48,9 +48,16 @@ Result<int> run_captured(const std::vector<std::string>& argv, std::string& outp
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::string first_line(const std::string& text) {
-  std::string line = text.substr(0, text.find('\n'));
-  return line.empty() ? "no output" : line;
+// apparmor_parser's own error line: the first that says "error", else
+// the last one (it prints warnings, such as a missing cache, first).
+std::string error_line(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line, last;
+  while (std::getline(lines, line)) {
+    if (line.find("error") != std::string::npos) return line;
+    if (!line.empty()) last = line;
+  }
+  return last.empty() ? "no output" : last;
 }
 
 Result<> load_default_profile() {
@@ -72,7 +79,7 @@ Result<> load_default_profile() {
   ::unlink(path);
   if (!status) return std::unexpected(status.error().wrap("load ward-default"));
   if (*status != 0)
-    return fail(fmt::format("load ward-default: apparmor_parser exited with {}: {}", *status, first_line(output)));
+    return fail(fmt::format("load ward-default: apparmor_parser exited with {}: {}", *status, error_line(output)));
   return {};
 }
 
@@ -102,12 +109,12 @@ bool apparmor_profile_loaded(std::string_view name, const std::string& root) {
   return false;
 }
 
-Result<> prepare_apparmor_profile(const std::string& name, std::string_view field) {
+Result<> prepare_apparmor_profile(const std::string& name, std::string_view field, const std::string& root) {
   if (name.empty()) return {};
   if (auto r = validate_profile_reference(name); !r) return std::unexpected(r.error().wrap(field));
-  if (!apparmor_enabled())
+  if (!apparmor_enabled(root))
     return fail(fmt::format("{}: AppArmor is not enabled on this host (profile \"{}\")", field, name));
-  if (name == kDefaultAppArmorProfile && !apparmor_profile_loaded(name)) {
+  if (name == kDefaultAppArmorProfile && !apparmor_profile_loaded(name, root)) {
     if (auto r = load_default_profile(); !r) return std::unexpected(r.error().wrap(field));
   }
   return {};

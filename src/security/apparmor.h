@@ -71,7 +71,8 @@ struct AppArmorModel {
 // Parent side, before clone: fails with a `field`-named error if AppArmor is
 // off, and loads ward-default (apparmor_parser -Kr) if that is the profile
 // asked for and it is not loaded yet.  An empty name does nothing.
-[[nodiscard]] Result<> prepare_apparmor_profile(const std::string& name, std::string_view field);
+[[nodiscard]] Result<> prepare_apparmor_profile(const std::string& name, std::string_view field,
+                                               const std::string& root = "");
 
 namespace raw {
 // Writes "exec NAME" (`command`) to `attr_path`: 0 or -errno.  For the

@@ -38,7 +38,8 @@ std::string format_mount_label(std::string_view data, std::string_view label) {
 }
 
 bool mount_takes_label(std::string_view fstype) {
-  return fstype != "proc" && fstype != "sysfs" && fstype != "cgroup" && fstype != "cgroup2" && !fstype.empty();
+  return fstype != "proc" && fstype != "sysfs" && fstype != "cgroup" && fstype != "cgroup2" && fstype != "mqueue" &&
+         !fstype.empty();
 }
 
 Result<> check_selinux_label(const std::string& label, std::string_view field, const std::string& root) {

@@ -28,7 +28,9 @@ namespace ward::security {
 
 // Whether a mount of this filesystem type gets the mount label.  proc,
 // sysfs and cgroup take their labels from policy (genfscon) and refuse a
-// context= option; bind mounts have no data.
+// context= option; an ipc namespace's mqueue superblock exists before the
+// mount, so a context= option there fails (runc skips it too); bind mounts
+// have no data.
 [[nodiscard]] bool mount_takes_label(std::string_view fstype);
 
 // Where the init writes the label: the process's exec and keycreate
