@@ -166,7 +166,8 @@ struct PlanOptions {
   bool in_user_namespace_host = false;  // ward-oci itself runs inside a user namespace
   const cgroups::Cgroup* cgroup = nullptr;  // the container's cgroup, bound at cgroup mounts
   // Where the AppArmor and SELinux checks look for /sys and /proc: "" is
-  // the host; unit tests point it at a fake tree.
+  // the host (or $WARD_TEST_LSM_ROOT, see plan_labels.cc); unit tests point
+  // it at a fake tree.
   std::string host_root;
 };
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "support.h"
 
@@ -148,9 +149,18 @@ class Lsm : public BundleTest {
     BundleTest::SetUp();
     if (host_has_apparmor() || host_has_selinux()) GTEST_SKIP() << "this host has AppArmor or SELinux";
   }
+  // The host's mounts under this test's directory: other tests and clients
+  // may mount elsewhere on the machine meanwhile.
+  std::string own_mounts() {
+    std::istringstream lines(host_mounts());
+    std::string line, out;
+    while (std::getline(lines, line))
+      if (line.find(dir_) != std::string::npos) out += line + "\n";
+    return out;
+  }
   // As BadInput's: one line naming the field, nothing left behind.
   void expect_clean_failure(const std::vector<std::string>& args, const std::string& line) {
-    std::string mounts = host_mounts();
+    std::string mounts = own_mounts();
     auto entries = state_entries();
     auto processes = processes_mentioning(dir_ + "/state");
     auto outcome = oci(args);
@@ -158,7 +168,7 @@ class Lsm : public BundleTest {
     EXPECT_EQ(outcome.err, "ward-oci: " + line + "\n");
     EXPECT_EQ(state_entries(), entries);
     EXPECT_EQ(processes_mentioning(dir_ + "/state"), processes);
-    EXPECT_EQ(host_mounts(), mounts);
+    EXPECT_EQ(own_mounts(), mounts);
   }
 };
 
@@ -216,6 +226,61 @@ TEST_F(Lsm, ExecRefusesAProfileOrLabel) {
   EXPECT_EQ(processes_mentioning(dir_ + "/state"), before);
   // The same exec without them works.
   EXPECT_EQ(oci({"exec", "target", "true"}).status, 0);
+}
+
+// With WARD_TEST_LSM_ROOT pointing at a fake /sys that claims both
+// modules, ward-oci goes ahead and the container's init makes the writes:
+// this kernel refuses each, and `create` reports the refusal with the field
+// and the attribute file.  That shows the init really writes the profile
+// and labels where a host has the modules, and where.
+class LsmWrites : public Lsm {
+ protected:
+  void SetUp() override {
+    Lsm::SetUp();
+    if (IsSkipped()) return;
+    std::string fake = dir_ + "/lsm-root";
+    ASSERT_EQ(run_command({"mkdir", "-p", fake + "/sys/fs/selinux", fake + "/sys/kernel/security/apparmor"}).status, 0);
+    write_text(fake + "/sys/fs/selinux/enforce", "1");
+    write_text(fake + "/sys/kernel/security/apparmor/profiles", "ward-default (enforce)\n");
+    ::setenv("WARD_TEST_LSM_ROOT", fake.c_str(), 1);
+  }
+  void TearDown() override {
+    ::unsetenv("WARD_TEST_LSM_ROOT");
+    Lsm::TearDown();
+  }
+};
+
+TEST_F(LsmWrites, InitWritesTheAppArmorProfile) {
+  config_["process"]["apparmorProfile"] = "ward-default";
+  save_config();
+  expect_clean_failure({"create", "x"},
+                       "process.apparmorProfile: write \"exec ward-default\" to /proc/thread-self/attr/exec: "
+                       "Invalid argument");
+}
+
+TEST_F(LsmWrites, InitWritesTheSelinuxLabels) {
+  config_["process"]["selinuxLabel"] = "u:r:container_t:s0";
+  save_config();
+  // First the keyring's label, then (without a new keyring) the process's.
+  expect_clean_failure({"create", "x"},
+                       "process.selinuxLabel: write /proc/thread-self/attr/keycreate: Invalid argument");
+  expect_clean_failure({"create", "--no-new-keyring", "x"},
+                       "process.selinuxLabel: write \"u:r:container_t:s0\" to /proc/thread-self/attr/exec: "
+                       "Invalid argument");
+}
+
+TEST_F(LsmWrites, MountLabelReachesTheMount) {
+  config_["linux"]["mountLabel"] = "u:object_r:container_file_t:s0";
+  save_config();
+  // tmpfs on a kernel without SELinux does not know context=.
+  auto outcome = oci({"create", "x"});
+  EXPECT_NE(outcome.status, 0);
+  EXPECT_NE(outcome.err.find("mount tmpfs on /dev"), std::string::npos) << outcome.err;
+  EXPECT_TRUE(state_entries().empty());
+  ::unsetenv("WARD_TEST_LSM_ROOT");
+  config_["linux"].erase("mountLabel");
+  save_config();
+  EXPECT_EQ(run_checker()["uid"], "0");
 }
 
 TEST_F(Lsm, SpecHasNoProfileWithoutAppArmor) {
