@@ -3,7 +3,10 @@
 // apparmor_parser in tests/integration/apparmor_test.cc.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "lsm_test_support.h"
+#include "oci/spec_default.h"
 #include "security/apparmor.h"
 
 namespace ward::security {
@@ -266,6 +269,13 @@ TEST(AppArmorHost, PrepareRefusesWithoutAppArmor) {
   loaded.add_file("sys/kernel/security/apparmor/profiles", "ward-default (enforce)\n");
   EXPECT_TRUE(prepare_apparmor_profile("ward-default", "process.apparmorProfile", loaded.path()));
   EXPECT_TRUE(prepare_apparmor_profile("custom", "process.apparmorProfile", loaded.path()));
+}
+
+TEST(AppArmorSpec, DefaultConfigAsksForWardDefaultOnlyWithAppArmor) {
+  auto with = nlohmann::json::parse(oci::default_spec_json(false, true));
+  EXPECT_EQ(with["process"]["apparmorProfile"], "ward-default");
+  auto without = nlohmann::json::parse(oci::default_spec_json(false, false));
+  EXPECT_FALSE(without["process"].contains("apparmorProfile"));
 }
 
 }  // namespace
