@@ -41,8 +41,10 @@ std::string features_json() {
              {"supportedFlags", json::array({"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
                                              "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
                                              "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"})}}},
-           {"apparmor", {{"enabled", false}}},
-           {"selinux", {{"enabled", false}}},
+           // Supported by this build; whether the host has them is
+           // checked when a config asks (a clear error where it does not).
+           {"apparmor", {{"enabled", true}}},
+           {"selinux", {{"enabled", true}}},
            {"intelRdt", {{"enabled", false}}},
            {"mountExtensions", {{"idmap", {{"enabled", false}}}}},
        }},

@@ -52,7 +52,7 @@ json default_namespaces(bool rootless) {
 
 }  // namespace
 
-std::string default_spec_json(bool rootless) {
+std::string default_spec_json(bool rootless, bool apparmor) {
   json caps = string_list(kDefaultCapabilities);
   json process = {
       {"terminal", true},
@@ -66,6 +66,9 @@ std::string default_spec_json(bool rootless) {
       {"rlimits", json::array({{{"type", "RLIMIT_NOFILE"}, {"hard", 1024}, {"soft", 1024}}})},
       {"noNewPrivileges", true},
   };
+  // Only where the host has AppArmor: elsewhere the profile would make the
+  // config fail to create (SPEC section 3).
+  if (apparmor) process["apparmorProfile"] = "ward-default";
   json linux_section = {
       {"namespaces", default_namespaces(rootless)},
       {"seccomp", default_seccomp_profile()},

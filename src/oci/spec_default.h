@@ -10,7 +10,9 @@ namespace ward::oci {
 // a user namespace mapping the caller's uid/gid to root and binds the host's
 // /sys instead of mounting a new sysfs (a user cannot mount one outside a
 // network namespace it owns).
-[[nodiscard]] std::string default_spec_json(bool rootless);
+// With apparmor (the host has AppArmor: security::apparmor_enabled()), the
+// process runs under ward's `ward-default` profile.
+[[nodiscard]] std::string default_spec_json(bool rootless, bool apparmor);
 
 // The capabilities every ward container gets unless its config says
 // otherwise (SPEC section 3): no NET_RAW, MKNOD or AUDIT_WRITE.

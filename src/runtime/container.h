@@ -32,6 +32,8 @@ struct ExecOptions {
   std::vector<std::string> caps;   // added to bounding, effective and permitted
   bool no_new_privs = false;
   int preserve_fds = 0;
+  std::string apparmor_profile;  // --apparmor: overrides the process's profile
+  std::string process_label;     // --process-label: overrides its SELinux label
 };
 
 struct RunOptions {

@@ -119,6 +119,8 @@ Result<int> Runtime::exec(const ExecOptions& options) {
   if (!config) return std::unexpected(config.error().wrap("exec"));
   auto process = exec_process_spec(*config, options);
   if (!process) return std::unexpected(process.error());
+  if (!options.apparmor_profile.empty()) process->apparmor_profile = options.apparmor_profile;
+  if (!options.process_label.empty()) process->selinux_label = options.process_label;
 
   PlanOptions plan_options;
   plan_options.preserve_fds = options.preserve_fds;

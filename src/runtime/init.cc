@@ -17,7 +17,9 @@
 #include "runtime/hooks.h"
 #include "runtime/rootfs.h"
 #include "runtime/sync.h"
+#include "security/apparmor.h"
 #include "security/landlock.h"
+#include "security/selinux.h"
 #include "util/sys.h"
 
 namespace ward::runtime {
@@ -51,6 +53,12 @@ void expect(int sync_fd, SyncType expected) noexcept {
 // namespaces without keyring support (ENOSYS) leave nothing to isolate.
 int join_session_keyring(const LaunchPlan& plan, ChildError& err) noexcept {
   if (plan.session_keyring.empty()) return 0;
+  // The keyring is created with the process's SELinux label, as under runc.
+  if (!plan.selinux_label.empty()) {
+    int r = security::raw::selinux_set_attr(security::kSelinuxKeycreateAttr, plan.selinux_label.c_str(),
+                                            plan.selinux_label.size());
+    if (r < 0) return err.set(r, "process.selinuxLabel: write ", security::kSelinuxKeycreateAttr);
+  }
   long serial = sys::raw::join_session_keyring(plan.session_keyring.c_str());
   if (serial == -ENOSYS) return 0;
   if (serial < 0) return err.set(static_cast<int>(serial), "join session keyring ", plan.session_keyring.c_str());
@@ -59,6 +67,33 @@ int join_session_keyring(const LaunchPlan& plan, ChildError& err) noexcept {
   constexpr unsigned long kPermissions = 0x3f1f0000UL;
   if (int r = sys::raw::set_keyring_permissions(serial, kPermissions); r < 0)
     return err.set(r, "set session keyring permissions");
+  return 0;
+}
+
+// The security modules' labels for the program, written to this thread's
+// own /proc attributes.  They take effect at the next execve, so they are
+// written here, once the rootfs is in place (the container's /proc) and
+// before READY, so that a refused profile or label fails `create` with a
+// message rather than `start` on stderr.  Also before the uid switch,
+// no_new_privs and seccomp (all in exec_process): root may set them, no
+// seccomp profile can block the write, and AppArmor accepts the change
+// without the no_new_privs subset rule.  startContainer hooks, forked from
+// here, run under the same labels, as under runc.
+int apply_security_labels(const LaunchPlan& plan, ChildError& err) noexcept {
+  if (!plan.apparmor_command.empty()) {
+    int r = security::raw::apparmor_change_onexec(plan.apparmor_attr_path.c_str(), plan.apparmor_command.c_str(),
+                                                  plan.apparmor_command.size());
+    if (r < 0)
+      return err.set(r, "process.apparmorProfile: write \"", plan.apparmor_command.c_str(), "\" to ",
+                     plan.apparmor_attr_path.c_str());
+  }
+  if (!plan.selinux_label.empty()) {
+    int r = security::raw::selinux_set_attr(security::kSelinuxExecAttr, plan.selinux_label.c_str(),
+                                            plan.selinux_label.size());
+    if (r < 0)
+      return err.set(r, "process.selinuxLabel: write \"", plan.selinux_label.c_str(), "\" to ",
+                     security::kSelinuxExecAttr);
+  }
   return 0;
 }
 
@@ -299,6 +334,7 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
   int landlock_fd = -1;
   if (plan.landlock.enabled && build_landlock(plan, &landlock_fd, err) < 0) die(sync_fd, err);
   ::umask(plan.umask >= 0 ? static_cast<mode_t>(plan.umask) : inherited_umask);
+  if (apply_security_labels(plan, err) < 0) die(sync_fd, err);
   if (plan.has_seccomp && plan.seccomp.has_listener() && send_notify_fd(plan, sync_fd, err) < 0) die(sync_fd, err);
 
   raw::sync_send(sync_fd, SyncType::ready);

@@ -102,6 +102,8 @@ struct LaunchPlan {
   bool has_dev_pts = false;
   std::vector<DeviceNode> devices;
   std::vector<std::string> masked_paths, readonly_paths;
+  // Data of the tmpfs that covers a masked directory (plus linux.mountLabel).
+  std::string masked_directory_data = "size=0,mode=000";
   std::vector<SysctlSetting> sysctls;
   bool set_hostname = false, set_domainname = false;
   std::string hostname, domainname;
@@ -135,6 +137,12 @@ struct LaunchPlan {
   // A new session keyring named "_ses.<id>", so the container cannot reach
   // the keys of the session that started it; empty with --no-new-keyring.
   std::string session_keyring;
+  // Linux security modules, written to the init's own /proc attributes once
+  // the rootfs is ready (see init.cc): AppArmor's "exec PROFILE" and where
+  // it goes, SELinux's process label.  Empty: none.
+  std::string apparmor_attr_path;
+  std::string apparmor_command;
+  std::string selinux_label;
 
   // --- hooks run by the init itself (in the container's namespaces) ---
   std::vector<HookPlan> create_container_hooks, start_container_hooks;
@@ -164,6 +172,10 @@ struct PlanOptions {
   int preserve_fds = 0;
   bool in_user_namespace_host = false;  // ward-oci itself runs inside a user namespace
   const cgroups::Cgroup* cgroup = nullptr;  // the container's cgroup, bound at cgroup mounts
+  // Where the AppArmor and SELinux checks look for /sys and /proc: "" is
+  // the host (or $WARD_TEST_LSM_ROOT, see plan_labels.cc); unit tests point
+  // it at a fake tree.
+  std::string host_root;
 };
 
 // Builds the plan from a validated config.  Errors name the config field.

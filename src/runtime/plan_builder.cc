@@ -15,6 +15,7 @@
 #include "oci/mount_options.h"
 #include "runtime/launch_plan.h"
 #include "runtime/passwd.h"
+#include "runtime/plan_labels.h"
 #include "util/log.h"
 #include "util/sys.h"
 
@@ -318,7 +319,7 @@ bool env_has(const std::vector<std::string>& env, std::string_view name) {
   });
 }
 
-Result<> add_process(const oci::Config& config, LaunchPlan& plan) {
+Result<> add_process(const oci::Config& config, const std::string& host_root, LaunchPlan& plan) {
   const oci::Process& process = *config.process;
   std::vector<std::string> env = process.env;
   if (!env_has(env, "HOME")) env.push_back("HOME=" + home_directory(plan.rootfs, process.user.uid));
@@ -359,10 +360,7 @@ Result<> add_process(const oci::Config& config, LaunchPlan& plan) {
     for (const auto& notice : landlock->notices) log::warning(notice);
     plan.landlock = std::move(*landlock);
   }
-  if (!process.apparmor_profile.empty())
-    return fail("process.apparmorProfile: AppArmor is not supported by this ward-oci version");
-  if (!process.selinux_label.empty())
-    return fail("process.selinuxLabel: SELinux labels are not supported by this ward-oci version");
+  WARD_TRY(add_security_labels(process, host_root, plan));
   if (process.io_priority) return fail("process.ioPriority: not supported by this ward-oci version");
   if (process.scheduler) return fail("process.scheduler: not supported by this ward-oci version");
   return {};
@@ -429,7 +427,8 @@ Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process
   if (plan.joins.empty()) return fail("exec: the container shares every namespace with ward-oci");
   oci::Config with_process = config;
   with_process.process = process;
-  WARD_TRY(add_process(with_process, plan));
+  inherit_security_labels(config, *with_process.process);
+  WARD_TRY(add_process(with_process, options.host_root, plan));
   WARD_TRY(add_seccomp(config, options, plan));
   return plan;
 }
@@ -484,12 +483,11 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
     plan.set_domainname = true;
     plan.domainname = config.domainname;
   }
-  WARD_TRY(add_process(config, plan));
+  WARD_TRY(add_process(config, options.host_root, plan));
   for (const auto& hook : config.hooks.create_container) plan.create_container_hooks.push_back(make_hook(hook));
   for (const auto& hook : config.hooks.start_container) plan.start_container_hooks.push_back(make_hook(hook));
   plan.has_runtime_hooks = !config.hooks.prestart.empty() || !config.hooks.create_runtime.empty();
-  if (!config.linux.mount_label.empty())
-    return fail("linux.mountLabel: SELinux labels are not supported by this ward-oci version");
+  WARD_TRY(add_mount_label(config, options.host_root, plan));
   if (!config.linux.intel_rdt_clos_id.empty()) return fail("linux.intelRdt: not supported by this ward-oci version");
   if (config.linux.personality_domain) return fail("linux.personality: not supported by this ward-oci version");
   WARD_TRY(add_seccomp(config, options, plan));

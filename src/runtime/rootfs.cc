@@ -260,7 +260,7 @@ int root_fd_now(ChildError& err) noexcept {
   return fd;
 }
 
-int mask_path(int root_fd, const char* path, int null_fd, ChildError& err) noexcept {
+int mask_path(int root_fd, const char* path, int null_fd, const char* tmpfs_data, ChildError& err) noexcept {
   int target = open_in_root(root_fd, path, O_PATH | O_NOFOLLOW);
   if (target == -ENOENT) return 0;
   if (target < 0) return err.set(target, "mask ", path);
@@ -272,7 +272,7 @@ int mask_path(int root_fd, const char* path, int null_fd, ChildError& err) noexc
   }
   int r;
   if (S_ISDIR(st.st_mode)) {
-    r = sys::raw::mount_on_fd("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=000");
+    r = sys::raw::mount_on_fd("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, tmpfs_data);
   } else {
     r = sys::raw::bind_fd_on_fd(null_fd, target, false);
   }
@@ -475,7 +475,7 @@ int finish_rootfs(const LaunchPlan& plan, ChildError& err) noexcept {
       return err.set(EPERM, "maskedPaths: /dev/null is not the null device");
     }
     for (const auto& path : plan.masked_paths) {
-      if (int r = mask_path(root, path.c_str(), null_fd, err); r < 0) {
+      if (int r = mask_path(root, path.c_str(), null_fd, plan.masked_directory_data.c_str(), err); r < 0) {
         ::close(null_fd);
         ::close(root);
         return r;

@@ -18,7 +18,9 @@ int cmd_exec(const GlobalOptions& global, const std::vector<std::string>& args) 
        {{"user", "u"}, true, "UID[:GID] to run as"},
        {{"cap", "c"}, true, "add a capability (repeatable)"},
        {{"no-new-privs"}, false, "set no_new_privs for the process"},
-       {{"preserve-fds"}, true, "pass N additional fds (3..3+N-1) into the process"}},
+       {{"preserve-fds"}, true, "pass N additional fds (3..3+N-1) into the process"},
+       {{"apparmor"}, true, "AppArmor profile for the process (default: the container's)"},
+       {{"process-label"}, true, "SELinux label for the process (default: the container's)"}},
       1, SIZE_MAX, "<container-id> [command [args...]]");
   if (!parsed) return 1;
   runtime::ExecOptions options;
@@ -36,6 +38,8 @@ int cmd_exec(const GlobalOptions& global, const std::vector<std::string>& args) 
   options.env = parsed->all("env");
   options.caps = parsed->all("cap");
   options.no_new_privs = parsed->flag("no-new-privs");
+  options.apparmor_profile = parsed->value("apparmor");
+  options.process_label = parsed->value("process-label");
   std::string preserve = parsed->value("preserve-fds", "0");
   char* end = nullptr;
   long count = std::strtol(preserve.c_str(), &end, 10);

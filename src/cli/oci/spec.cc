@@ -6,6 +6,7 @@
 #include "cli/oci/commands.h"
 #include "oci/features.h"
 #include "oci/spec_default.h"
+#include "security/apparmor.h"
 #include "util/sys.h"
 
 namespace ward::cli {
@@ -21,7 +22,7 @@ int cmd_spec(const GlobalOptions&, const std::vector<std::string>& args) {
   if (sys::path_exists(path)) return report_error(fmt::format("spec: {} already exists; remove it first", path));
   auto fd = sys::open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (!fd) return report_error(fd.error().wrap("spec"));
-  std::string json = oci::default_spec_json(parsed->flag("rootless")) + "\n";
+  std::string json = oci::default_spec_json(parsed->flag("rootless"), security::apparmor_enabled()) + "\n";
   if (sys::raw::write_all(fd->get(), json.data(), json.size()) < 0)
     return report_error(fmt::format("spec: write {}: {}", path, std::strerror(errno)));
   return 0;

@@ -1,0 +1,163 @@
+// The TOML front of the profile generator.  Accepted keys (anything else is
+// an error naming the key and the file):
+//
+//   name = "web"                         # required; the profile's name
+//   capabilities = ["chown", "setuid"]   # optional; absent: all the container has
+//   [filesystem]
+//   read_only = ["/etc/**"]              # writes denied
+//   writable = ["/var/cache/web/**"]     # non-empty: the only writable paths
+//   [exec]
+//   allow = ["/usr/sbin/nginx"]          # non-empty: the only programs
+//   deny = ["/usr/bin/curl"]             # never run
+//   [network]
+//   raw = false                          # raw sockets (ping); default false
+//   packet = false                       # AF_PACKET sockets; default false
+//
+// toml++ throws on a syntax error; it is caught here, at the module's edge.
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+
+#include "security/apparmor.h"
+#include "util/sys.h"
+
+namespace ward::security {
+
+namespace {
+
+std::string where(const std::string& file, const toml::source_region& region) {
+  return fmt::format("{}:{}", file, region.begin.line);
+}
+
+Result<std::string> read_string(const toml::node& node, const std::string& file, const std::string& key) {
+  const auto* value = node.as_string();
+  if (value == nullptr) return fail(fmt::format("{}: {}: must be a string", where(file, node.source()), key));
+  return value->get();
+}
+
+Result<bool> read_bool(const toml::node& node, const std::string& file, const std::string& key) {
+  const auto* value = node.as_boolean();
+  if (value == nullptr) return fail(fmt::format("{}: {}: must be true or false", where(file, node.source()), key));
+  return value->get();
+}
+
+Result<std::vector<std::string>> read_strings(const toml::node& node, const std::string& file,
+                                              const std::string& key) {
+  const auto* array = node.as_array();
+  if (array == nullptr)
+    return fail(fmt::format("{}: {}: must be an array of strings", where(file, node.source()), key));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < array->size(); ++i) {
+    auto text = read_string((*array)[i], file, fmt::format("{}[{}]", key, i));
+    if (!text) return std::unexpected(text.error());
+    out.push_back(std::move(*text));
+  }
+  return out;
+}
+
+Result<const toml::table*> read_table(const toml::node& node, const std::string& file, const std::string& key) {
+  const auto* table = node.as_table();
+  if (table == nullptr) return fail(fmt::format("{}: {}: must be a table", where(file, node.source()), key));
+  return table;
+}
+
+Result<> unknown_key(const std::string& file, const toml::key& key, const std::string& qualified) {
+  return fail(fmt::format("{}: unknown key \"{}\"", where(file, key.source()), qualified));
+}
+
+// Runs `check` on a path list and says where the list was.
+Result<> check_list(const std::vector<std::string>& paths, const toml::node& node, const std::string& file,
+                    const std::string& key) {
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (auto r = validate_profile_path(paths[i]); !r)
+      return std::unexpected(r.error().wrap(fmt::format("{}: {}[{}]", where(file, node.source()), key, i)));
+  }
+  return {};
+}
+
+Result<AppArmorModel> read_model(const toml::table& root, const std::string& file) {
+  AppArmorModel model;
+  bool has_name = false;
+  for (const auto& [key, node] : root) {
+    const std::string name(key.str());
+    if (name == "name") {
+      auto value = read_string(node, file, name);
+      if (!value) return std::unexpected(value.error());
+      if (auto r = validate_profile_name(*value); !r)
+        return std::unexpected(r.error().wrap(fmt::format("{}: name", where(file, node.source()))));
+      model.name = std::move(*value);
+      has_name = true;
+    } else if (name == "capabilities") {
+      auto value = read_strings(node, file, name);
+      if (!value) return std::unexpected(value.error());
+      model.capabilities = std::move(*value);
+    } else if (name == "filesystem") {
+      auto table = read_table(node, file, name);
+      if (!table) return std::unexpected(table.error());
+      for (const auto& [sub_key, sub] : **table) {
+        const std::string sub_name(sub_key.str());
+        std::string qualified = name + "." + sub_name;
+        std::vector<std::string>* target = sub_name == "read_only" ? &model.read_only
+                                           : sub_name == "writable" ? &model.writable
+                                                                    : nullptr;
+        if (target == nullptr) return std::unexpected(unknown_key(file, sub_key, qualified).error());
+        auto value = read_strings(sub, file, qualified);
+        if (!value) return std::unexpected(value.error());
+        WARD_TRY(check_list(*value, sub, file, qualified));
+        *target = std::move(*value);
+      }
+    } else if (name == "exec") {
+      auto table = read_table(node, file, name);
+      if (!table) return std::unexpected(table.error());
+      for (const auto& [sub_key, sub] : **table) {
+        const std::string sub_name(sub_key.str());
+        std::string qualified = name + "." + sub_name;
+        std::vector<std::string>* target = sub_name == "allow"  ? &model.allow_exec
+                                           : sub_name == "deny" ? &model.deny_exec
+                                                                : nullptr;
+        if (target == nullptr) return std::unexpected(unknown_key(file, sub_key, qualified).error());
+        auto value = read_strings(sub, file, qualified);
+        if (!value) return std::unexpected(value.error());
+        WARD_TRY(check_list(*value, sub, file, qualified));
+        *target = std::move(*value);
+      }
+    } else if (name == "network") {
+      auto table = read_table(node, file, name);
+      if (!table) return std::unexpected(table.error());
+      for (const auto& [sub_key, sub] : **table) {
+        const std::string sub_name(sub_key.str());
+        std::string qualified = name + "." + sub_name;
+        bool* target = sub_name == "raw" ? &model.network_raw : sub_name == "packet" ? &model.network_packet : nullptr;
+        if (target == nullptr) return std::unexpected(unknown_key(file, sub_key, qualified).error());
+        auto value = read_bool(sub, file, qualified);
+        if (!value) return std::unexpected(value.error());
+        *target = *value;
+      }
+    } else {
+      return std::unexpected(unknown_key(file, key, name).error());
+    }
+  }
+  if (!has_name) return fail(fmt::format("{}: name: required", file));
+  return model;
+}
+
+}  // namespace
+
+Result<AppArmorModel> parse_apparmor_toml(std::string_view text, const std::string& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(file));
+  } catch (const toml::parse_error& e) {
+    return fail(fmt::format("{}:{}:{}: invalid TOML: {}", file, e.source().begin.line, e.source().begin.column,
+                            e.description()));
+  }
+  return read_model(root, file);
+}
+
+Result<AppArmorModel> load_apparmor_toml(const std::string& file) {
+  auto text = sys::read_file(file);
+  if (!text) return std::unexpected(text.error());
+  return parse_apparmor_toml(*text, file);
+}
+
+}  // namespace ward::security
