@@ -82,6 +82,9 @@ Result<CpuResources> parse_cpu(const Node& node) {
   WARD_TRY(node.expect_object());
   CpuResources cpu;
   WARD_TRY(node.read("shares", cpu.shares));
+  // Docker writes "shares": 0 for "not set", as runc and crun read it; the
+  // kernel would clamp a written 0 to 2, the smallest share there is.
+  if (cpu.shares == 0u) cpu.shares.reset();
   WARD_TRY(node.read("quota", cpu.quota));
   WARD_TRY(node.read("burst", cpu.burst));
   WARD_TRY(node.read("period", cpu.period));
@@ -107,11 +110,21 @@ Result<> read_block_device(const Node& node, std::int64_t& major, std::int64_t& 
   return {};
 }
 
+// A weight of 0 is outside the kernel's range (10 to 1000) and means "not
+// set" to Docker, which always sends "blockIO": {"weight": 0}, and to runc
+// and crun, which skip it; ward does too rather than fail on every host
+// without blkio.weight.
+void drop_zero_weights(std::optional<std::uint16_t>& weight, std::optional<std::uint16_t>& leaf_weight) {
+  if (weight == 0u) weight.reset();
+  if (leaf_weight == 0u) leaf_weight.reset();
+}
+
 Result<WeightDevice> parse_weight_device(const Node& node) {
   WeightDevice device;
   WARD_TRY(read_block_device(node, device.major, device.minor));
   WARD_TRY(node.read("weight", device.weight));
   WARD_TRY(node.read("leafWeight", device.leaf_weight));
+  drop_zero_weights(device.weight, device.leaf_weight);
   return device;
 }
 
@@ -129,6 +142,7 @@ Result<BlockIoResources> parse_block_io(const Node& node) {
   BlockIoResources block_io;
   WARD_TRY(node.read("weight", block_io.weight));
   WARD_TRY(node.read("leafWeight", block_io.leaf_weight));
+  drop_zero_weights(block_io.weight, block_io.leaf_weight);
   WARD_TRY(node.read_array("weightDevice", block_io.weight_devices, parse_weight_device));
   const std::pair<const char*, std::vector<ThrottleDevice>*> throttles[] = {
       {"throttleReadBpsDevice", &block_io.throttle_read_bps},

@@ -191,6 +191,25 @@ TEST(ConfigParseLinux, Resources) {
   EXPECT_EQ(resources.unified.at("io.weight"), "default 100");
 }
 
+// Docker sends zeros for every weight it was not given; runc and crun read
+// them as "not set", and so does ward (no write of blkio.weight 0).
+TEST(ConfigParseLinux, ZeroWeightsAndSharesMeanUnset) {
+  auto parsed = parse(config_with_linux(R"({"resources": {
+    "cpu": {"shares": 0},
+    "blockIO": {"weight": 0, "leafWeight": 0, "weightDevice": [{"major": 8, "minor": 0, "weight": 0, "leafWeight": 10}]}
+  }})"));
+  ASSERT_TRUE(parsed) << parsed.error().what();
+  const Resources& resources = *parsed->linux.resources;
+  ASSERT_TRUE(resources.cpu);
+  EXPECT_FALSE(resources.cpu->shares);
+  ASSERT_TRUE(resources.block_io);
+  EXPECT_FALSE(resources.block_io->weight);
+  EXPECT_FALSE(resources.block_io->leaf_weight);
+  ASSERT_EQ(resources.block_io->weight_devices.size(), 1u);
+  EXPECT_FALSE(resources.block_io->weight_devices[0].weight);
+  EXPECT_EQ(resources.block_io->weight_devices[0].leaf_weight, std::optional<std::uint16_t>(10));
+}
+
 TEST(ConfigParseLinux, ResourceErrors) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"resources": {"devices": [{"access": "rwm"}]}})", "linux.resources.devices[0].allow: required"},
