@@ -68,6 +68,10 @@ Result<MemoryResources> parse_memory(const Node& node) {
     // -1 means "no limit"; the cgroup files take nothing else below zero.
     if (*out && **out < -1)
       return fail(fmt::format("{}: {} is not a byte count or -1 (unlimited)", node.member_path(key), **out));
+    // 0 is "not set" to runc and to Docker, whose `update` sends
+    // {"reservation": 0, "kernel": 0} and, for a container without a
+    // memory limit, {"limit": 0}; no cgroup takes a limit of 0 bytes.
+    if (*out == 0) out->reset();
   }
   WARD_TRY(node.read("swappiness", memory.swappiness));
   if (memory.swappiness && *memory.swappiness > 100)
@@ -82,12 +86,15 @@ Result<CpuResources> parse_cpu(const Node& node) {
   WARD_TRY(node.expect_object());
   CpuResources cpu;
   WARD_TRY(node.read("shares", cpu.shares));
-  // Docker writes "shares": 0 for "not set", as runc and crun read it; the
-  // kernel would clamp a written 0 to 2, the smallest share there is.
-  if (cpu.shares == 0u) cpu.shares.reset();
   WARD_TRY(node.read("quota", cpu.quota));
   WARD_TRY(node.read("burst", cpu.burst));
   WARD_TRY(node.read("period", cpu.period));
+  // Docker writes {"shares": 0, "quota": 0, "period": 0} for "not set", as
+  // runc reads them; the kernel would clamp a written share of 0 to 2, the
+  // smallest there is, and refuses a quota or period of 0.
+  if (cpu.shares == 0u) cpu.shares.reset();
+  if (cpu.quota == 0) cpu.quota.reset();
+  if (cpu.period == 0u) cpu.period.reset();
   WARD_TRY(node.read("realtimeRuntime", cpu.realtime_runtime));
   WARD_TRY(node.read("realtimePeriod", cpu.realtime_period));
   WARD_TRY(node.read("cpus", cpu.cpus));

@@ -1,10 +1,10 @@
 // Docker drives ward-oci as one of its runtimes (dockerd --add-runtime):
 // run and exit codes, exec with and without a terminal, pause and unpause,
-// stats, stop, kill, resource limits that reach the container's cgroups,
-// and Docker's security settings applied by ward.  The suite starts its own
-// dockerd (which starts its own containerd) with every directory, socket
-// and cgroup parent under one temporary directory, and stops it by the pid
-// it got.
+// stats, stop, kill, resource limits that reach the container's cgroups and
+// live updates of them, and Docker's security settings applied by ward.
+// The suite starts its own dockerd (which starts its own containerd) with
+// every directory, socket and cgroup parent under one temporary directory,
+// and stops it by the pid it got.
 #include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -250,6 +250,35 @@ TEST_F(Docker, LimitsReachTheContainersCgroups) {
                               "ward-checker", "alloc", "100"}));
   EXPECT_EQ(oom.status, 137) << oom.out << oom.err;
   EXPECT_EQ(inspect("ward-oom", "{{.State.OOMKilled}}"), "true");
+}
+
+// `docker update` reaches ward-oci's `update --resources -` with zeros for
+// everything not given ({"reservation": 0, "kernel": 0, "shares": 0, ...}).
+TEST_F(Docker, UpdateChangesLimitsLive) {
+  auto started = docker(run_args({"-d", "--name", "ward-update", "--memory", "64m", kImage, "sleep", "300"}));
+  ASSERT_EQ(started.status, 0) << started.err;
+  std::string pid = inspect("ward-update", "{{.State.Pid}}");
+  auto updated = docker({"update", "--memory", "128m", "--memory-swap", "256m", "--pids-limit", "50", "--cpus",
+                         "0.5", "--cpu-shares", "256", "ward-update"});
+  ASSERT_EQ(updated.status, 0) << updated.err;
+  std::string memory = cgroup_dir(pid, "memory"), cpu = cgroup_dir(pid, "cpu");
+  EXPECT_EQ(read_text(memory + "/memory.limit_in_bytes"), "134217728\n");
+  EXPECT_EQ(read_text(memory + "/memory.memsw.limit_in_bytes"), "268435456\n");
+  EXPECT_EQ(read_text(cgroup_dir(pid, "pids") + "/pids.max"), "50\n");
+  EXPECT_EQ(read_text(cpu + "/cpu.cfs_quota_us"), "50000\n");
+  EXPECT_EQ(read_text(cpu + "/cpu.shares"), "256\n");
+  // The zeros Docker sent for what it was not given changed nothing.
+  EXPECT_NE(read_text(memory + "/memory.soft_limit_in_bytes"), "0\n");
+
+  // A container without a memory limit: Docker sends {"limit": 0}, which
+  // must leave it unlimited.
+  ASSERT_EQ(docker(run_args({"-d", "--name", "ward-update-free", kImage, "sleep", "300"})).status, 0);
+  std::string free_pid = inspect("ward-update-free", "{{.State.Pid}}");
+  std::string unlimited = read_text(cgroup_dir(free_pid, "memory") + "/memory.limit_in_bytes");
+  auto cpus_only = docker({"update", "--cpus", "1", "ward-update-free"});
+  ASSERT_EQ(cpus_only.status, 0) << cpus_only.err;
+  EXPECT_EQ(read_text(cgroup_dir(free_pid, "cpu") + "/cpu.cfs_quota_us"), "100000\n");
+  EXPECT_EQ(read_text(cgroup_dir(free_pid, "memory") + "/memory.limit_in_bytes"), unlimited);
 }
 
 TEST_F(Docker, StopAndKill) {
