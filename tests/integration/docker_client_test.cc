@@ -341,5 +341,26 @@ TEST_F(Docker, AppliesDockersSecuritySettings) {
   for (const char* fd : {"fd.0", "fd.1", "fd.2"}) EXPECT_TRUE(fds.contains(fd)) << fd;
 }
 
+// --privileged asks for every capability.  Where ward-oci's own bounding
+// set lacks one (this host: CAP_SYS_RESOURCE), `create` refuses with the
+// reason and Docker reports it (125), as with runc; elsewhere the container
+// runs with every capability.
+TEST_F(Docker, PrivilegedGetsEveryCapabilityOrACreateError) {
+  std::string own_bounding;
+  std::istringstream status(read_text("/proc/self/status"));
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("CapBnd:", 0) == 0) own_bounding = line.substr(line.find_first_not_of(" \t", 7));
+  int last_cap = std::stoi(read_text("/proc/sys/kernel/cap_last_cap"));
+  bool every_capability = std::stoull(own_bounding, nullptr, 16) == (std::uint64_t{1} << (last_cap + 1)) - 1;
+  auto privileged = docker(run_args({"--rm", "--privileged", kImage, "ward-checker", "report"}));
+  if (!every_capability) {
+    EXPECT_EQ(privileged.status, 125) << privileged.out;
+    EXPECT_NE(privileged.err.find("is not in ward-oci's own bounding set"), std::string::npos) << privileged.err;
+  } else {
+    EXPECT_EQ(privileged.status, 0) << privileged.err;
+    EXPECT_EQ(parse_facts(privileged.out)["CapEff"], own_bounding);
+  }
+}
+
 }  // namespace
 }  // namespace ward::test
