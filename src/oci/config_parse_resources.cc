@@ -68,6 +68,10 @@ Result<MemoryResources> parse_memory(const Node& node) {
     // -1 means "no limit"; the cgroup files take nothing else below zero.
     if (*out && **out < -1)
       return fail(fmt::format("{}: {} is not a byte count or -1 (unlimited)", node.member_path(key), **out));
+    // 0 is "not set" to runc and to Docker, whose `update` sends
+    // {"reservation": 0, "kernel": 0} and, for a container without a
+    // memory limit, {"limit": 0}; no cgroup takes a limit of 0 bytes.
+    if (*out == 0) out->reset();
   }
   WARD_TRY(node.read("swappiness", memory.swappiness));
   if (memory.swappiness && *memory.swappiness > 100)
@@ -85,6 +89,12 @@ Result<CpuResources> parse_cpu(const Node& node) {
   WARD_TRY(node.read("quota", cpu.quota));
   WARD_TRY(node.read("burst", cpu.burst));
   WARD_TRY(node.read("period", cpu.period));
+  // Docker writes {"shares": 0, "quota": 0, "period": 0} for "not set", as
+  // runc reads them; the kernel would clamp a written share of 0 to 2, the
+  // smallest there is, and refuses a quota or period of 0.
+  if (cpu.shares == 0u) cpu.shares.reset();
+  if (cpu.quota == 0) cpu.quota.reset();
+  if (cpu.period == 0u) cpu.period.reset();
   WARD_TRY(node.read("realtimeRuntime", cpu.realtime_runtime));
   WARD_TRY(node.read("realtimePeriod", cpu.realtime_period));
   WARD_TRY(node.read("cpus", cpu.cpus));
@@ -107,11 +117,21 @@ Result<> read_block_device(const Node& node, std::int64_t& major, std::int64_t& 
   return {};
 }
 
+// A weight of 0 is outside the kernel's range (10 to 1000) and means "not
+// set" to Docker, which always sends "blockIO": {"weight": 0}, and to runc
+// and crun, which skip it; ward does too rather than fail on every host
+// without blkio.weight.
+void drop_zero_weights(std::optional<std::uint16_t>& weight, std::optional<std::uint16_t>& leaf_weight) {
+  if (weight == 0u) weight.reset();
+  if (leaf_weight == 0u) leaf_weight.reset();
+}
+
 Result<WeightDevice> parse_weight_device(const Node& node) {
   WeightDevice device;
   WARD_TRY(read_block_device(node, device.major, device.minor));
   WARD_TRY(node.read("weight", device.weight));
   WARD_TRY(node.read("leafWeight", device.leaf_weight));
+  drop_zero_weights(device.weight, device.leaf_weight);
   return device;
 }
 
@@ -129,6 +149,7 @@ Result<BlockIoResources> parse_block_io(const Node& node) {
   BlockIoResources block_io;
   WARD_TRY(node.read("weight", block_io.weight));
   WARD_TRY(node.read("leafWeight", block_io.leaf_weight));
+  drop_zero_weights(block_io.weight, block_io.leaf_weight);
   WARD_TRY(node.read_array("weightDevice", block_io.weight_devices, parse_weight_device));
   const std::pair<const char*, std::vector<ThrottleDevice>*> throttles[] = {
       {"throttleReadBpsDevice", &block_io.throttle_read_bps},

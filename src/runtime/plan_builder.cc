@@ -337,6 +337,14 @@ Result<> add_process(const oci::Config& config, const std::string& host_root, La
     plan.set_capabilities = true;
     plan.capabilities = security::make_capability_plan(caps.bounding, caps.effective, caps.inheritable,
                                                        caps.permitted, caps.ambient, security::last_capability());
+    bool own_user_namespace = plan.new_user_namespace || plan.joins_user_namespace;
+    if (auto missing =
+            security::find_ungrantable(plan.capabilities, security::own_bounding_set(), own_user_namespace)) {
+      const char* name = security::capability_name(missing->cap);
+      return fail(fmt::format("process.capabilities.{}: {} is not in ward-oci's own bounding set, so capset cannot "
+                              "grant it",
+                              missing->set, name ? std::string(name) : std::to_string(missing->cap)));
+    }
   }
   plan.no_new_privileges = process.no_new_privileges;
   for (const auto& limit : process.rlimits) {

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <charconv>
 #include <string>
+#include <utility>
 
 #include "util/sys.h"
 
@@ -99,6 +100,29 @@ CapabilityPlan make_capability_plan(const std::vector<int>& bounding, const std:
   plan.permitted = to_mask(permitted, last_cap);
   plan.ambient = to_mask(ambient, last_cap);
   return plan;
+}
+
+std::uint64_t own_bounding_set() {
+  std::uint64_t mask = 0;
+  for (int cap = 0; cap <= kHighestMaskBit; ++cap)
+    if (::prctl(PR_CAPBSET_READ, static_cast<unsigned long>(cap), 0UL, 0UL, 0UL) == 1) mask |= std::uint64_t{1} << cap;
+  return mask;
+}
+
+std::optional<UngrantableCapability> find_ungrantable(const CapabilityPlan& plan, std::uint64_t own_bounding,
+                                                      bool own_user_namespace) {
+  const std::pair<const char*, std::uint64_t> sets[] = {
+      {"inheritable", plan.inheritable},
+      {"ambient", plan.ambient},
+      {"permitted", own_user_namespace ? 0 : plan.permitted},
+      {"effective", own_user_namespace ? 0 : plan.effective},
+  };
+  for (const auto& [name, mask] : sets) {
+    std::uint64_t missing = mask & ~own_bounding;
+    for (int cap = 0; cap <= kHighestMaskBit; ++cap)
+      if (missing & (std::uint64_t{1} << cap)) return UngrantableCapability{name, cap};
+  }
+  return std::nullopt;
 }
 
 namespace raw {

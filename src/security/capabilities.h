@@ -29,6 +29,23 @@ struct CapabilityPlan {
                                                   const std::vector<int>& permitted,
                                                   const std::vector<int>& ambient, int last_cap);
 
+// This process's own bounding set (PR_CAPBSET_READ), as a mask.
+[[nodiscard]] std::uint64_t own_bounding_set();
+
+// The first capability in PLAN that capset(2) in the container's init could
+// not grant, given the runtime's own bounding set: inheritable and ambient
+// capabilities must be in it, and so must permitted and effective ones
+// unless the init has a user namespace of its own (where it holds every
+// capability).  Checked before clone so that `create` fails, as runc's does,
+// instead of the container after `start`.
+struct UngrantableCapability {
+  const char* set;  // "inheritable", "ambient", "permitted" or "effective"
+  int cap;
+};
+[[nodiscard]] std::optional<UngrantableCapability> find_ungrantable(const CapabilityPlan& plan,
+                                                                    std::uint64_t own_bounding,
+                                                                    bool own_user_namespace);
+
 namespace raw {
 // Drops every capability not in plan.bounding from the bounding set.
 // Returns 0 or -errno.  Async-signal-safe.

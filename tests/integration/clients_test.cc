@@ -1,32 +1,14 @@
 // The real clients drive ward-oci unchanged: Podman (with conmon) and
-// containerd's ctr through its runc shim.  Each test has its own storage,
-// state and daemon, started here and stopped by the pid it got.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <spawn.h>
-#include <sys/wait.h>
+// containerd's ctr through its runc shim (Docker: docker_client_test.cc).
+// Each test has its own storage, state and daemon, started here and
+// stopped by the pid it got.
 #include <unistd.h>
 
+#include "clients_support.h"
 #include "support.h"
-
-extern char** environ;
 
 namespace ward::test {
 namespace {
-
-// A busybox rootfs tarball, the image both clients import.
-std::string make_image_tar(const std::string& dir) {
-  std::string rootfs = dir + "/image-rootfs";
-  for (const char* sub : {"", "/bin", "/etc", "/tmp", "/proc", "/sys", "/dev", "/root"})
-    ::mkdir((rootfs + sub).c_str(), 0755);
-  run_command({"cp", "/bin/busybox", rootfs + "/bin/busybox"});
-  run_command({"chroot", rootfs, "/bin/busybox", "--install", "-s", "/bin"});
-  write_text(rootfs + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
-  write_text(rootfs + "/etc/group", "root:x:0:\n");
-  run_command({"tar", "-C", rootfs, "-cf", dir + "/bb.tar", "."});
-  return dir + "/bb.tar";
-}
 
 class Podman : public ::testing::Test {
  protected:
@@ -97,18 +79,11 @@ class Containerd : public ::testing::Test {
     char templ[] = "/tmp/ward-containerd.XXXXXX";
     ASSERT_NE(::mkdtemp(templ), nullptr);
     dir_ = templ;
-    std::vector<std::string> argv = {"containerd", "--root", dir_ + "/root", "--state", dir_ + "/state",
-                                     "--address", dir_ + "/containerd.sock"};
-    std::vector<char*> raw;
-    for (auto& arg : argv) raw.push_back(arg.data());
-    raw.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
     std::string log = dir_ + "/containerd.log";
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    ASSERT_EQ(::posix_spawnp(&daemon_, "containerd", &actions, nullptr, raw.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
+    daemon_ = spawn_daemon({"containerd", "--root", dir_ + "/root", "--state", dir_ + "/state", "--address",
+                            dir_ + "/containerd.sock"},
+                           log);
+    ASSERT_GT(daemon_, 0);
     for (int i = 0; i < 100 && !exists(dir_ + "/containerd.sock"); ++i) ::usleep(50000);
     ASSERT_TRUE(exists(dir_ + "/containerd.sock")) << read_text(log);
     auto tar = make_image_tar(dir_);
@@ -123,12 +98,8 @@ class Containerd : public ::testing::Test {
       ctr({"task", "rm", "-f", id});
       ctr({"container", "rm", id});
     }
-    if (daemon_ > 0) {
-      ::kill(daemon_, SIGTERM);
-      int status;
-      ::waitpid(daemon_, &status, 0);
-    }
-    run_command({"sh", "-c", "grep -o ' " + dir_ + "[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l"});
+    stop_daemon(daemon_, 10);
+    unmount_under(dir_);
     run_command({"rm", "-rf", "--one-file-system", dir_});
   }
   Outcome ctr(std::vector<std::string> args, int timeout = 120) {

@@ -68,6 +68,26 @@ TEST_F(Process, EachCapabilitySetExactly) {
   EXPECT_EQ(facts["NoNewPrivs"], "0");
 }
 
+// A capability outside ward-oci's own bounding set cannot be granted:
+// `create` says so (as runc's does) and leaves nothing behind, instead of
+// the container dying after `start`.  The same config is created when
+// ward-oci still holds the capability.
+TEST_F(Process, CapabilityOutsideOwnBoundingSetFailsCreate) {
+  config_["process"]["capabilities"]["permitted"].push_back("CAP_SYS_NICE");
+  config_["process"]["capabilities"]["effective"].push_back("CAP_SYS_NICE");
+  config_["process"]["capabilities"]["bounding"].push_back("CAP_SYS_NICE");
+  set_args({"true"});
+  auto restricted = run_command({"setpriv", "--bounding-set", "-sys_nice", WARD_OCI_BINARY, "--root", root_,
+                                 "create", "--bundle", bundle_, "nonice"});
+  EXPECT_NE(restricted.status, 0);
+  EXPECT_NE(restricted.err.find("process.capabilities.permitted: CAP_SYS_NICE is not in ward-oci's own bounding set"),
+            std::string::npos)
+      << restricted.err;
+  EXPECT_TRUE(state_entries().empty());
+  auto allowed = oci({"create", "nice"});
+  EXPECT_EQ(allowed.status, 0) << allowed.err;
+}
+
 TEST_F(Process, UnknownCapabilityIsAnError) {
   config_["process"]["capabilities"]["bounding"].push_back("CAP_MADE_UP");
   set_args({"true"});

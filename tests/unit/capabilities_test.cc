@@ -94,5 +94,24 @@ TEST(Capabilities, FullSetMask) {
   EXPECT_EQ(plan.ambient, (1ULL << 41) - 1);
 }
 
+// capset can only grant what the runtime's bounding set holds; a user
+// namespace of the container's own gives it every permitted capability.
+TEST(Capabilities, UngrantableAgainstOwnBoundingSet) {
+  CapabilityPlan plan = make_capability_plan({0, 24}, {0, 24}, {}, {0, 24}, {}, 40);  // CHOWN, SYS_RESOURCE
+  std::uint64_t without_sys_resource = ~(std::uint64_t{1} << 24);
+  auto missing = find_ungrantable(plan, without_sys_resource, false);
+  ASSERT_TRUE(missing);
+  EXPECT_STREQ(missing->set, "permitted");
+  EXPECT_EQ(missing->cap, 24);
+  EXPECT_FALSE(find_ungrantable(plan, without_sys_resource, true));
+  EXPECT_FALSE(find_ungrantable(plan, ~std::uint64_t{0}, false));
+
+  CapabilityPlan inheritable = make_capability_plan({24}, {}, {24}, {}, {}, 40);
+  missing = find_ungrantable(inheritable, without_sys_resource, true);
+  ASSERT_TRUE(missing);
+  EXPECT_STREQ(missing->set, "inheritable");
+}
+
 }  // namespace
 }  // namespace ward::security
+

@@ -191,6 +191,36 @@ TEST(ConfigParseLinux, Resources) {
   EXPECT_EQ(resources.unified.at("io.weight"), "default 100");
 }
 
+// Docker sends zeros for the limits it was not given (create and update);
+// runc reads them as "not set", and so does ward (no write of
+// blkio.weight 0 or cpu.cfs_quota_us 0).
+TEST(ConfigParseLinux, ZeroLimitsMeanUnset) {
+  auto parsed = parse(config_with_linux(R"({"resources": {
+    "memory": {"limit": 0, "reservation": 0, "swap": 0, "kernel": 0, "kernelTCP": 0, "swappiness": 0},
+    "cpu": {"shares": 0, "quota": 0, "period": 0},
+    "blockIO": {"weight": 0, "leafWeight": 0, "weightDevice": [{"major": 8, "minor": 0, "weight": 0, "leafWeight": 10}]}
+  }})"));
+  ASSERT_TRUE(parsed) << parsed.error().what();
+  const Resources& resources = *parsed->linux.resources;
+  ASSERT_TRUE(resources.memory);
+  EXPECT_FALSE(resources.memory->limit);
+  EXPECT_FALSE(resources.memory->reservation);
+  EXPECT_FALSE(resources.memory->swap);
+  EXPECT_FALSE(resources.memory->kernel);
+  EXPECT_FALSE(resources.memory->kernel_tcp);
+  EXPECT_EQ(resources.memory->swappiness, std::optional<std::uint64_t>(0));  // a real setting
+  ASSERT_TRUE(resources.cpu);
+  EXPECT_FALSE(resources.cpu->shares);
+  EXPECT_FALSE(resources.cpu->quota);
+  EXPECT_FALSE(resources.cpu->period);
+  ASSERT_TRUE(resources.block_io);
+  EXPECT_FALSE(resources.block_io->weight);
+  EXPECT_FALSE(resources.block_io->leaf_weight);
+  ASSERT_EQ(resources.block_io->weight_devices.size(), 1u);
+  EXPECT_FALSE(resources.block_io->weight_devices[0].weight);
+  EXPECT_EQ(resources.block_io->weight_devices[0].leaf_weight, std::optional<std::uint16_t>(10));
+}
+
 TEST(ConfigParseLinux, ResourceErrors) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"resources": {"devices": [{"access": "rwm"}]}})", "linux.resources.devices[0].allow: required"},
