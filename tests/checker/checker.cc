@@ -164,6 +164,9 @@ int try_device(const char* type, const char* major, const char* minor, const cha
   std::printf("open=%s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
   if (fd >= 0) ::close(fd);
   ::unlink(path);
+  return 0;
+}
+
 // execve in a child, whose errno comes back through a close-on-exec pipe:
 // an empty pipe means the execve worked.
 int try_exec(const char* path) {
