@@ -26,6 +26,8 @@ Result<> set_memory(const std::string& dir, const oci::MemoryResources& m) {
   if (m.swappiness) return fail("linux.resources.memory.swappiness: cgroup v2 has no per-cgroup swappiness");
   if (m.disable_oom_killer && *m.disable_oom_killer)
     return fail("linux.resources.memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
+  if (m.use_hierarchy && !*m.use_hierarchy)
+    return fail("linux.resources.memory.useHierarchy: false is not possible: cgroup v2 is always hierarchical");
   if (m.kernel || m.kernel_tcp) return fail("linux.resources.memory.kernel: no kernel memory limits on cgroup v2");
   return {};
 }
