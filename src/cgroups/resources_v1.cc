@@ -108,7 +108,8 @@ Result<> set_cpu(Writer& w, const oci::CpuResources& c) {
     WARD_TRY(w.write("cpu.realtimeRuntime", "cpu", "cpu.rt_runtime_us", std::to_string(*c.realtime_runtime)));
   if (!c.cpus.empty()) WARD_TRY(w.write("cpu.cpus", "cpuset", "cpuset.cpus", c.cpus));
   if (!c.mems.empty()) WARD_TRY(w.write("cpu.mems", "cpuset", "cpuset.mems", c.mems));
-  if (c.idle) return fail("linux.resources.cpu.idle: needs cgroup v2 (cpu.idle)");
+  // cpu.idle exists on v1 too since 5.15; the writer says when it does not.
+  if (c.idle) WARD_TRY(w.write("cpu.idle", "cpu", "cpu.idle", std::to_string(*c.idle)));
   return {};
 }
 

@@ -58,6 +58,8 @@ Result<> set_io(const std::string& dir, const oci::BlockIoResources& b) {
     if (d.weight)
       WARD_TRY(write(dir, fmt::format("blockIO.weightDevice[{}]", i), "io.weight",
                      fmt::format("{}:{} {}", d.major, d.minor, blkio_weight_to_io_weight(*d.weight))));
+    if (d.leaf_weight)
+      return fail(fmt::format("linux.resources.blockIO.weightDevice[{}].leafWeight: cgroup v2 has no leaf weights", i));
   }
   auto throttle = [&](const std::vector<oci::ThrottleDevice>& list, const char* name, const char* key) -> Result<> {
     for (size_t i = 0; i < list.size(); ++i)

@@ -271,3 +271,19 @@ TEST_F(Cgroups, StatsOfAnIdleContainerStayStill) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Cgroups, CpuIdleIsWrittenOnV1) {
+  // This kernel's v1 cpu controller has cpu.idle (5.15+).
+  config_["linux"]["resources"]["cpu"] = {{"idle", 1}};
+  auto facts = run_checker({"sh", "-c", "echo idle=$(cat /sys/fs/cgroup/cpu/cpu.idle)"});
+  EXPECT_EQ(facts["idle"], "1");
+  config_["linux"]["resources"].erase("cpu");
+  facts = run_checker({"sh", "-c", "echo idle=$(cat /sys/fs/cgroup/cpu/cpu.idle)"});
+  EXPECT_EQ(facts["idle"], "0");
+}
+
+}  // namespace
+}  // namespace ward::test
