@@ -232,6 +232,15 @@ Result<> Cgroup::set(const oci::Resources& resources, const std::vector<oci::Dev
 }
 
 Result<> Cgroup::update(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices) {
+  const auto& memory = resources.memory;
+  if (memory && memory->check_before_update.value_or(false) && memory->limit && *memory->limit >= 0) {
+    auto usage = memory_usage();
+    if (!usage) return std::unexpected(usage.error().wrap("linux.resources.memory.checkBeforeUpdate"));
+    if (static_cast<std::uint64_t>(*memory->limit) < *usage)
+      return fail(fmt::format("linux.resources.memory.checkBeforeUpdate: the new memory limit ({} bytes) is below "
+                              "the container's current usage ({} bytes); nothing was changed",
+                              *memory->limit, *usage));
+  }
   return apply(resources, allowed_devices, false);
 }
 
@@ -280,6 +289,24 @@ Result<std::vector<pid_t>> Cgroup::pids() const {
     return pids;
   }
   return std::vector<pid_t>{};
+}
+
+Result<std::uint64_t> Cgroup::memory_usage() const {
+  std::string path;
+  if (auto v1 = detail::v1_directory(directories_, "memory"); !v1.empty()) {
+    path = v1 + "/memory.usage_in_bytes";
+  } else {
+    for (const auto& dir : directories_)
+      if (dir.hierarchy.unified) path = dir.path + "/memory.current";
+  }
+  if (path.empty()) return fail("the container's cgroup has no memory controller");
+  auto text = sys::read_file(path);
+  if (!text) return std::unexpected(text.error());
+  try {
+    return static_cast<std::uint64_t>(std::stoull(*text));
+  } catch (const std::exception&) {
+    return fail(fmt::format("{}: \"{}\" is not a number", path, *text));
+  }
 }
 
 Result<> Cgroup::destroy() {

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,8 @@ class Cgroup {
   [[nodiscard]] Result<> set(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices);
   // For `update`: like set(), but device rules are rewritten only when
   // `resources` has some (the eBPF program is swapped), and unset fields
-  // are left as they are.
+  // are left as they are.  With memory.checkBeforeUpdate, a memory limit
+  // below the current usage is refused before anything is written.
   [[nodiscard]] Result<> update(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices);
   [[nodiscard]] Result<> add_process(pid_t pid) const;
   // Stops every process (v1 freezer, v2 cgroup.freeze) and waits until the
@@ -54,6 +56,17 @@ class Cgroup {
   [[nodiscard]] bool frozen() const;
   // Pids in the cgroup (from the first directory that lists them).
   [[nodiscard]] Result<std::vector<pid_t>> pids() const;
+  // Memory the cgroup uses now (v1 memory.usage_in_bytes, v2 memory.current).
+  [[nodiscard]] Result<std::uint64_t> memory_usage() const;
+  // `kill --all` (kill.cc).  kill_file() is the cgroup.kill of the unified
+  // directory (v2, or the cgroup2 side of a hybrid host; kernel 5.14+) when
+  // `signal` is SIGKILL and the file exists, else "".  signal_all() uses it
+  // when there is one: the kernel kills every process at once, forks
+  // included.  Otherwise it freezes the cgroup (so nothing forks past the
+  // list), sends `signal` to each pid but `except`, and thaws it again
+  // unless it was already paused; without a freezer it signals unfrozen.
+  [[nodiscard]] std::string kill_file(int signal) const;
+  [[nodiscard]] Result<> signal_all(int signal, pid_t except) const;
   // SIGKILLs what is left, then removes the created directories, deepest
   // first.  Idempotent; a directory already gone is fine.
   [[nodiscard]] Result<> destroy();

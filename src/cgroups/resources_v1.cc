@@ -86,6 +86,11 @@ Result<> set_memory(Writer& w, const oci::MemoryResources& m) {
     return fail(fmt::format("linux.resources.memory.swappiness: {} is above 100", *m.swappiness));
   if (m.disable_oom_killer && *m.disable_oom_killer)
     WARD_TRY(w.write("memory.disableOOMKiller", "memory", "memory.oom_control", "1"));
+  // Current kernels account hierarchically only: "1" is all the file takes.
+  if (m.use_hierarchy && !*m.use_hierarchy)
+    return fail("linux.resources.memory.useHierarchy: false is not possible: this kernel always accounts "
+                "memory hierarchically");
+  if (m.use_hierarchy) WARD_TRY(w.write("memory.useHierarchy", "memory", "memory.use_hierarchy", "1"));
   if (m.kernel) return fail("linux.resources.memory.kernel: kernel memory limits do not exist on this kernel");
   if (m.kernel_tcp)
     WARD_TRY(w.write("memory.kernelTCP", "memory", "memory.kmem.tcp.limit_in_bytes", v1_limit(*m.kernel_tcp)));
@@ -103,7 +108,8 @@ Result<> set_cpu(Writer& w, const oci::CpuResources& c) {
     WARD_TRY(w.write("cpu.realtimeRuntime", "cpu", "cpu.rt_runtime_us", std::to_string(*c.realtime_runtime)));
   if (!c.cpus.empty()) WARD_TRY(w.write("cpu.cpus", "cpuset", "cpuset.cpus", c.cpus));
   if (!c.mems.empty()) WARD_TRY(w.write("cpu.mems", "cpuset", "cpuset.mems", c.mems));
-  if (c.idle) return fail("linux.resources.cpu.idle: needs cgroup v2 (cpu.idle)");
+  // cpu.idle exists on v1 too since 5.15; the writer says when it does not.
+  if (c.idle) WARD_TRY(w.write("cpu.idle", "cpu", "cpu.idle", std::to_string(*c.idle)));
   return {};
 }
 

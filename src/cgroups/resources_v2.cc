@@ -26,6 +26,8 @@ Result<> set_memory(const std::string& dir, const oci::MemoryResources& m) {
   if (m.swappiness) return fail("linux.resources.memory.swappiness: cgroup v2 has no per-cgroup swappiness");
   if (m.disable_oom_killer && *m.disable_oom_killer)
     return fail("linux.resources.memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
+  if (m.use_hierarchy && !*m.use_hierarchy)
+    return fail("linux.resources.memory.useHierarchy: false is not possible: cgroup v2 is always hierarchical");
   if (m.kernel || m.kernel_tcp) return fail("linux.resources.memory.kernel: no kernel memory limits on cgroup v2");
   return {};
 }
@@ -56,6 +58,8 @@ Result<> set_io(const std::string& dir, const oci::BlockIoResources& b) {
     if (d.weight)
       WARD_TRY(write(dir, fmt::format("blockIO.weightDevice[{}]", i), "io.weight",
                      fmt::format("{}:{} {}", d.major, d.minor, blkio_weight_to_io_weight(*d.weight))));
+    if (d.leaf_weight)
+      return fail(fmt::format("linux.resources.blockIO.weightDevice[{}].leafWeight: cgroup v2 has no leaf weights", i));
   }
   auto throttle = [&](const std::vector<oci::ThrottleDevice>& list, const char* name, const char* key) -> Result<> {
     for (size_t i = 0; i < list.size(); ++i)

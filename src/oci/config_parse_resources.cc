@@ -220,6 +220,13 @@ Result<Resources> parse_resources(const Node& node) {
     WARD_TRY(network->read("classID", resources.net_class_id));
     WARD_TRY(network->read_array("priorities", resources.net_priorities, parse_network_priority));
   }
+  // No rdma controller on the hosts ward supports yet: refused, not ignored.
+  if (auto rdma = node.find("rdma")) {
+    WARD_TRY(rdma->expect_object());
+    if (rdma->size() > 0)
+      return fail(fmt::format("{}: rdma cgroup limits are not supported by this ward-oci version",
+                              node.member_path("rdma")));
+  }
   WARD_TRY(node.read("unified", resources.unified));
   for (const auto& [key, value] : resources.unified) {
     // Each key names a file in the container's cgroup directory.

@@ -2,6 +2,7 @@
 // into these option structs and print the errors they return.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,12 @@ class Runtime {
   [[nodiscard]] Result<> update(const std::string& id, const oci::Resources& resources);
   // runc's `events --stats` document for the container (JSON).
   [[nodiscard]] Result<std::string> stats(const std::string& id);
+  // runc's `events` stream: a stats document at once and every
+  // `interval_ms`, an {"type":"oom"} line at every OOM in the container's
+  // cgroup, each handed to `emit` as one JSON line, until the container
+  // stops (its init exits) or its cgroup is removed.
+  [[nodiscard]] Result<> events(const std::string& id, int interval_ms,
+                                const std::function<void(const std::string&)>& emit);
   // Freezes or thaws every process of a running container (its cgroup).
   [[nodiscard]] Result<> pause(const std::string& id);
   [[nodiscard]] Result<> resume(const std::string& id);

@@ -136,8 +136,7 @@ Result<> Runtime::kill(const std::string& id, int signal, bool all) {
     auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
     auto pids = cgroup.pids();
     if (pids && !pids->empty()) {
-      for (pid_t pid : *pids)
-        if (pid != state->pid) ::kill(pid, signal);
+      if (auto r = cgroup.signal_all(signal, state->pid); !r) return std::unexpected(r.error().wrap("kill --all"));
     } else if (state->private_pid_namespace) {
       for (pid_t pid : processes_in_pid_namespace(state->pid))
         if (pid != state->pid) ::kill(pid, signal);
@@ -145,7 +144,8 @@ Result<> Runtime::kill(const std::string& id, int signal, bool all) {
       return fail("kill --all: the container shares the host's pid namespace and has no cgroup of its own");
     }
   }
-  if (int r = sys::raw::pidfd_send_signal(pidfd->get(), signal); r < 0)
+  // After cgroup.kill the init may be gone (and reaped) already.
+  if (int r = sys::raw::pidfd_send_signal(pidfd->get(), signal); r < 0 && !(all && r == -ESRCH))
     return fail_errno(-r, fmt::format("kill container \"{}\"", id));
   return {};
 }

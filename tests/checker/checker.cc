@@ -10,7 +10,7 @@
 //   ward-checker exit N            exits with status N
 //   ward-checker signal-self N     kills itself with signal N
 //   ward-checker sleep SECONDS     sleeps (for lifecycle tests)
-//   ward-checker alloc MIB         allocates and touches MIB mebibytes
+//   ward-checker alloc MIB [SECS]  allocates and touches MIB mebibytes (then holds them SECS seconds)
 //   ward-checker forkbomb N        forks N children: forked=X failed=Y
 //   ward-checker escapes           tries every escape (escapes.cc): escape.NAME=blocked|ESCAPED
 //   ward-checker personality N     calls personality(N): "personality N=ok" or "=<errno name>"
@@ -267,7 +267,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (verb == "alloc" && argc == 3) {
+  if (verb == "alloc" && (argc == 3 || argc == 4)) {
     // Allocates and touches N MiB, one MiB at a time, then reports.
     long mib = std::atol(argv[2]);
     for (long i = 0; i < mib; ++i) {
@@ -276,6 +276,8 @@ int main(int argc, char** argv) {
       std::memset(block, 1, 1 << 20);
     }
     std::printf("allocated=%ld\n", mib);
+    std::fflush(stdout);
+    if (argc == 4) ::sleep(static_cast<unsigned>(std::atoi(argv[3])));
     return 0;
   }
   if (verb == "sleep" && argc == 3) {

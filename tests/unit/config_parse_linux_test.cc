@@ -221,6 +221,10 @@ TEST(ConfigParseLinux, ZeroLimitsMeanUnset) {
   EXPECT_EQ(resources.block_io->weight_devices[0].leaf_weight, std::optional<std::uint16_t>(10));
 }
 
+TEST(ConfigParseLinux, AnEmptyRdmaAsksForNothing) {
+  EXPECT_TRUE(parse(config_with_linux(R"({"resources": {"rdma": {}}})")).has_value());
+}
+
 TEST(ConfigParseLinux, ResourceErrors) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"resources": {"devices": [{"access": "rwm"}]}})", "linux.resources.devices[0].allow: required"},
@@ -263,6 +267,9 @@ TEST(ConfigParseLinux, ResourceErrors) {
        "linux.resources.unified[\"../cgroup.procs\"]: not a cgroup file name"},
       {R"({"resources": {"unified": {"memory.max": 5}}})",
        "linux.resources.unified[\"memory.max\"]: expected a string, got integer"},
+      {R"({"resources": {"rdma": {"mlx5_1": {"hcaHandles": 3}}}})",
+       "linux.resources.rdma: rdma cgroup limits are not supported by this ward-oci version"},
+      {R"({"resources": {"rdma": []}})", "linux.resources.rdma: expected an object, got array"},
   };
   for (const auto& [linux_json, expected] : cases)
     EXPECT_EQ(parse_error(config_with_linux(linux_json)), std::string("config.json: ") + expected) << linux_json;

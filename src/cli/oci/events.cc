@@ -1,9 +1,7 @@
 // `events [--stats] [--interval DURATION] ID`: with --stats one stats
-// document; otherwise a stats document every interval (runc's default
-// 5s) until the container stops.  OOM notifications are not streamed yet:
-// an OOM kill shows in the stats' memory.raw / failcnt.
-#include <unistd.h>
-
+// document; otherwise runc's stream: a stats document every interval
+// (default 5s) and an {"type":"oom","id":ID} line at every OOM in the
+// container, until the container stops.
 #include <cstdio>
 
 #include "cli/oci/commands.h"
@@ -27,6 +25,11 @@ std::optional<long> interval_ms(const std::string& text) {
   return std::nullopt;
 }
 
+void print_line(const std::string& line) {
+  std::fputs((line + "\n").c_str(), stdout);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int cmd_events(const GlobalOptions& global, const std::vector<std::string>& args) {
@@ -38,18 +41,16 @@ int cmd_events(const GlobalOptions& global, const std::vector<std::string>& args
   runtime::Runtime runtime(global.root);
   const std::string& id = parsed->positional[0];
   auto interval = interval_ms(parsed->value("interval", "5s"));
-  if (!interval || *interval <= 0) return report_error("events: --interval: \"" + parsed->value("interval") + "\" is not a duration");
-  for (bool first = true;; first = false) {
+  if (!interval || *interval <= 0 || *interval > 24L * 3600 * 1000)
+    return report_error("events: --interval: \"" + parsed->value("interval") + "\" is not a duration");
+  if (parsed->flag("stats")) {
     auto stats = runtime.stats(id);
-    if (!stats) {
-      if (first) return report_error(stats.error());
-      return 0;  // the container stopped: the stream ends
-    }
-    std::fputs((*stats + "\n").c_str(), stdout);
-    std::fflush(stdout);
-    if (parsed->flag("stats")) return 0;
-    ::usleep(static_cast<useconds_t>(*interval) * 1000);
+    if (!stats) return report_error(stats.error());
+    print_line(*stats);
+    return 0;
   }
+  if (auto r = runtime.events(id, static_cast<int>(*interval), print_line); !r) return report_error(r.error());
+  return 0;
 }
 
 }  // namespace ward::cli
