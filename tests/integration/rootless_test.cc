@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,6 +68,25 @@ class Rootless : public BundleTest {
   }
 };
 
+// Serialises the tests that edit /etc/subuid and /etc/subgid: ctest runs
+// tests in parallel processes, and two that saved and restored the files
+// around each other would leave an entry behind.
+class SubordinateIdFilesLock {
+ public:
+  SubordinateIdFilesLock() {
+    fd_ = ::open("/run/ward-test-subordinate-ids.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~SubordinateIdFilesLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SubordinateIdFilesLock(const SubordinateIdFilesLock&) = delete;
+  SubordinateIdFilesLock& operator=(const SubordinateIdFilesLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 // A file's exact content, or that it did not exist, restored on demand.
 class SavedFile {
  public:
@@ -117,6 +137,7 @@ class SubordinateIds : public Rootless {
     subuid_.restore();
     subgid_.restore();
   }
+  SubordinateIdFilesLock lock_;  // first: held while the files are saved, edited and restored
   SavedFile subuid_{"/etc/subuid"};
   SavedFile subgid_{"/etc/subgid"};
 };
@@ -289,6 +310,7 @@ TEST_F(Rootless, RangesNeedASubuidEntry) {
   // grant (SubordinateIds.RangesMapThroughNewuidmap) they work, so this
   // does not pass for some other reason.
   ASSERT_NO_FATAL_FAILURE(rootless_config());
+  SubordinateIdFilesLock lock;
   SavedFile subuid("/etc/subuid");
   const passwd* user = ::getpwuid(1000);
   if (subuid.text().find("1000:") != std::string::npos ||

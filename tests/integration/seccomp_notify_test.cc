@@ -251,6 +251,8 @@ TEST_F(SeccompNotify, InAUserNamespaceWithoutNoNewPrivileges) {
   SeccompAgent agent(socket_, ENAMETOOLONG);
   config_["linux"]["namespaces"].push_back({{"type", "user"}});
   config_["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
+  // ping_group_range may only name gids mapped in the user namespace.
+  config_["linux"]["sysctl"]["net.ipv4.ping_group_range"] = "0 65535";
   config_["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
   auto& mounts = config_["mounts"];
   for (size_t i = 0; i < mounts.size(); ++i)
