@@ -340,7 +340,10 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
   raw::sync_send(sync_fd, SyncType::ready);
   expect(sync_fd, SyncType::created);
   ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  ::close(sync_fd);
+  // `create` must return while the init waits for `start`; `exec` waits
+  // until the process is the user's program: its end of the socket is
+  // close-on-exec, so ward-oci sees it close at the execve (or the death).
+  if (!plan.exec_mode) ::close(sync_fd);
 
   if (plan.wait_for_start) {
     // Blocks until `ward-oci start` opens the fifo for reading.  Reopened
