@@ -209,5 +209,49 @@ TEST_F(Conformance, DeleteKeepsACgroupItDidNotCreate) {
   ::rmdir(foreign.c_str());
 }
 
+// "The state of the container MUST be passed to hooks over stdin": the
+// whole state, with id, bundle, pid and annotations, at each stage.
+TEST_F(Conformance, HooksGetTheWholeStateOnStdin) {
+  std::string out = dir_ + "/hooks";
+  ASSERT_EQ(::mkdir(out.c_str(), 0755), 0);
+  config_["annotations"] = {{"org.example.hook", "stdin test"}};
+  for (const char* stage : {"prestart", "poststart", "poststop"})
+    config_["hooks"][stage] = {{{"path", "/bin/sh"}, {"args", {"sh", "-c", "cat > " + out + "/" + stage}}}};
+  set_args({"true"});
+  ASSERT_EQ(oci({"create", "h"}).status, 0);
+  int pid = state("h")["pid"];
+  ASSERT_EQ(oci({"start", "h"}).status, 0);
+  ASSERT_TRUE(wait_for("h", "stopped"));
+  ASSERT_EQ(oci({"delete", "h"}).status, 0);
+  std::map<std::string, std::string> statuses = {
+      {"prestart", "creating"}, {"poststart", "running"}, {"poststop", "stopped"}};
+  for (const auto& [stage, status] : statuses) {
+    auto seen = nlohmann::json::parse(read_text(out + "/" + stage), nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(seen.is_object()) << stage;
+    EXPECT_EQ(seen["id"], "h") << stage;
+    EXPECT_EQ(seen["bundle"], bundle_) << stage;
+    EXPECT_EQ(seen["status"], status) << stage;
+    EXPECT_TRUE(seen["ociVersion"].is_string()) << stage;
+    EXPECT_EQ(seen["annotations"]["org.example.hook"], "stdin test") << stage;
+    if (stage != "poststop") {
+      EXPECT_EQ(seen["pid"], pid) << stage;
+    }
+  }
+}
+
+// "start MUST generate an error if process was not set" (ward refuses it
+// at create, before anything exists, which the spec allows).
+TEST_F(Conformance, NoProcessIsAnError) {
+  config_.erase("process");
+  save_config();
+  auto outcome = oci({"create", "np"});
+  if (outcome.status == 0) {
+    EXPECT_NE(oci({"start", "np"}).status, 0);
+  } else {
+    EXPECT_NE(outcome.err.find("process"), std::string::npos) << outcome.err;
+    EXPECT_TRUE(state_entries().empty());
+  }
+}
+
 }  // namespace
 }  // namespace ward::test
