@@ -113,5 +113,31 @@ TEST_F(ConformanceLinux, RootReadonlyFalseIsWritable) {
   EXPECT_TRUE(exists(rootfs_ + "/written"));
 }
 
+// linux.maskedPaths and linux.readonlyPaths beyond the default lists: a
+// masked directory looks empty and a masked file reads empty, a read-only
+// one refuses writes while its neighbour takes them, and a path that does
+// not exist is no error.
+TEST_F(ConformanceLinux, ConfiguredMaskedAndReadonlyPaths) {
+  config_["root"]["readonly"] = false;
+  for (const char* d : {"/masked-dir", "/ro-dir", "/rw-dir"}) ASSERT_EQ(::mkdir((rootfs_ + d).c_str(), 0755), 0);
+  write_text(rootfs_ + "/masked-dir/secret", "secret\n");
+  write_text(rootfs_ + "/masked-file", "secret\n");
+  write_text(rootfs_ + "/ro-file", "old\n");
+  config_["linux"]["maskedPaths"] = {"/masked-dir", "/masked-file", "/does-not-exist"};
+  config_["linux"]["readonlyPaths"] = {"/ro-dir", "/ro-file", "/does-not-exist-either"};
+  auto facts = run_checker({"sh", "-c",
+                            "echo dir=$(ls /masked-dir | wc -l); echo file=$(cat /masked-file | wc -c);"
+                            "touch /ro-dir/x 2>/dev/null && echo ro_dir=written || echo ro_dir=refused;"
+                            "echo new > /ro-file 2>/dev/null && echo ro_file=written || echo ro_file=refused;"
+                            "touch /rw-dir/x && echo rw_dir=written"});
+  EXPECT_EQ(facts["dir"], "0");
+  EXPECT_EQ(facts["file"], "0");
+  EXPECT_EQ(facts["ro_dir"], "refused");
+  EXPECT_EQ(facts["ro_file"], "refused");
+  EXPECT_EQ(facts["rw_dir"], "written");
+  EXPECT_EQ(read_text(rootfs_ + "/ro-file"), "old\n");
+  EXPECT_EQ(read_text(rootfs_ + "/masked-file"), "secret\n");
+}
+
 }  // namespace
 }  // namespace ward::test
