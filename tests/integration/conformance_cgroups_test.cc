@@ -75,7 +75,7 @@ class ConformanceCgroups : public BundleTest {
 
 nlohmann::json pids() { return {{"pids", {{"limit", 1000}}}}; }
 nlohmann::json memory() {
-  return {{"memory", {{"limit", 52428800}, {"reservation", 26214400}, {"swappiness", 50}, {"disableOOMKiller", false}}}};
+  return {{"memory", {{"limit", 52428800}, {"reservation", 26214400}, {"swap", 104857600}, {"swappiness", 50}, {"disableOOMKiller", false}}}};
 }
 nlohmann::json cpus() {
   return {{"cpu", {{"shares", 512}, {"quota", 20000}, {"period", 100000}, {"cpus", "0"}, {"mems", "0"}}}};
@@ -97,6 +97,7 @@ const std::vector<std::tuple<std::string, std::string, std::string>> kPidsFiles 
 const std::vector<std::tuple<std::string, std::string, std::string>> kMemoryFiles = {
     {"memory", "memory.limit_in_bytes", "52428800\n"},
     {"memory", "memory.soft_limit_in_bytes", "26214400\n"},
+    {"memory", "memory.memsw.limit_in_bytes", "104857600\n"},
     {"memory", "memory.swappiness", "50\n"},
     {"memory", "memory.oom_control", "oom_kill_disable 0\n"}};
 const std::vector<std::tuple<std::string, std::string, std::string>> kCpuFiles = {
