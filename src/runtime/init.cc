@@ -334,6 +334,11 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
   int landlock_fd = -1;
   if (plan.landlock.enabled && build_landlock(plan, &landlock_fd, err) < 0) die(sync_fd, err);
   ::umask(plan.umask >= 0 ? static_cast<mode_t>(plan.umask) : inherited_umask);
+  const char* scheduling_field = "";
+  if (int r = raw::apply_scheduling(plan.scheduling, &scheduling_field); r < 0) {
+    err.set(r, scheduling_field);
+    die(sync_fd, err);
+  }
   if (apply_security_labels(plan, err) < 0) die(sync_fd, err);
   if (plan.has_seccomp && plan.seccomp.has_listener() && send_notify_fd(plan, sync_fd, err) < 0) die(sync_fd, err);
 

@@ -15,6 +15,7 @@
 #include "runtime/id_mappings.h"
 #include "security/capabilities.h"
 #include "security/landlock.h"
+#include "runtime/process_scheduling.h"
 #include "security/seccomp.h"
 #include "util/error.h"
 #include "util/fd.h"
@@ -131,6 +132,7 @@ struct LaunchPlan {
   // enforced first thing in the final step before execve.
   security::LandlockPlan landlock;
   std::string oom_score_adj;  // empty: leave as is
+  SchedulingPlan scheduling;  // process.scheduler, process.ioPriority, linux.personality
   bool terminal = false;
   unsigned short console_rows = 0, console_cols = 0;
   int preserve_fds = 0;       // fds 3..3+N-1 pass into the container

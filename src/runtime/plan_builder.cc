@@ -326,6 +326,7 @@ Result<> add_process(const oci::Config& config, const std::string& host_root, La
   plan.path_env = env_value(env, "PATH");
   if (plan.path_env.empty()) plan.path_env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   plan.argv.assign(process.args);
+  plan.scheduling = plan_scheduling(process, config);
   plan.envp.assign(std::move(env));
   plan.cwd = process.cwd.empty() ? "/" : process.cwd;
   plan.uid = process.user.uid;
@@ -369,8 +370,6 @@ Result<> add_process(const oci::Config& config, const std::string& host_root, La
     plan.landlock = std::move(*landlock);
   }
   WARD_TRY(add_security_labels(process, host_root, plan));
-  if (process.io_priority) return fail("process.ioPriority: not supported by this ward-oci version");
-  if (process.scheduler) return fail("process.scheduler: not supported by this ward-oci version");
   return {};
 }
 
@@ -497,7 +496,6 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
   plan.has_runtime_hooks = !config.hooks.prestart.empty() || !config.hooks.create_runtime.empty();
   WARD_TRY(add_mount_label(config, options.host_root, plan));
   if (!config.linux.intel_rdt_clos_id.empty()) return fail("linux.intelRdt: not supported by this ward-oci version");
-  if (config.linux.personality_domain) return fail("linux.personality: not supported by this ward-oci version");
   WARD_TRY(add_seccomp(config, options, plan));
   return plan;
 }

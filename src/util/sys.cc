@@ -283,6 +283,16 @@ int landlock_restrict_self(int ruleset_fd, unsigned flags) noexcept {
   return r < 0 ? -errno : 0;
 }
 
+int ioprio_set(int which, int who, int priority) noexcept {
+  long r = ::syscall(SYS_ioprio_set, which, who, priority);
+  return r < 0 ? -errno : 0;
+}
+
+int sched_setattr(pid_t pid, const void* attr, unsigned flags) noexcept {
+  long r = ::syscall(SYS_sched_setattr, pid, attr, flags);
+  return r < 0 ? -errno : 0;
+}
+
 long join_session_keyring(const char* name) noexcept {
   long r = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
   return r < 0 ? -errno : r;

@@ -23,7 +23,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -104,6 +106,15 @@ int report() {
   std::printf("%s\n", value.c_str());
   const char* home = std::getenv("HOME");
   std::printf("env.HOME=%s\n", home ? home : "");
+  // Scheduling: policy number, static priority, nice, I/O priority
+  // (class << 13 | level), execution domain.
+  sched_param param{};
+  ::sched_getparam(0, &param);
+  std::printf("sched.policy=%d\nsched.priority=%d\n", ::sched_getscheduler(0), param.sched_priority);
+  errno = 0;
+  std::printf("nice=%d\n", ::getpriority(PRIO_PROCESS, 0));
+  std::printf("ioprio=%ld\n", ::syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0));
+  std::printf("personality=0x%x\n", static_cast<unsigned>(::personality(0xffffffff)));
   return 0;
 }
 

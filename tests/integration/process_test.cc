@@ -147,3 +147,68 @@ TEST_F(Process, NewSessionKeyringUnlessAskedNot) {
 
 }  // namespace
 }  // namespace ward::test
+
+namespace ward::test {
+namespace {
+
+TEST_F(Process, SchedulerIoPriorityAndPersonality) {
+  // Without the fields the container inherits the runtime's defaults.
+  auto facts = run_checker();
+  EXPECT_EQ(facts["sched.policy"], "0");
+  EXPECT_EQ(facts["nice"], "0");
+  EXPECT_EQ(facts["personality"], "0x0");
+  std::string default_ioprio = facts["ioprio"];
+  EXPECT_NE(default_ioprio, std::to_string((3 << 13) | 0));
+
+  config_["process"]["scheduler"] = {{"policy", "SCHED_BATCH"}, {"nice", 7}};
+  config_["process"]["ioPriority"] = {{"class", "IOPRIO_CLASS_IDLE"}, {"priority", 0}};
+  config_["linux"]["personality"] = {{"domain", "LINUX32"}};
+  facts = run_checker();
+  EXPECT_EQ(facts["sched.policy"], "3");  // SCHED_BATCH
+  EXPECT_EQ(facts["nice"], "7");
+  EXPECT_EQ(facts["ioprio"], std::to_string((3 << 13) | 0));  // IOPRIO_CLASS_IDLE
+  EXPECT_EQ(facts["personality"], "0x8");  // PER_LINUX32
+}
+
+TEST_F(Process, RealtimeSchedulerAndItsRefusal) {
+  config_["process"]["scheduler"] = {{"policy", "SCHED_FIFO"}, {"priority", 10}};
+  // Where the kernel groups real-time time by cgroup, a cgroup without a
+  // real-time budget refuses SCHED_FIFO: create says which field failed.
+  if (exists("/sys/fs/cgroup/cpu/cpu.rt_runtime_us")) {
+    set_args({"true"});
+    auto refused = oci({"run", "nobudget"});
+    EXPECT_NE(refused.status, 0);
+    EXPECT_NE(refused.err.find("process.scheduler"), std::string::npos) << refused.err;
+    EXPECT_TRUE(state_entries().empty());
+    // With a budget (in a cgroup right under the root, whose budget the
+    // kernel can share out) the policy takes.
+    config_["linux"]["cgroupsPath"] = "/" + dir_.substr(dir_.rfind('/') + 1) + "-rt";
+    config_["linux"]["resources"]["cpu"] = {{"realtimeRuntime", 10000}, {"realtimePeriod", 1000000}};
+  }
+  auto facts = run_checker();
+  EXPECT_EQ(facts["sched.policy"], "1");
+  EXPECT_EQ(facts["sched.priority"], "10");
+  // A deadline the kernel refuses (runtime above the period) fails create
+  // with the field's name and leaves nothing behind.
+  config_["process"]["scheduler"] = {
+      {"policy", "SCHED_DEADLINE"}, {"runtime", 20000000}, {"deadline", 10000000}, {"period", 10000000}};
+  save_config();
+  auto outcome = oci({"create", "--bundle", bundle_, "dl"});
+  EXPECT_NE(outcome.status, 0);
+  EXPECT_NE(outcome.err.find("process.scheduler"), std::string::npos) << outcome.err;
+  EXPECT_TRUE(state_entries().empty());
+}
+
+TEST_F(Process, ExecGetsItsOwnScheduling) {
+  config_["process"]["scheduler"] = {{"policy", "SCHED_BATCH"}, {"nice", 5}};
+  set_args({"sleep", "30"});
+  ASSERT_EQ(oci({"run", "--detach", "sched"}).status, 0);
+  auto exec = oci({"exec", "sched", "ward-checker", "report"});
+  ASSERT_EQ(exec.status, 0) << exec.err;
+  auto facts = parse_facts(exec.out);
+  EXPECT_EQ(facts["sched.policy"], "3");
+  EXPECT_EQ(facts["nice"], "5");
+}
+
+}  // namespace
+}  // namespace ward::test

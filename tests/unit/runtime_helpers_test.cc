@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "runtime/process_scheduling.h"
 #include "runtime/passwd.h"
 #include "runtime/state.h"
 #include "util/child_text.h"
@@ -58,3 +59,54 @@ TEST(ErrorChain, WrapsContext) {
 }
 
 }  // namespace
+
+namespace ward::runtime {
+namespace {
+
+TEST(ProcessScheduling, SchedAttrCarriesTheKernelNumbers) {
+  oci::Scheduler scheduler;
+  scheduler.policy = "SCHED_DEADLINE";
+  scheduler.flags = {"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_DL_OVERRUN"};
+  scheduler.runtime = 1000;
+  scheduler.deadline = 2000;
+  scheduler.period = 3000;
+  SchedAttr attr = sched_attr_of(scheduler);
+  EXPECT_EQ(attr.size, 48u);
+  EXPECT_EQ(attr.sched_policy, 6u);
+  EXPECT_EQ(attr.sched_flags, 0x05u);
+  EXPECT_EQ(attr.sched_runtime, 1000u);
+  EXPECT_EQ(attr.sched_deadline, 2000u);
+  EXPECT_EQ(attr.sched_period, 3000u);
+
+  scheduler = {};
+  scheduler.policy = "SCHED_OTHER";
+  scheduler.nice = -5;
+  attr = sched_attr_of(scheduler);
+  EXPECT_EQ(attr.sched_policy, 0u);
+  EXPECT_EQ(attr.sched_nice, -5);
+}
+
+TEST(ProcessScheduling, IoPriorityValueIsClassShiftedByThirteen) {
+  EXPECT_EQ(io_priority_value({.io_class = 1, .priority = 4}), (1 << 13) | 4);  // RT, level 4
+  EXPECT_EQ(io_priority_value({.io_class = 3, .priority = 0}), 3 << 13);      // IDLE
+}
+
+TEST(ProcessScheduling, OnlyWhatTheConfigAsksForIsPlanned) {
+  oci::Config config;
+  oci::Process process;
+  SchedulingPlan plan = plan_scheduling(process, config);
+  EXPECT_FALSE(plan.set_scheduler);
+  EXPECT_FALSE(plan.set_io_priority);
+  EXPECT_FALSE(plan.set_personality);
+  config.linux.personality_domain = 8;
+  process.io_priority = oci::IoPriority{.io_class = 2, .priority = 7};
+  plan = plan_scheduling(process, config);
+  EXPECT_TRUE(plan.set_personality);
+  EXPECT_EQ(plan.personality, 8u);
+  EXPECT_TRUE(plan.set_io_priority);
+  EXPECT_EQ(plan.io_priority, (2 << 13) | 7);
+  EXPECT_FALSE(plan.set_scheduler);
+}
+
+}  // namespace
+}  // namespace ward::runtime
