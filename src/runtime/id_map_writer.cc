@@ -2,16 +2,13 @@
 // /proc/PID/{uid_map,setgroups,gid_map} directly or through
 // newuidmap/newgidmap.  Runs in ward-oci, never in the container's init.
 #include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
 #include "runtime/id_mappings.h"
+#include "util/subprocess.h"
 #include "util/sys.h"
-
-extern char** environ;
 
 namespace ward::runtime {
 
@@ -71,39 +68,17 @@ std::string first_line(std::string_view text, std::string_view program) {
 // error message.
 Result<> run_helper(pid_t pid, const IdMapWrite& write, const char* field) {
   std::string program = write.helper.substr(write.helper.rfind('/') + 1);
-  std::vector<std::string> args = {program, std::to_string(pid)};
+  std::vector<std::string> args = {write.helper, std::to_string(pid)};
   for (const auto& m : write.mappings) {
     args.push_back(std::to_string(m.container_id));
     args.push_back(std::to_string(m.host_id));
     args.push_back(std::to_string(m.size));
   }
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) < 0) return fail_errno(errno, fmt::format("{}: {}: pipe", field, program));
-  UniqueFd read_end(pipefd[0]), write_end(pipefd[1]);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, write_end.get(), 2);
-  pid_t child = -1;
-  int r = ::posix_spawn(&child, write.helper.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  write_end.reset();
-  if (r != 0) return fail_errno(r, fmt::format("{}: run {}", field, write.helper));
-  auto output = sys::read_fd(read_end.get());
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0) {
-    if (errno != EINTR) return fail_errno(errno, fmt::format("{}: wait for {}", field, program));
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  std::string reason = output ? first_line(*output, program) : "";
-  if (reason.empty())
-    reason = WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
-                               : fmt::format("killed by signal {}", WTERMSIG(status));
+  auto ran = sys::run_captured(args, sys::Capture::stderr_only);
+  if (!ran) return std::unexpected(ran.error().wrap(field));
+  if (ran->status == 0) return {};
+  std::string reason = first_line(ran->output, program);
+  if (reason.empty()) reason = fmt::format("exit status {}", ran->status);
   return fail(fmt::format("{}: {}: {}", field, program, reason));
 }
 

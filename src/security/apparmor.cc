@@ -3,50 +3,18 @@
 #include "security/apparmor.h"
 
 #include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <sstream>
 
+#include "util/subprocess.h"
 #include "util/sys.h"
-
-extern char** environ;
 
 namespace ward::security {
 
 namespace {
-
-// Runs argv (no shell), its stdout and stderr captured; the exit status or
-// an error.
-Result<int> run_captured(const std::vector<std::string>& argv, std::string& output) {
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) < 0) return fail_errno(errno, "pipe");
-  UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, write_end.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, write_end.get(), 2);
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  int r = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (r != 0) return fail_errno(r, fmt::format("run {}", argv[0]));
-  write_end.reset();
-  char buffer[4096];
-  for (;;) {
-    ssize_t n = sys::raw::read_some(read_end.get(), buffer, sizeof(buffer));
-    if (n <= 0) break;
-    if (output.size() < 65536) output.append(buffer, static_cast<size_t>(n));
-  }
-  int status = 0;
-  if (sys::raw::retry([&] { return ::waitpid(pid, &status, 0); }) < 0) return fail_errno(errno, "waitpid");
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 // apparmor_parser's own error line: the first that says "error", else
 // the last one (it prints warnings, such as a missing cache, first).
@@ -60,26 +28,22 @@ std::string error_line(const std::string& text) {
   return last.empty() ? "no output" : last;
 }
 
+// The profile goes to apparmor_parser on stdin from a sealed-size memfd:
+// no temporary file for anyone to swap.
 Result<> load_default_profile() {
-  char path[] = "/tmp/ward-default.XXXXXX";
-  int fd = ::mkostemp(path, O_CLOEXEC);
-  if (fd < 0) return fail_errno(errno, "create a temporary file for the profile");
-  UniqueFd file(fd);
+  int fd = ::memfd_create("ward-default", MFD_CLOEXEC);
+  if (fd < 0) return fail_errno(errno, "load ward-default: memfd_create");
+  UniqueFd profile(fd);
   std::string text = default_apparmor_profile();
-  bool written = sys::raw::write_all(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  int saved = errno;
-  file.reset();
-  if (!written) {
-    ::unlink(path);
-    return fail_errno(saved, fmt::format("write {}", path));
-  }
-  std::string output;
+  if (sys::raw::write_all(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
+      ::lseek(fd, 0, SEEK_SET) < 0)
+    return fail_errno(errno, "load ward-default: write the profile");
   // -K: no cache on disk; -r: replace a profile of the same name.
-  auto status = run_captured({"apparmor_parser", "-Kr", path}, output);
-  ::unlink(path);
-  if (!status) return std::unexpected(status.error().wrap("load ward-default"));
-  if (*status != 0)
-    return fail(fmt::format("load ward-default: apparmor_parser exited with {}: {}", *status, error_line(output)));
+  auto ran = sys::run_captured({"apparmor_parser", "-Kr"}, sys::Capture::stdout_and_stderr, fd);
+  if (!ran) return std::unexpected(ran.error().wrap("load ward-default"));
+  if (ran->status != 0)
+    return fail(fmt::format("load ward-default: apparmor_parser exited with {}: {}", ran->status,
+                            error_line(ran->output)));
   return {};
 }
 

@@ -258,6 +258,22 @@ TEST_F(LsmWrites, InitWritesTheAppArmorProfile) {
                        "Invalid argument");
 }
 
+TEST_F(LsmWrites, UnloadedWardDefaultGoesToApparmorParser) {
+  // Not in the loaded list: ward-oci hands ward-default to
+  // `apparmor_parser -Kr` on stdin.  The parser compiles it and then finds
+  // no AppArmor filesystem on this kernel; create says so and leaves nothing.
+  write_text(dir_ + "/lsm-root/sys/kernel/security/apparmor/profiles", "");
+  config_["process"]["apparmorProfile"] = "ward-default";
+  save_config();
+  auto entries = state_entries();
+  auto outcome = oci({"create", "x"});
+  EXPECT_NE(outcome.status, 0);
+  EXPECT_TRUE(outcome.err.starts_with("ward-oci: process.apparmorProfile: load ward-default: apparmor_parser exited with"))
+      << outcome.err;
+  EXPECT_EQ(state_entries(), entries);
+  EXPECT_TRUE(processes_mentioning(dir_ + "/state").empty());
+}
+
 TEST_F(LsmWrites, InitWritesTheSelinuxLabels) {
   config_["process"]["selinuxLabel"] = "u:r:container_t:s0";
   save_config();

@@ -1,11 +1,6 @@
 // `ps [--format table|json] ID [ps options]`: as runc, json prints the
 // container's host pids; table runs the host's ps (default -ef) and keeps
 // the header and the container's lines.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -14,42 +9,20 @@
 
 #include "cli/oci/commands.h"
 #include "runtime/container.h"
-
-extern char** environ;
+#include "util/subprocess.h"
 
 namespace ward::cli {
 
 namespace {
 
-// Runs ps with `options`, capturing its output.
+// Runs ps with `options`, capturing its output (its errors go to ours).
 Result<std::string> run_ps(const std::vector<std::string>& options) {
-  int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) < 0) return fail_errno(errno, "ps: pipe");
   std::vector<std::string> argv = {"ps"};
   argv.insert(argv.end(), options.begin(), options.end());
-  std::vector<char*> raw;
-  for (auto& arg : argv) raw.push_back(arg.data());
-  raw.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
-  pid_t pid = -1;
-  int r = ::posix_spawnp(&pid, "ps", &actions, nullptr, raw.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipefd[1]);
-  if (r != 0) {
-    ::close(pipefd[0]);
-    return fail_errno(r, "ps: run ps");
-  }
-  std::string output;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = ::read(pipefd[0], buffer, sizeof(buffer))) > 0) output.append(buffer, static_cast<size_t>(n));
-  ::close(pipefd[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return fail("ps: ps failed");
-  return output;
+  auto ran = sys::run_captured(argv, sys::Capture::stdout_only);
+  if (!ran) return std::unexpected(ran.error().wrap("ps"));
+  if (ran->status != 0) return fail("ps: ps failed");
+  return std::move(ran->output);
 }
 
 }  // namespace
