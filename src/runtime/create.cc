@@ -88,29 +88,6 @@ Result<UniqueFd> connect_console_socket(const std::string& path) {
   return sock;
 }
 
-Result<> send_console(int sock, int master) {
-  // The same shape runc uses: the name as data, the fd as SCM_RIGHTS.
-  static const char kName[] = "/dev/ptmx";
-  struct iovec iov;
-  iov.iov_base = const_cast<char*>(kName);
-  iov.iov_len = sizeof(kName) - 1;
-  struct msghdr header {};
-  header.msg_iov = &iov;
-  header.msg_iovlen = 1;
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  header.msg_control = control;
-  header.msg_controllen = sizeof(control);
-  struct cmsghdr* cmsg = CMSG_FIRSTHDR(&header);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
-  while (::sendmsg(sock, &header, MSG_NOSIGNAL) < 0) {
-    if (errno != EINTR) return fail_errno(errno, "--console-socket: send pty master");
-  }
-  return {};
-}
-
 Result<> write_pid_file(const std::string& path, pid_t pid) {
   if (path.empty()) return {};
   return context(sys::write_file_atomic(path, std::to_string(pid), 0644), "--pid-file");
@@ -167,6 +144,14 @@ Result<bool> make_cgroup(const StateStore& store, const std::string& id, const o
 
 // Clones the init directly, or through the intermediate stage when
 // namespaces must be joined first or a time namespace needs offsets.
+Result<> send_console(int sock, int master) {
+  // The same shape runc uses: the name as data, the fd as SCM_RIGHTS.
+  static const char kName[] = "/dev/ptmx";
+  if (ssize_t n = sys::raw::send_with_fd(sock, kName, sizeof(kName) - 1, master); n < 0)
+    return fail_errno(static_cast<int>(-n), "--console-socket: send the pty master");
+  return {};
+}
+
 Result<ClonedInit> clone_init(const LaunchPlan& plan, int parent_sock, int child_sock) {
   bool direct = plan.joins.empty() && plan.time_offsets.empty();
   int pidfd = -1;

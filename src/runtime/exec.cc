@@ -87,24 +87,6 @@ Result<UniqueFd> connect_socket(const std::string& path) {
   return sock;
 }
 
-// Sends the pty master to the console socket, as runc does.
-Result<> send_master(int sock, int master) {
-  char name[] = "/dev/ptmx";
-  iovec iov{name, sizeof(name)};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
-  if (::sendmsg(sock, &msg, 0) < 0) return fail_errno(errno, "--console-socket: send the pty master");
-  return {};
-}
 
 }  // namespace
 
@@ -178,7 +160,7 @@ Result<int> Runtime::exec(const ExecOptions& options) {
     if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
     if (message.type == SyncType::console) {
       if (console_socket) {
-        WARD_TRY(send_master(console_socket.get(), passed.get()));
+        WARD_TRY(send_console(console_socket.get(), passed.get()));
       } else {
         launched.console_master = std::move(passed);
       }

@@ -23,6 +23,9 @@ struct LaunchPlan;
 // namespaces must be joined first or a time namespace needs offsets.
 [[nodiscard]] Result<ClonedInit> clone_init(const LaunchPlan& plan, int parent_sock, int child_sock);
 
+// Sends a terminal's pty master to a --console-socket, as runc does.
+[[nodiscard]] Result<> send_console(int sock, int master);
+
 // Forwards signals and relays the terminal (console_master) until the
 // process `launched.state.pid` exits; returns its wait status.
 [[nodiscard]] Result<int> supervise(LaunchedContainer& launched);

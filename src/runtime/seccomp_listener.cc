@@ -10,6 +10,7 @@
 
 #include "oci/features.h"
 #include "util/fd.h"
+#include "util/sys.h"
 
 namespace ward::runtime {
 
@@ -44,30 +45,12 @@ Result<> send_to_seccomp_listener(const std::string& listener_path, const std::s
     if (errno != EINTR) return fail_errno(errno, field + ": connect " + listener_path);
   }
 
+  // The fd goes with the first sendmsg only, as the runtime-spec asks.
   size_t sent = 0;
-  bool fd_sent = false;
   while (sent < payload.size()) {
-    iovec iov{const_cast<char*>(payload.data() + sent), payload.size() - sent};
-    msghdr header{};
-    header.msg_iov = &iov;
-    header.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    if (!fd_sent) {
-      // The fd goes with the first sendmsg only, as the runtime-spec asks.
-      header.msg_control = control;
-      header.msg_controllen = sizeof(control);
-      cmsghdr* cmsg = CMSG_FIRSTHDR(&header);
-      cmsg->cmsg_level = SOL_SOCKET;
-      cmsg->cmsg_type = SCM_RIGHTS;
-      cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-      std::memcpy(CMSG_DATA(cmsg), &notify_fd, sizeof(int));
-    }
-    ssize_t n = ::sendmsg(sock.get(), &header, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno(errno, field + ": send the container process state to " + listener_path);
-    }
-    fd_sent = true;
+    ssize_t n = sys::raw::send_with_fd(sock.get(), payload.data() + sent, payload.size() - sent,
+                                       sent == 0 ? notify_fd : -1);
+    if (n < 0) return fail_errno(static_cast<int>(-n), field + ": send the container process state to " + listener_path);
     sent += static_cast<size_t>(n);
   }
   return {};

@@ -9,6 +9,7 @@
 #include <linux/magic.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -281,6 +282,24 @@ int landlock_add_rule(int ruleset_fd, int rule_type, const void* attr, unsigned 
 int landlock_restrict_self(int ruleset_fd, unsigned flags) noexcept {
   long r = ::syscall(SYS_landlock_restrict_self, ruleset_fd, flags);
   return r < 0 ? -errno : 0;
+}
+
+ssize_t send_with_fd(int sock, const void* data, size_t size, int fd) noexcept {
+  iovec iov{const_cast<void*>(data), size};
+  msghdr header{};
+  header.msg_iov = &iov;
+  header.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (fd >= 0) {
+    header.msg_control = control;
+    header.msg_controllen = sizeof(control);
+    cmsghdr* cmsg = CMSG_FIRSTHDR(&header);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  }
+  return retry([&] { return ::sendmsg(sock, &header, MSG_NOSIGNAL); });
 }
 
 int ioprio_set(int which, int who, int priority) noexcept {

@@ -55,6 +55,9 @@ int setns(int fd, int nstype) noexcept;
 int landlock_create_ruleset(const void* attr, size_t size, unsigned flags) noexcept;
 int landlock_add_rule(int ruleset_fd, int rule_type, const void* attr, unsigned flags) noexcept;
 int landlock_restrict_self(int ruleset_fd, unsigned flags) noexcept;
+// One sendmsg(2) of `data` (MSG_NOSIGNAL), with `fd` as SCM_RIGHTS unless
+// it is -1; retried on EINTR.  Bytes sent, or -errno.
+ssize_t send_with_fd(int sock, const void* data, size_t size, int fd) noexcept;
 // ioprio_set(2) and sched_setattr(2) (attr: a struct sched_attr): 0 or -errno.
 int ioprio_set(int which, int who, int priority) noexcept;
 int sched_setattr(pid_t pid, const void* attr, unsigned flags) noexcept;
