@@ -15,6 +15,7 @@
 #include "oci/mount_options.h"
 #include "runtime/launch_plan.h"
 #include "runtime/passwd.h"
+#include "runtime/plan_mounts.h"
 #include "runtime/plan_labels.h"
 #include "util/log.h"
 #include "util/sys.h"
@@ -43,18 +44,6 @@ int clone_flag(oci::NamespaceKind kind) {
     case oci::NamespaceKind::time: return CLONE_NEWTIME;
   }
   return 0;
-}
-
-std::string join_path(const std::string& dir, const std::string& name) {
-  if (name.starts_with('/')) return name;
-  if (dir.ends_with('/')) return dir + name;
-  return dir + "/" + name;
-}
-
-std::string clean_destination(const std::string& destination) {
-  std::string out = destination.starts_with('/') ? destination : "/" + destination;
-  while (out.size() > 1 && out.ends_with('/')) out.pop_back();
-  return out;
 }
 
 Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
@@ -114,182 +103,6 @@ Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
       return fail("linux.timeOffsets: needs a new time namespace");
     for (const auto& [clock, offset] : config.linux.time_offsets)
       plan.time_offsets += fmt::format("{} {} {}\n", clock, offset.secs, offset.nanosecs);
-  }
-  return {};
-}
-
-// The container's own cgroup in hierarchy `h`, or (without one) ward-oci's.
-std::string cgroup_bind_source(const cgroups::Hierarchy& h, const cgroups::Cgroup* cgroup,
-                               const std::vector<cgroups::Membership>& own) {
-  std::string source = cgroup ? cgroup->directory_for(h.mount_point) : "";
-  if (source.empty()) {
-    const auto* membership = cgroups::find_membership(own, h);
-    source = membership ? cgroups::host_directory(h, membership->path) : "";
-  }
-  return source.empty() ? h.mount_point : source;
-}
-
-// A bind source is a file or a directory; the mount point must match.
-Result<bool> source_is_file(const std::string& source) {
-  struct stat st;
-  if (::stat(source.c_str(), &st) < 0) return fail_errno(errno, "stat " + source);
-  return !S_ISDIR(st.st_mode);
-}
-
-Result<> add_cgroup_mount(const oci::Mount& mount, const oci::MountOptions& options, const oci::Config& config,
-                          const cgroups::Cgroup* cgroup, LaunchPlan& plan) {
-  auto hierarchies = cgroups::host_hierarchies();
-  if (!hierarchies) return std::unexpected(hierarchies.error());
-  auto own = cgroups::memberships("self");
-  if (!own) return std::unexpected(own.error());
-  std::string destination = clean_destination(mount.destination);
-  unsigned long keep = options.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_NOATIME |
-                                        MS_STRICTATIME);
-  bool pure_v2 = hierarchies->size() == 1 && hierarchies->front().unified;
-  bool private_cgroupns = config.has_namespace(oci::NamespaceKind::cgroup);
-
-  if (pure_v2 && private_cgroupns) {
-    MountStep step;
-    step.kind = MountStep::Kind::mount;
-    step.source = "cgroup";
-    step.destination = destination;
-    step.fstype = "cgroup2";
-    step.flags = keep;
-    plan.mounts.push_back(std::move(step));
-    return {};
-  }
-  auto bind_hierarchy = [&](const cgroups::Hierarchy& h, const std::string& target) -> Result<> {
-    std::string source = cgroup_bind_source(h, cgroup, *own);
-    MountStep step;
-    step.kind = MountStep::Kind::bind;
-    step.source = source;
-    step.destination = target;
-    step.flags = MS_BIND;
-    step.recursive_bind = false;
-    step.remount = true;
-    step.remount_flags = keep;
-    plan.mounts.push_back(std::move(step));
-    return {};
-  };
-  if (pure_v2) return bind_hierarchy(hierarchies->front(), destination);
-
-  // v1 or hybrid: a tmpfs holding one directory per hierarchy.
-  MountStep tmpfs;
-  tmpfs.kind = MountStep::Kind::mount;
-  tmpfs.source = "tmpfs";
-  tmpfs.destination = destination;
-  tmpfs.fstype = "tmpfs";
-  tmpfs.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-  tmpfs.data = "mode=755";
-  plan.mounts.push_back(tmpfs);
-  for (const auto& h : *hierarchies) {
-    std::string name = h.mount_point.substr(h.mount_point.rfind('/') + 1);
-    WARD_TRY(bind_hierarchy(h, destination + "/" + name));
-    if (h.controllers.size() > 1) {
-      for (const auto& controller : h.controllers) {
-        if (controller == name) continue;
-        MountStep link;
-        link.kind = MountStep::Kind::symlink;
-        link.source = name;
-        link.destination = destination + "/" + controller;
-        plan.mounts.push_back(std::move(link));
-      }
-    }
-  }
-  if (keep & MS_RDONLY) {
-    tmpfs.flags = MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
-    plan.mounts.push_back(std::move(tmpfs));
-  }
-  return {};
-}
-
-Result<> add_mounts(const oci::Config& config, const PlanOptions& options, LaunchPlan& plan) {
-  for (size_t i = 0; i < config.mounts.size(); ++i) {
-    const auto& mount = config.mounts[i];
-    auto field = [&](std::string_view what) { return fmt::format("mounts[{}]{}", i, what); };
-    auto parsed = oci::parse_mount_options(mount.options);
-    if (!parsed) return std::unexpected(parsed.error().wrap(field(".options")));
-    if (parsed->idmap || !mount.uid_mappings.empty() || !mount.gid_mappings.empty())
-      return fail(field(": idmapped mounts are not supported by this ward-oci version"));
-    if (parsed->tmpcopyup) return fail(field(": mount option tmpcopyup is not supported by this ward-oci version"));
-    if (mount.destination.empty()) return fail(field(".destination: must not be empty"));
-
-    if (mount.type == "cgroup" || mount.type == "cgroup2") {
-      if (auto r = add_cgroup_mount(mount, *parsed, config, options.cgroup, plan); !r)
-        return std::unexpected(r.error().wrap(field("")));
-      continue;
-    }
-    MountStep step;
-    step.destination = clean_destination(mount.destination);
-    step.data = parsed->data;
-    step.propagation = parsed->propagation;
-    step.recursive_set = parsed->recursive_set;
-    step.recursive_clear = parsed->recursive_clear;
-    bool is_bind = parsed->bind || mount.type == "bind";
-    if (is_bind) {
-      step.kind = MountStep::Kind::bind;
-      step.source = join_path(options.bundle, mount.source);
-      step.recursive_bind = parsed->recursive_bind;
-      step.flags = MS_BIND | (parsed->recursive_bind ? MS_REC : 0);
-      unsigned long remount = parsed->bind_remount_flags();
-      if (remount != 0) {
-        step.remount = true;
-        step.remount_flags = remount;
-      }
-      auto is_file = source_is_file(step.source);
-      if (!is_file) return std::unexpected(is_file.error().wrap(field(".source")));
-      step.destination_is_file = *is_file;
-    } else {
-      if (mount.type.empty()) return fail(field(".type: must be set for a mount that is not a bind mount"));
-      step.kind = MountStep::Kind::mount;
-      step.source = mount.source.empty() ? mount.type : mount.source;
-      step.fstype = mount.type;
-      step.flags = parsed->flags & ~static_cast<unsigned long>(MS_BIND | MS_REC);
-    }
-    if (step.destination == "/dev" && is_bind) plan.setup_dev = false;
-    if (step.destination == "/dev/pts") plan.has_dev_pts = true;
-    plan.mounts.push_back(std::move(step));
-  }
-  return {};
-}
-
-void add_device(LaunchPlan& plan, DeviceNode node) {
-  auto same = std::find_if(plan.devices.begin(), plan.devices.end(),
-                           [&](const DeviceNode& d) { return d.path == node.path; });
-  if (same != plan.devices.end())
-    *same = std::move(node);
-  else
-    plan.devices.push_back(std::move(node));
-}
-
-Result<> add_devices(const oci::Config& config, LaunchPlan& plan) {
-  struct Default {
-    const char* path;
-    unsigned major, minor;
-  };
-  static constexpr Default kDefaults[] = {{"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-                                          {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0}};
-  if (plan.setup_dev) {
-    for (const auto& d : kDefaults)
-      add_device(plan, DeviceNode{d.path, S_IFCHR | 0666, makedev(d.major, d.minor), 0, 0});
-  }
-  for (size_t i = 0; i < config.linux.devices.size(); ++i) {
-    const auto& dev = config.linux.devices[i];
-    DeviceNode node;
-    node.path = clean_destination(dev.path);
-    mode_t type = 0;
-    switch (dev.type) {
-      case 'c':
-      case 'u': type = S_IFCHR; break;
-      case 'b': type = S_IFBLK; break;
-      case 'p': type = S_IFIFO; break;
-      default: return fail(fmt::format("linux.devices[{}].type: unknown device type '{}'", i, dev.type));
-    }
-    node.mode = type | (dev.file_mode ? (*dev.file_mode & 07777) : 0666);
-    node.device = makedev(static_cast<unsigned>(dev.major), static_cast<unsigned>(dev.minor));
-    node.uid = dev.uid.value_or(0);
-    node.gid = dev.gid.value_or(0);
-    add_device(plan, std::move(node));
   }
   return {};
 }
@@ -438,21 +251,6 @@ Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process
   WARD_TRY(add_process(with_process, options.host_root, plan));
   WARD_TRY(add_seccomp(config, options, plan));
   return plan;
-}
-
-Result<> bind_own_cgroups(LaunchPlan& plan, const cgroups::Cgroup& cgroup) {
-  auto hierarchies = cgroups::host_hierarchies();
-  if (!hierarchies) return std::unexpected(hierarchies.error());
-  auto own = cgroups::memberships("self");
-  if (!own) return std::unexpected(own.error());
-  for (const auto& h : *hierarchies) {
-    std::string planned = cgroup.directory_for(h.mount_point);
-    if (planned.empty()) continue;
-    for (auto& step : plan.mounts)
-      if (step.kind == MountStep::Kind::bind && step.source == planned)
-        step.source = cgroup_bind_source(h, nullptr, *own);
-  }
-  return {};
 }
 
 Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOptions& options) {
