@@ -49,6 +49,18 @@ class Writer {
     return "";
   }
 
+  // A hybrid host's cgroup2 delegates nothing by itself: hands `controller`
+  // down from its root to the container's cgroup (as Cgroup::create does
+  // for every controller on a pure v2 host), so its files appear there.
+  void delegate_on_unified(const std::string& controller) const {
+    for (const auto& dir : dirs_) {
+      if (!dir.hierarchy.unified) continue;
+      const std::string& path = dir.path;
+      for (size_t end = dir.hierarchy.mount_point.size(); end < path.size(); end = path.find('/', end + 1))
+        (void)sys::write_file(path.substr(0, end) + "/cgroup.subtree_control", "+" + controller);
+    }
+  }
+
  private:
   const std::vector<CgroupDirectory>& dirs_;
 };
@@ -148,6 +160,7 @@ Result<> set_hugepages(Writer& w, const std::vector<oci::HugepageLimit>& limits)
     // On a hybrid host hugetlb may sit on the unified hierarchy.
     if (!w.has_v1("hugetlb") && !w.unified_directory().empty()) {
       std::string path = fmt::format("{}/hugetlb.{}.max", w.unified_directory(), limit.page_size);
+      if (!sys::path_exists(path)) w.delegate_on_unified("hugetlb");
       if (!sys::path_exists(path))
         return fail(fmt::format("linux.resources.{}: hugetlb.{}.max is not available on this host", field, limit.page_size));
       WARD_TRY(sys::write_file(path, std::to_string(limit.limit)));
