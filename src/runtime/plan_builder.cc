@@ -203,6 +203,30 @@ Result<> add_cgroup_mount(const oci::Mount& mount, const oci::MountOptions& opti
   return {};
 }
 
+// Whether the filesystem data ("size=1m,mode=700") sets option `key`.
+bool data_sets(std::string_view data, std::string_view key) {
+  while (!data.empty()) {
+    size_t comma = data.find(',');
+    std::string_view option = data.substr(0, comma);
+    if (option.substr(0, option.find('=')) == key) return true;
+    if (comma == std::string_view::npos) break;
+    data.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+void plan_copy_up(const oci::MountOptions& options, MountStep& step) {
+  step.copy_up = true;
+  step.copy_up_root_mode = !data_sets(options.data, "mode");
+  step.copy_up_root_owner = !data_sets(options.data, "uid") && !data_sets(options.data, "gid");
+  // Filled while writable, then made read-only.
+  if (step.flags & MS_RDONLY) {
+    step.flags &= ~static_cast<unsigned long>(MS_RDONLY);
+    step.remount = true;
+    step.remount_flags = options.bind_remount_flags();
+  }
+}
+
 Result<> add_mounts(const oci::Config& config, const PlanOptions& options, LaunchPlan& plan) {
   for (size_t i = 0; i < config.mounts.size(); ++i) {
     const auto& mount = config.mounts[i];
@@ -211,8 +235,11 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
     if (!parsed) return std::unexpected(parsed.error().wrap(field(".options")));
     if (parsed->idmap || !mount.uid_mappings.empty() || !mount.gid_mappings.empty())
       return fail(field(": idmapped mounts are not supported by this ward-oci version"));
-    if (parsed->tmpcopyup) return fail(field(": mount option tmpcopyup is not supported by this ward-oci version"));
     if (mount.destination.empty()) return fail(field(".destination: must not be empty"));
+    bool is_bind = parsed->bind || mount.type == "bind";
+    if (parsed->tmpcopyup && (is_bind || mount.type != "tmpfs"))
+      return fail(field(fmt::format(".options: tmpcopyup applies to tmpfs mounts only, not to {}",
+                                    is_bind ? std::string("a bind mount") : "type \"" + mount.type + "\"")));
 
     if (mount.type == "cgroup" || mount.type == "cgroup2") {
       if (auto r = add_cgroup_mount(mount, *parsed, config, options.cgroup, plan); !r)
@@ -225,7 +252,6 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
     step.propagation = parsed->propagation;
     step.recursive_set = parsed->recursive_set;
     step.recursive_clear = parsed->recursive_clear;
-    bool is_bind = parsed->bind || mount.type == "bind";
     if (is_bind) {
       step.kind = MountStep::Kind::bind;
       step.source = join_path(options.bundle, mount.source);
@@ -245,6 +271,7 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
       step.source = mount.source.empty() ? mount.type : mount.source;
       step.fstype = mount.type;
       step.flags = parsed->flags & ~static_cast<unsigned long>(MS_BIND | MS_REC);
+      if (parsed->tmpcopyup) plan_copy_up(*parsed, step);
     }
     if (step.destination == "/dev" && is_bind) plan.setup_dev = false;
     if (step.destination == "/dev/pts") plan.has_dev_pts = true;
