@@ -1,6 +1,7 @@
 // Turns a validated oci::Config into a LaunchPlan: the parent does every
 // lookup, allocation and host-side open here, before clone.
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
 #include <sched.h>
@@ -203,6 +204,18 @@ Result<> add_cgroup_mount(const oci::Mount& mount, const oci::MountOptions& opti
   return {};
 }
 
+// The target of `path` if it is a symlink, else "".
+Result<std::string> symlink_target(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) < 0) return fail_errno(errno, "stat " + path);
+  if (!S_ISLNK(st.st_mode)) return std::string();
+  char target[PATH_MAX];
+  ssize_t n = ::readlink(path.c_str(), target, sizeof(target));
+  if (n < 0) return fail_errno(errno, "readlink " + path);
+  if (static_cast<size_t>(n) >= sizeof(target)) return fail_errno(ENAMETOOLONG, "readlink " + path);
+  return std::string(target, static_cast<size_t>(n));
+}
+
 // Whether the filesystem data ("size=1m,mode=700") sets option `key`.
 bool data_sets(std::string_view data, std::string_view key) {
   while (!data.empty()) {
@@ -255,6 +268,21 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
     if (is_bind) {
       step.kind = MountStep::Kind::bind;
       step.source = join_path(options.bundle, mount.source);
+      if (parsed->copy_symlink) {
+        // crun's copy-symlink: a symlink source is recreated at the
+        // destination instead of bind-mounting what it points to.
+        auto target = symlink_target(step.source);
+        if (!target) return std::unexpected(target.error().wrap(field(".source")));
+        if (!target->empty()) {
+          MountStep link;
+          link.kind = MountStep::Kind::symlink;
+          link.source = std::move(*target);
+          link.destination = step.destination;
+          link.replace_existing = true;
+          plan.mounts.push_back(std::move(link));
+          continue;
+        }
+      }
       step.recursive_bind = parsed->recursive_bind;
       step.flags = MS_BIND | (parsed->recursive_bind ? MS_REC : 0);
       unsigned long remount = parsed->bind_remount_flags();

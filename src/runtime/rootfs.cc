@@ -123,8 +123,20 @@ int do_mount_step(int root_fd, const MountStep& step, ChildError& err) noexcept 
     if (dir < 0) return dir;
     int r = ::symlinkat(step.source.c_str(), dir, name);
     int e = errno;
+    if (r < 0 && e == EEXIST && step.replace_existing) {
+      // copy-symlink: the link replaces what the image has there, but
+      // never a directory.
+      struct stat st;
+      if (::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+        e = EISDIR;
+      } else if (::unlinkat(dir, name, 0) == 0 && ::symlinkat(step.source.c_str(), dir, name) == 0) {
+        r = 0;
+      } else {
+        e = errno;
+      }
+    }
     ::close(dir);
-    if (r < 0 && e != EEXIST) return err.set(e, "symlink ", dest);
+    if (r < 0 && (e != EEXIST || step.replace_existing)) return err.set(e, "symlink ", dest);
     return 0;
   }
   int target = ensure_mount_point(root_fd, dest, step.destination_is_file, err);

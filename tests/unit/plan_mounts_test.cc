@@ -90,5 +90,24 @@ TEST_F(PlanMounts, TmpcopyupElsewhereNamesTheOptions) {
   EXPECT_EQ(plan.error().what(), "mounts[1].options: tmpcopyup applies to tmpfs mounts only, not to type \"sysfs\"");
 }
 
+TEST_F(PlanMounts, CopySymlinkRecreatesASymlinkSource) {
+  bundle_.add_file("zoneinfo/UTC", "TZif");
+  ASSERT_EQ(::symlink("zoneinfo/UTC", (bundle_.path() + "/localtime").c_str()), 0);
+  add_mount("/etc/localtime", "bind", "localtime", {"bind", "ro", "copy-symlink"});
+  add_mount("/etc/zone", "bind", "zoneinfo/UTC", {"bind", "ro", "copy-symlink"});
+  auto plan = build();
+  ASSERT_TRUE(plan) << plan.error().what();
+  const auto* link = step_at(*plan, "/etc/localtime");
+  ASSERT_NE(link, nullptr);
+  EXPECT_EQ(link->kind, runtime::MountStep::Kind::symlink);
+  EXPECT_EQ(link->source, "zoneinfo/UTC");
+  EXPECT_TRUE(link->replace_existing);
+  // Not a symlink: bound as usual.
+  const auto* file = step_at(*plan, "/etc/zone");
+  ASSERT_NE(file, nullptr);
+  EXPECT_EQ(file->kind, runtime::MountStep::Kind::bind);
+  EXPECT_TRUE(file->destination_is_file);
+}
+
 }  // namespace
 }  // namespace ward
