@@ -191,7 +191,7 @@ unsigned long MountOptions::bind_remount_flags() const { return flags & kPerMoun
 std::vector<std::string> supported_mount_option_names() {
   std::vector<std::string> names;
   for (const OptionEntry& entry : kOptions)
-    if (entry.kind != OptionKind::idmap && entry.kind != OptionKind::tmpcopyup) names.emplace_back(entry.name);
+    if (entry.kind != OptionKind::idmap) names.emplace_back(entry.name);
   return names;
 }
 

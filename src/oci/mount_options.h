@@ -35,7 +35,7 @@ struct MountOptions {
 [[nodiscard]] Result<MountOptions> parse_mount_options(const std::vector<std::string>& options);
 
 // Every option name ward-oci accepts and applies, for `ward-oci features`
-// (idmap and tmpcopyup are parsed but not yet applied, so they are left out).
+// (idmap is parsed but not yet applied, so it is left out).
 [[nodiscard]] std::vector<std::string> supported_mount_option_names();
 
 // rootfsPropagation ("private", "rslave", ...) to MS_* flags; error names it.

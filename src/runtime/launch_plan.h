@@ -51,6 +51,13 @@ struct MountStep {
   std::uint64_t recursive_set = 0, recursive_clear = 0;
   bool destination_is_file = false;  // create a file, not a directory, as the mount point
   bool recursive_bind = false;
+  bool replace_existing = false;     // symlink only: replace a non-directory already there
+  // tmpcopyup (tmpfs only): the new tmpfs gets a copy of the directory it
+  // covers (runtime/copy_up.h); its root takes that directory's mode and
+  // owner unless the options set mode= (or uid=/gid=).
+  bool copy_up = false;
+  bool copy_up_root_mode = false;
+  bool copy_up_root_owner = false;
 };
 
 struct DeviceNode {

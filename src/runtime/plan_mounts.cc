@@ -3,6 +3,7 @@
 // before clone.
 #include "runtime/plan_mounts.h"
 
+#include <limits.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -125,6 +126,42 @@ void add_device(LaunchPlan& plan, DeviceNode node) {
     plan.devices.push_back(std::move(node));
 }
 
+// The target of `path` if it is a symlink, else "".
+Result<std::string> symlink_target(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) < 0) return fail_errno(errno, "stat " + path);
+  if (!S_ISLNK(st.st_mode)) return std::string();
+  char target[PATH_MAX];
+  ssize_t n = ::readlink(path.c_str(), target, sizeof(target));
+  if (n < 0) return fail_errno(errno, "readlink " + path);
+  if (static_cast<size_t>(n) >= sizeof(target)) return fail_errno(ENAMETOOLONG, "readlink " + path);
+  return std::string(target, static_cast<size_t>(n));
+}
+
+// Whether the filesystem data ("size=1m,mode=700") sets option `key`.
+bool data_sets(std::string_view data, std::string_view key) {
+  while (!data.empty()) {
+    size_t comma = data.find(',');
+    std::string_view option = data.substr(0, comma);
+    if (option.substr(0, option.find('=')) == key) return true;
+    if (comma == std::string_view::npos) break;
+    data.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+void plan_copy_up(const oci::MountOptions& options, MountStep& step) {
+  step.copy_up = true;
+  step.copy_up_root_mode = !data_sets(options.data, "mode");
+  step.copy_up_root_owner = !data_sets(options.data, "uid") && !data_sets(options.data, "gid");
+  // Filled while writable, then made read-only.
+  if (step.flags & MS_RDONLY) {
+    step.flags &= ~static_cast<unsigned long>(MS_RDONLY);
+    step.remount = true;
+    step.remount_flags = options.bind_remount_flags();
+  }
+}
+
 }  // namespace
 
 Result<> add_mounts(const oci::Config& config, const PlanOptions& options, LaunchPlan& plan) {
@@ -135,8 +172,11 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
     if (!parsed) return std::unexpected(parsed.error().wrap(field(".options")));
     if (parsed->idmap || !mount.uid_mappings.empty() || !mount.gid_mappings.empty())
       return fail(field(": idmapped mounts are not supported by this ward-oci version"));
-    if (parsed->tmpcopyup) return fail(field(": mount option tmpcopyup is not supported by this ward-oci version"));
     if (mount.destination.empty()) return fail(field(".destination: must not be empty"));
+    bool is_bind = parsed->bind || mount.type == "bind";
+    if (parsed->tmpcopyup && (is_bind || mount.type != "tmpfs"))
+      return fail(field(fmt::format(".options: tmpcopyup applies to tmpfs mounts only, not to {}",
+                                    is_bind ? std::string("a bind mount") : "type \"" + mount.type + "\"")));
 
     if (mount.type == "cgroup" || mount.type == "cgroup2") {
       if (auto r = add_cgroup_mount(mount, *parsed, config, options.cgroup, plan); !r)
@@ -149,10 +189,24 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
     step.propagation = parsed->propagation;
     step.recursive_set = parsed->recursive_set;
     step.recursive_clear = parsed->recursive_clear;
-    bool is_bind = parsed->bind || mount.type == "bind";
     if (is_bind) {
       step.kind = MountStep::Kind::bind;
       step.source = join_path(options.bundle, mount.source);
+      if (parsed->copy_symlink) {
+        // crun's copy-symlink: a symlink source is recreated at the
+        // destination instead of bind-mounting what it points to.
+        auto target = symlink_target(step.source);
+        if (!target) return std::unexpected(target.error().wrap(field(".source")));
+        if (!target->empty()) {
+          MountStep link;
+          link.kind = MountStep::Kind::symlink;
+          link.source = std::move(*target);
+          link.destination = step.destination;
+          link.replace_existing = true;
+          plan.mounts.push_back(std::move(link));
+          continue;
+        }
+      }
       step.recursive_bind = parsed->recursive_bind;
       step.flags = MS_BIND | (parsed->recursive_bind ? MS_REC : 0);
       unsigned long remount = parsed->bind_remount_flags();
@@ -169,6 +223,7 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
       step.source = mount.source.empty() ? mount.type : mount.source;
       step.fstype = mount.type;
       step.flags = parsed->flags & ~static_cast<unsigned long>(MS_BIND | MS_REC);
+      if (parsed->tmpcopyup) plan_copy_up(*parsed, step);
     }
     if (step.destination == "/dev" && is_bind) plan.setup_dev = false;
     if (step.destination == "/dev/pts") plan.has_dev_pts = true;

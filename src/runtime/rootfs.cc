@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/copy_up.h"
 #include "runtime/rootfs_internal.h"
 #include "util/sys.h"
 
@@ -74,12 +75,30 @@ int do_mount_step(int root_fd, const MountStep& step, ChildError& err) noexcept 
     if (dir < 0) return dir;
     int r = ::symlinkat(step.source.c_str(), dir, name);
     int e = errno;
+    if (r < 0 && e == EEXIST && step.replace_existing) {
+      // copy-symlink: the link replaces what the image has there, but
+      // never a directory.
+      struct stat st;
+      if (::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+        e = EISDIR;
+      } else if (::unlinkat(dir, name, 0) == 0 && ::symlinkat(step.source.c_str(), dir, name) == 0) {
+        r = 0;
+      } else {
+        e = errno;
+      }
+    }
     ::close(dir);
-    if (r < 0 && e != EEXIST) return err.set(e, "symlink ", dest);
+    if (r < 0 && (e != EEXIST || step.replace_existing)) return err.set(e, "symlink ", dest);
     return 0;
   }
   int target = ensure_mount_point(root_fd, dest, step.destination_is_file, err);
   if (target < 0) return target;
+  // Opened before the mount, so it keeps reaching what the tmpfs covers.
+  int covered = step.copy_up ? open_covered_directory(target, step, err) : -1;
+  if (step.copy_up && covered < 0) {
+    ::close(target);
+    return covered;
+  }
   int r;
   if (step.kind == MountStep::Kind::bind) {
     int source = static_cast<int>(sys::raw::retry([&] { return ::open(step.source.c_str(), O_PATH | O_CLOEXEC); }));
@@ -98,10 +117,18 @@ int do_mount_step(int root_fd, const MountStep& step, ChildError& err) noexcept 
                               step.data.empty() ? nullptr : step.data.c_str());
     if (r < 0) {
       ::close(target);
+      if (covered >= 0) ::close(covered);
       return err.set(r, "mount ", step.fstype.c_str(), " on ", dest);
     }
   }
   ::close(target);
+  if (covered >= 0) {
+    // Before any read-only remount (plan_builder mounts such a tmpfs
+    // writable first).
+    r = copy_up(root_fd, covered, step, err);
+    ::close(covered);
+    if (r < 0) return r;
+  }
   if (!step.remount && step.propagation.empty() && step.recursive_set == 0 && step.recursive_clear == 0) return 0;
 
   // Re-resolve: the fd taken before mounting refers to the covered directory.

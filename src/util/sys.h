@@ -78,6 +78,24 @@ ssize_t read_some(int fd, void* data, size_t size) noexcept;
 // Writes `data` to the file at `path` (open O_WRONLY|O_CLOEXEC, no create).
 int write_path(int dirfd, const char* path, const char* data, size_t size) noexcept;
 
+// --- directory and file copying (sys_files.cc) ---
+// One getdents64(2) on the directory fd: fills `buffer` with struct
+// linux_dirent64 records (see DirentRecord); bytes filled, 0 at the end of
+// the directory, or -errno.
+ssize_t getdents64(int dir_fd, void* buffer, size_t size) noexcept;
+// The fixed head of a linux_dirent64 record; the NUL-terminated name follows.
+struct DirentRecord {
+  std::uint64_t inode;
+  std::int64_t offset;
+  unsigned short length;  // of the whole record, name and padding included
+  unsigned char type;     // DT_*
+  char name[1];
+};
+// Copies `in` from its offset to its end into `out` at its offset: sendfile(2)
+// while the kernel supports it for the pair, else read/write through
+// `buffer`.  0 or -errno.
+int copy_file_data(int in, int out, char* buffer, size_t size) noexcept;
+
 // Forces the openat2 fallback on or off (tests; WARD_NO_OPENAT2=1 at start).
 void force_openat2_fallback(bool on) noexcept;
 bool openat2_fallback_forced() noexcept;

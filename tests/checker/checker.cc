@@ -20,6 +20,7 @@
 //                                  "mknod=ok|<errno name>" and "open=ok|<errno name>"
 //   ward-checker try-exec PATH     execve(PATH, [PATH, "true"]) in a child: "exec PATH=ok" or "=<errno name>"
 //   ward-checker try-bind PORT     binds a TCP socket to 0.0.0.0:PORT: "bind PORT=ok" or "=<errno name>"
+//   ward-checker xattr PATH NAME   "xattr PATH NAME=<value>" or "=<errno name>" (not following a symlink)
 #include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -33,6 +34,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -229,6 +231,13 @@ int main(int argc, char** argv) {
     int fd = ::open(argv[2], O_RDONLY | O_CLOEXEC);
     std::printf("open %s=%s\n", argv[2], fd >= 0 ? "ok" : strerrorname_np(errno));
     if (fd >= 0) ::close(fd);
+    return 0;
+  }
+  if (verb == "xattr" && argc == 4) {
+    char value[256];
+    ssize_t n = ::lgetxattr(argv[2], argv[3], value, sizeof(value) - 1);
+    if (n >= 0) value[n] = '\0';
+    std::printf("xattr %s %s=%s\n", argv[2], argv[3], n < 0 ? strerrorname_np(errno) : value);
     return 0;
   }
   if (verb == "try-exec" && argc == 3) return try_exec(argv[2]);

@@ -75,6 +75,29 @@ TEST_F(BadInput, BadMounts) {
   expect_clean_failure({"create", "x"}, "/data");
 }
 
+TEST_F(BadInput, TmpcopyupOnlyOnTmpfs) {
+  ::mkdir((dir_ + "/shared").c_str(), 0755);
+  add_mount("/data", "bind", dir_ + "/shared", {"rbind", "tmpcopyup"});
+  save_config();
+  size_t index = config_["mounts"].size() - 1;
+  expect_clean_failure({"create", "x"}, "mounts[" + std::to_string(index) + "].options: tmpcopyup");
+  config_["mounts"][index] = {{"destination", "/data"}, {"type", "proc"}, {"source", "proc"}, {"options", {"tmpcopyup"}}};
+  save_config();
+  expect_clean_failure({"create", "x"}, "mounts[" + std::to_string(index) + "].options: tmpcopyup");
+}
+
+// Fails in the container's init, half-way through the copy: the error names
+// the mount, and nothing is left (the tmpfs lives in the container's mount
+// namespace).
+TEST_F(BadInput, TmpcopyupOfATreeTooDeep) {
+  std::string path = rootfs_ + "/data";
+  for (int level = 0; level <= 65; ++level, path += "/d") ::mkdir(path.c_str(), 0755);
+  add_mount("/data", "tmpfs", "tmpfs", {"tmpcopyup"});
+  save_config();
+  expect_clean_failure({"create", "x"}, "mount /data: tmpcopyup /d/d/d");
+  expect_clean_failure({"run", "x"}, "(64)");
+}
+
 TEST_F(BadInput, BadCwdAndUser) {
   config_["process"]["cwd"] = "relative";
   save_config();

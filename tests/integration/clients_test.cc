@@ -49,6 +49,21 @@ TEST_F(Podman, RunRemoveWithWardDefaults) {
   EXPECT_NE(outcome.out.find("Seccomp:\t2"), std::string::npos) << outcome.out;
 }
 
+// Podman asks for tmpcopyup on every --tmpfs: the image's files show
+// through the new tmpfs, which takes the writes.
+TEST_F(Podman, TmpfsStartsWithTheImageContent) {
+  auto outcome = podman(run_args({"--rm", "--tmpfs", "/etc", "localhost/bb", "sh", "-c",
+                                  "grep -c ^root: /etc/passwd; awk '$2==\"/etc\" {print $3}' /proc/self/mounts;"
+                                  "echo new > /etc/new && cat /etc/new"}));
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_EQ(outcome.out, "1\ntmpfs\nnew\n");
+  // Without it the same tmpfs is empty (so the check above is not vacuous).
+  outcome = podman(run_args({"--rm", "--tmpfs", "/etc:notmpcopyup", "localhost/bb", "sh", "-c",
+                             "test -e /etc/passwd && echo present || echo absent"}));
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_EQ(outcome.out, "absent\n");
+}
+
 TEST_F(Podman, ExecPauseStatsStopWithLimits) {
   auto started = podman(run_args({"-d", "--name", "t", "--memory", "64m", "--pids-limit", "30", "localhost/bb",
                                   "sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done"}));

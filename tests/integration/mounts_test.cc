@@ -1,5 +1,6 @@
 // Mounts, devices, masked and read-only paths, the read-only root.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -61,6 +62,26 @@ TEST_F(Mounts, BindMountsReadOnlyAndReadWrite) {
   EXPECT_EQ(facts["write /ro/new"], "EROFS");
   EXPECT_EQ(facts["write /rw/new"], "ok");
   EXPECT_TRUE(exists(dir_ + "/shared/new"));
+}
+
+// crun's copy-symlink: a symlink source becomes the same symlink inside,
+// replacing what the image has there; without it the bind follows the link.
+TEST_F(Mounts, CopySymlinkRecreatesTheLink) {
+  ::mkdir((dir_ + "/zoneinfo").c_str(), 0755);
+  write_text(dir_ + "/zoneinfo/UTC", "host zone\n");
+  ASSERT_EQ(::symlink((dir_ + "/zoneinfo/UTC").c_str(), (dir_ + "/localtime").c_str()), 0);
+  write_text(rootfs_ + "/etc/localtime", "image zone\n");
+  add_mount("/etc/localtime", "bind", dir_ + "/localtime", {"bind", "ro", "copy-symlink"});
+  auto facts = run_checker({"sh", "-c", "echo type=$(stat -c %F /etc/localtime); echo target=$(readlink /etc/localtime)"});
+  EXPECT_EQ(facts["type"], "symbolic link");
+  EXPECT_EQ(facts["target"], dir_ + "/zoneinfo/UTC");
+  // The link is in the image now (as any mount point ward-oci creates).
+  ASSERT_EQ(::unlink((rootfs_ + "/etc/localtime").c_str()), 0);
+  write_text(rootfs_ + "/etc/localtime", "image zone\n");
+  config_["mounts"].back()["options"] = {"bind", "ro"};
+  facts = run_checker({"sh", "-c", "echo type=$(stat -c %F /etc/localtime); echo content=$(cat /etc/localtime)"});
+  EXPECT_EQ(facts["type"], "regular file");
+  EXPECT_EQ(facts["content"], "host zone");
 }
 
 TEST_F(Mounts, DefaultAndConfiguredDevices) {

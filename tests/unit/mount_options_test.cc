@@ -2,6 +2,7 @@
 
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,17 @@ TEST(MountOptions, WardAndCrunExtensions) {
   EXPECT_EQ(parsed.data, "");
   EXPECT_TRUE(parse_ok({"ridmap"}).idmap);
   EXPECT_FALSE(parse_ok({"ro"}).idmap);
+}
+
+TEST(MountOptions, FeaturesListWhatIsApplied) {
+  auto names = supported_mount_option_names();
+  auto listed = [&](const char* name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+  EXPECT_TRUE(listed("tmpcopyup"));
+  EXPECT_TRUE(listed("copy-symlink"));
+  EXPECT_TRUE(listed("rro"));
+  // Parsed, but refused when used: not announced.
+  EXPECT_FALSE(listed("idmap"));
+  EXPECT_FALSE(listed("ridmap"));
 }
 
 TEST(MountOptions, FilesystemDataKeepsOrder) {
