@@ -193,11 +193,18 @@ void release_net_hierarchy(const std::string& mnt) {
 // net_cls,net_prio hierarchy in a private mount namespace (found through
 // mountinfo like any other) and runs ward-oci there; the hierarchy goes
 // away with its last cgroup once the namespace ends.
-TEST_F(ConformanceCgroups, NetworkClassIdAndPrioritiesWithTheirControllers) {
+// In the new hierarchy every process sits in its root, so a relative
+// cgroupsPath lands at the same place as the absolute one.
+class ConformanceCgroupsNetwork : public ConformanceCgroups {
+ protected:
+  void check_network(bool relative);
+};
+
+void ConformanceCgroupsNetwork::check_network(bool relative) {
   if (exists("/sys/fs/cgroup/net_cls") || exists("/sys/fs/cgroup/net_prio"))
     GTEST_SKIP() << "net_cls/net_prio already mounted by the host";
   std::string parent = "ward-conf-" + dir_.substr(dir_.rfind('.') + 1);
-  config_["linux"]["cgroupsPath"] = "/" + parent + "/net";
+  config_["linux"]["cgroupsPath"] = (relative ? "" : "/") + parent + "/net";
   config_["linux"]["resources"] = {
       {"network", {{"classID", 1048577}, {"priorities", {{{"name", "lo"}, {"priority", 7}}}}}}};
   set_args({"sleep", "60"});
@@ -233,7 +240,12 @@ TEST_F(ConformanceCgroups, NetworkClassIdAndPrioritiesWithTheirControllers) {
   EXPECT_EQ(facts["pid_in"], "1") << outcome.out;
   EXPECT_EQ(facts["left"], "no") << outcome.out;
   EXPECT_TRUE(state_entries().empty());
+  release_net_hierarchy(mnt);
+  EXPECT_TRUE(net_cls_unbound()) << "the test's net_cls,net_prio hierarchy outlived the test";
 }
+
+TEST_F(ConformanceCgroupsNetwork, ClassIdAndPrioritiesAbsolute) { check_network(false); }
+TEST_F(ConformanceCgroupsNetwork, ClassIdAndPrioritiesRelative) { check_network(true); }
 
 }  // namespace
 }  // namespace ward::test
