@@ -27,6 +27,15 @@ namespace ward::runtime {
 
 namespace {
 
+// The status a prestart hook reads on stdin.  runtime-spec 1.0 ran prestart
+// hooks after `start` was invoked, on a container that was "created"; 1.1
+// moved them into `create`, where the container is still "creating".  ward
+// runs them in create either way and reports what the config's version
+// defines.
+Status prestart_hook_status(const oci::Config& config) {
+  return config.oci_version.starts_with("1.0.") ? Status::created : Status::creating;
+}
+
 // Undoes a half-made container unless committed: kills and reaps the init,
 // runs poststop hooks once the init existed, removes the state directory.
 class CreateTransaction {
@@ -317,7 +326,8 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
     if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
     if (message.type == SyncType::run_runtime_hooks) {
       std::string json = oci_state_json(state, Status::creating, false);
-      WARD_TRY(run_hooks(config->hooks.prestart, json, "prestart"));
+      WARD_TRY(run_hooks(config->hooks.prestart, oci_state_json(state, prestart_hook_status(*config), false),
+                         "prestart"));
       WARD_TRY(run_hooks(config->hooks.create_runtime, json, "createRuntime"));
       raw::sync_send(parent_sock.get(), SyncType::hooks_done);
       continue;

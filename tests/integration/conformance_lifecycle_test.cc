@@ -239,6 +239,25 @@ TEST_F(Conformance, HooksGetTheWholeStateOnStdin) {
   }
 }
 
+// runtime-spec 1.0 invoked prestart hooks after `start`, on a "created"
+// container (what the runtime-tools suite checks); 1.1 moved them into
+// create ("creating", above).  A 1.0 config gets 1.0's status; the
+// createRuntime hook, which 1.0 did not have, keeps "creating".
+TEST_F(Conformance, PrestartOfAVersionOneZeroConfigSeesCreated) {
+  std::string out = dir_ + "/hooks";
+  ASSERT_EQ(::mkdir(out.c_str(), 0755), 0);
+  config_["ociVersion"] = "1.0.2";
+  for (const char* stage : {"prestart", "createRuntime"})
+    config_["hooks"][stage] = {{{"path", "/bin/sh"}, {"args", {"sh", "-c", "cat > " + out + "/" + stage}}}};
+  set_args({"true"});
+  ASSERT_EQ(oci({"create", "v10"}).status, 0);
+  ASSERT_EQ(oci({"delete", "--force", "v10"}).status, 0);
+  auto prestart = nlohmann::json::parse(read_text(out + "/prestart"), nullptr, false);
+  auto create_runtime = nlohmann::json::parse(read_text(out + "/createRuntime"), nullptr, false);
+  EXPECT_EQ(prestart["status"], "created");
+  EXPECT_EQ(create_runtime["status"], "creating");
+}
+
 // "start MUST generate an error if process was not set" (ward refuses it
 // at create, before anything exists, which the spec allows).
 TEST_F(Conformance, NoProcessIsAnError) {
