@@ -137,14 +137,18 @@ class SeccompAgent {
     std::string text = read_text("/proc/" + std::to_string(request.pid) + "/status");
     auto at = text.find("\nPPid:");
     if (at != std::string::npos) seen.parent_pid = std::atoi(text.c_str() + at + 6);
+    {
+      // Recorded before the reply: once answered, the container may finish
+      // and the test look before this thread gets the lock.
+      std::lock_guard lock(mutex_);
+      notifications_.push_back(seen);
+    }
     seccomp_notif_resp response;
     std::memset(&response, 0, sizeof(response));
     response.id = request.id;
     response.error = -reply_errno_;
     response.val = 0;
     ::ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &response);
-    std::lock_guard lock(mutex_);
-    notifications_.push_back(seen);
   }
 
   int reply_errno_;
