@@ -56,9 +56,14 @@ class NoMountNamespace : public BundleTest {
     remove_namespace(config_, "mount");
     write_text(rootfs_ + "/only-in-rootfs", "rootfs-marker\n");
     save_config();
-    leftovers_.root = rootfs_;
   }
-  DetachLeftovers leftovers_;
+  // Before BundleTest's, which removes the directory only while nothing
+  // is mounted in it.
+  void TearDown() override {
+    for (const auto& id : state_entries()) oci({"delete", "--force", id});
+    DetachLeftovers{rootfs_};
+    BundleTest::TearDown();
+  }
 };
 
 // The runtime's mount namespace, the rootfs as "/", and /proc mounted.
@@ -157,6 +162,7 @@ TEST_F(NoMountNamespace, FailedCreateLeavesNoMount) {
 // overlay is): delete takes away the container's mounts, not that one.
 TEST_F(NoMountNamespace, DeleteKeepsAMountThatWasThereBefore) {
   ASSERT_EQ(run_command({"mount", "--bind", rootfs_, rootfs_}).status, 0);
+  DetachLeftovers unmount{rootfs_};
   auto before = mounts_below(rootfs_);
   ASSERT_EQ(before.size(), 1u);
   set_args({"true"});
