@@ -247,7 +247,8 @@ Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process
     if (kind.flag == CLONE_NEWUSER) plan.joins_user_namespace = true;
     plan.joins.push_back(std::move(join));
   }
-  if (std::none_of(plan.joins.begin(), plan.joins.end(), [](const NamespaceJoin& j) { return j.type == CLONE_NEWNS; })) {
+  auto joins_mount = [](const NamespaceJoin& join) { return join.type == CLONE_NEWNS; };
+  if (std::none_of(plan.joins.begin(), plan.joins.end(), joins_mount)) {
     // The container shares ward-oci's mount namespace: setns gives no root,
     // so the process chroots into the init's.
     auto root = sys::open(fmt::format("/proc/{}/root", target), O_PATH | O_DIRECTORY);

@@ -262,14 +262,18 @@ int prepare_rootfs(const LaunchPlan& plan, int* root_fd, ChildError& err) noexce
   // Sharing the runtime's mount namespace, "/" is the host's: untouched.
   // The propagation goes on the rootfs bind mount instead, so that what
   // is mounted below it does not spread to the host's peers.
-  int r = 0;
-  if (!plan.shares_mount_namespace && (r = sys::raw::mount(nullptr, "/", nullptr, plan.root_propagation, nullptr)) < 0)
-    return err.set(r, "set propagation of /");
   const char* rootfs = plan.rootfs.c_str();
+  int r = 0;
+  if (!plan.shares_mount_namespace) {
+    r = sys::raw::mount(nullptr, "/", nullptr, plan.root_propagation, nullptr);
+    if (r < 0) return err.set(r, "set propagation of /");
+  }
   r = sys::raw::mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr);
   if (r < 0) return err.set(r, "bind rootfs ", rootfs);
-  if (plan.shares_mount_namespace && (r = sys::raw::mount(nullptr, rootfs, nullptr, plan.root_propagation, nullptr)) < 0)
-    return err.set(r, "set propagation of the rootfs bind mount");
+  if (plan.shares_mount_namespace) {
+    r = sys::raw::mount(nullptr, rootfs, nullptr, plan.root_propagation, nullptr);
+    if (r < 0) return err.set(r, "set propagation of the rootfs bind mount");
+  }
   int fd = static_cast<int>(sys::raw::retry([&] { return ::open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC); }));
   if (fd < 0) return err.set(fd, "open rootfs ", rootfs);
   for (const auto& step : plan.mounts) {
