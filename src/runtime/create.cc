@@ -19,6 +19,7 @@
 #include "runtime/launch.h"
 #include "runtime/launch_plan.h"
 #include "runtime/seccomp_listener.h"
+#include "runtime/shared_mounts.h"
 #include "runtime/sync.h"
 #include "util/log.h"
 #include "util/sys.h"
@@ -50,6 +51,12 @@ class CreateTransaction {
       int status;
       while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
       }
+    }
+    // Once the init is gone, nothing mounts there any more.
+    if (shared_mounts_ != nullptr) {
+      if (auto r = unmount_shared_mounts(*shared_mounts_); !r) log::warning(r.error().what());
+    }
+    if (pid_ > 0) {
       if (!poststop_.empty()) {
         run_hooks_warning_only(poststop_, state_json_, "poststop");
       }
@@ -62,6 +69,7 @@ class CreateTransaction {
 
   void dir_made() { dir_made_ = true; }
   void cgroup_made(cgroups::Cgroup* cgroup) { cgroup_ = cgroup; }
+  void mounts_recorded(const SharedMounts* record) { shared_mounts_ = record; }
   void init_started(pid_t pid, int pidfd) {
     pid_ = pid;
     pidfd_ = pidfd;
@@ -78,6 +86,7 @@ class CreateTransaction {
   bool dir_made_ = false;
   bool committed_ = false;
   cgroups::Cgroup* cgroup_ = nullptr;
+  const SharedMounts* shared_mounts_ = nullptr;
   pid_t pid_ = 0;
   int pidfd_ = -1;
   std::vector<oci::Hook> poststop_;
@@ -243,11 +252,23 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   auto lock = store.create_dir(options.id);
   if (!lock) return std::unexpected(lock.error());
   launched.lock = std::move(*lock);
+  SharedMounts shared_mounts;  // before the transaction, which may point at it
   CreateTransaction transaction(store, options.id);
   transaction.dir_made();
   auto in_cgroup = make_cgroup(store, options.id, *config, *cgroup, transaction);
   if (!in_cgroup) return std::unexpected(in_cgroup.error());
   if (!*in_cgroup) WARD_TRY(bind_own_cgroups(plan, *cgroup));
+
+  if (plan.shares_mount_namespace) {
+    log::warning("no mount namespace: the container's mounts are made in the runtime's mount namespace");
+    auto record = record_shared_mounts(plan.rootfs);
+    if (!record) return std::unexpected(record.error());
+    shared_mounts = std::move(*record);
+    // Before the init exists, so that a delete after a kill anywhere past
+    // here finds what to unmount.
+    WARD_TRY(store.save_mount_record(options.id, shared_mounts_json(shared_mounts)));
+    transaction.mounts_recorded(&shared_mounts);
+  }
 
   std::string dir = store.dir(options.id);
   std::string fifo = store.fifo(options.id);

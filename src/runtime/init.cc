@@ -308,6 +308,8 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
   if (!plan.exec_mode) {
     if (raw::enter_rootfs(plan, root_fd, err) < 0) die(sync_fd, err);
     ::close(root_fd);
+  } else if (plan.exec_root_fd && raw::chroot_into(plan.exec_root_fd.get(), err) < 0) {
+    die(sync_fd, err);
   }
   if (plan.terminal) {
     int master = -1;

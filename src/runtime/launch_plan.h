@@ -96,14 +96,25 @@ struct LaunchPlan {
   bool unshare_cgroup_namespace = false;  // after GO, once placed in the cgroup
   // `exec`: join a running container; no rootfs, hooks or hostname work.
   bool exec_mode = false;
+  // `exec` into a container that shares ward-oci's mount namespace: its
+  // init's root (/proc/PID/root), which the new process chroots into.
+  UniqueFd exec_root_fd;
   std::string time_offsets;      // /proc/self/timens_offsets contents
 
   // --- filesystem ---
-  std::string rootfs;            // absolute host path
+  std::string rootfs;            // absolute host path (canonical when shares_mount_namespace)
   bool no_pivot = false;
+  // No mount namespace of its own (none in linux.namespaces): the init
+  // mounts in the runtime's namespace, only at or below the rootfs, leaves
+  // the propagation of "/" alone and enters the rootfs by chroot.
+  bool shares_mount_namespace = false;
   bool readonly_root = false;
-  unsigned long root_propagation = 0;    // applied to "/" before anything (default MS_SLAVE|MS_REC)
-  unsigned long rootfs_propagation = 0;  // rootfsPropagation, applied after pivot_root (0: none)
+  // Applied to "/" before anything (default MS_SLAVE|MS_REC); to the rootfs
+  // bind mount instead when shares_mount_namespace.
+  unsigned long root_propagation = 0;
+  // rootfsPropagation, applied to the new root once entered (0: none): with
+  // shares_mount_namespace that is the rootfs bind mount, not the host's "/".
+  unsigned long rootfs_propagation = 0;
   std::vector<MountStep> mounts;
   bool setup_dev = false;        // create default devices and /dev symlinks
   bool bind_devices = false;     // bind host nodes instead of mknod (user namespace)

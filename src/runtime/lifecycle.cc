@@ -9,6 +9,7 @@
 #include "cgroups/cgroup.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
+#include "runtime/shared_mounts.h"
 #include "util/log.h"
 #include "util/sys.h"
 
@@ -170,6 +171,14 @@ Result<> Runtime::remove(const std::string& id, bool force) {
   // init's pid namespace) and removes the directories.
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
   if (auto r = cgroup.destroy(); !r) return std::unexpected(r.error().wrap("delete"));
+  // Without a mount namespace of its own, the container's mounts outlive
+  // its init: what is mounted at or below its rootfs goes now.  On failure
+  // the state stays, so that delete can be tried again.
+  if (std::string text = store_.load_mount_record(id); !text.empty()) {
+    auto record = parse_shared_mounts(text);
+    if (!record) return std::unexpected(record.error().wrap("delete"));
+    if (auto r = unmount_shared_mounts(*record); !r) return std::unexpected(r.error().wrap("delete"));
+  }
   if (state->pid > 0 && !state->poststop_hooks.empty()) {
     run_hooks_warning_only(state->poststop_hooks, oci_state_json(*state, Status::stopped, false), "poststop");
   }

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
 
 #include "cgroups/hierarchy.h"
 #include "oci/mount_options.h"
@@ -82,8 +84,9 @@ Result<> add_namespaces(const oci::Config& config, LaunchPlan& plan) {
     else
       plan.joins.push_back(std::move(join));
   }
-  if (!config.has_namespace(oci::NamespaceKind::mount))
-    return fail("linux.namespaces: a mount namespace is required");
+  // runtime-spec: an absent type is the runtime's.  Mounts then stay below
+  // the rootfs (see rootfs.cc) and `delete` takes them away.
+  plan.shares_mount_namespace = !config.has_namespace(oci::NamespaceKind::mount);
   if (plan.new_user_namespace) {
     // Chosen and checked now, so a range the caller may not map fails
     // before anything exists.
@@ -244,6 +247,14 @@ Result<LaunchPlan> build_exec_plan(const oci::Config& config, const oci::Process
     if (kind.flag == CLONE_NEWUSER) plan.joins_user_namespace = true;
     plan.joins.push_back(std::move(join));
   }
+  auto joins_mount = [](const NamespaceJoin& join) { return join.type == CLONE_NEWNS; };
+  if (std::none_of(plan.joins.begin(), plan.joins.end(), joins_mount)) {
+    // The container shares ward-oci's mount namespace: setns gives no root,
+    // so the process chroots into the init's.
+    auto root = sys::open(fmt::format("/proc/{}/root", target), O_PATH | O_DIRECTORY);
+    if (!root) return std::unexpected(root.error().wrap("exec"));
+    plan.exec_root_fd = std::move(*root);
+  }
   if (plan.joins.empty()) return fail("exec: the container shares every namespace with ward-oci");
   oci::Config with_process = config;
   with_process.process = process;
@@ -266,6 +277,15 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
   plan.preserve_fds = options.preserve_fds;
 
   WARD_TRY(add_namespaces(config, plan));
+  if (plan.shares_mount_namespace) {
+    // Canonical, so that `delete` finds every mount below it in mountinfo.
+    char canonical[PATH_MAX];
+    if (::realpath(plan.rootfs.c_str(), canonical) == nullptr) return fail_errno(errno, "root.path: " + plan.rootfs);
+    plan.rootfs = canonical;
+    if (plan.rootfs == "/")
+      return fail("root.path: without a mount namespace (none in linux.namespaces) the rootfs cannot be the "
+                  "runtime's own /");
+  }
   plan.root_propagation = MS_SLAVE | MS_REC;
   if (!config.linux.rootfs_propagation.empty()) {
     auto propagation = oci::parse_propagation(config.linux.rootfs_propagation);

@@ -195,33 +195,6 @@ int readonly_path(int root_fd, const char* path, ChildError& err) noexcept {
 
 }  // namespace
 
-int copy_path(char* out, size_t size, const char* path) noexcept {
-  size_t n = std::strlen(path);
-  if (n + 1 > size) return -ENAMETOOLONG;
-  std::memcpy(out, path, n + 1);
-  return 0;
-}
-
-// Splits "/a/b/c" into parent "/a/b" (in `parent`) and name "c".
-int split_parent(const char* path, char* parent, size_t size, const char** name) noexcept {
-  if (int r = copy_path(parent, size, path); r < 0) return r;
-  size_t n = std::strlen(parent);
-  while (n > 1 && parent[n - 1] == '/') parent[--n] = '\0';
-  char* slash = std::strrchr(parent, '/');
-  if (slash == nullptr) {
-    *name = path;
-    parent[0] = '/';
-    parent[1] = '\0';
-    return 0;
-  }
-  *name = path + (slash - parent) + 1;
-  if (slash == parent)
-    parent[1] = '\0';
-  else
-    *slash = '\0';
-  return 0;
-}
-
 // Makes sure `path` exists beneath the root as a directory or a file and
 // returns an O_PATH fd of it.
 int ensure_mount_point(int root_fd, const char* path, bool is_file, ChildError& err) noexcept {
@@ -286,11 +259,21 @@ int mkdir_all_in_root(int root_fd, const char* path, ChildError& err) noexcept {
 }
 
 int prepare_rootfs(const LaunchPlan& plan, int* root_fd, ChildError& err) noexcept {
-  int r = sys::raw::mount(nullptr, "/", nullptr, plan.root_propagation, nullptr);
-  if (r < 0) return err.set(r, "set propagation of /");
+  // Sharing the runtime's mount namespace, "/" is the host's: untouched.
+  // The propagation goes on the rootfs bind mount instead, so that what
+  // is mounted below it does not spread to the host's peers.
   const char* rootfs = plan.rootfs.c_str();
+  int r = 0;
+  if (!plan.shares_mount_namespace) {
+    r = sys::raw::mount(nullptr, "/", nullptr, plan.root_propagation, nullptr);
+    if (r < 0) return err.set(r, "set propagation of /");
+  }
   r = sys::raw::mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr);
   if (r < 0) return err.set(r, "bind rootfs ", rootfs);
+  if (plan.shares_mount_namespace) {
+    r = sys::raw::mount(nullptr, rootfs, nullptr, plan.root_propagation, nullptr);
+    if (r < 0) return err.set(r, "set propagation of the rootfs bind mount");
+  }
   int fd = static_cast<int>(sys::raw::retry([&] { return ::open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC); }));
   if (fd < 0) return err.set(fd, "open rootfs ", rootfs);
   for (const auto& step : plan.mounts) {
@@ -308,6 +291,8 @@ int prepare_rootfs(const LaunchPlan& plan, int* root_fd, ChildError& err) noexce
 }
 
 int enter_rootfs(const LaunchPlan& plan, int root_fd, ChildError& err) noexcept {
+  // Neither pivot_root nor MS_MOVE: both would act on the host's "/".
+  if (plan.shares_mount_namespace) return chroot_into(root_fd, err);
   if (plan.no_pivot) {
     if (::fchdir(root_fd) < 0) return err.set(errno, "chdir rootfs");
     int r = sys::raw::mount(plan.rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr);
@@ -341,6 +326,13 @@ int enter_rootfs(const LaunchPlan& plan, int root_fd, ChildError& err) noexcept 
   ::close(old_root);
   ::close(new_root);
   return r;
+}
+
+int chroot_into(int dir_fd, ChildError& err) noexcept {
+  if (::fchdir(dir_fd) < 0) return err.set(errno, "chdir rootfs");
+  if (::chroot(".") < 0) return err.set(errno, "chroot");
+  if (::chdir("/") < 0) return err.set(errno, "chdir /");
+  return 0;
 }
 
 int finish_rootfs(const LaunchPlan& plan, ChildError& err) noexcept {

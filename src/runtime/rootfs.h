@@ -9,11 +9,15 @@
 
 namespace ward::runtime::raw {
 
-// Propagation of "/", the rootfs bind mount, then every mount step and the
+// Propagation of "/" (of the rootfs when sharing the runtime's mount
+// namespace), the rootfs bind mount, then every mount step and the
 // /dev setup.  On success *root_fd is an O_PATH fd of the new root.
 int prepare_rootfs(const LaunchPlan& plan, int* root_fd, ChildError& err) noexcept;
-// pivot_root (or MS_MOVE + chroot with no_pivot) into the prepared root.
+// pivot_root (or MS_MOVE + chroot with no_pivot) into the prepared root;
+// only chroot when the container shares the runtime's mount namespace.
 int enter_rootfs(const LaunchPlan& plan, int root_fd, ChildError& err) noexcept;
+// fchdir + chroot(".") + chdir("/"): the root of `exec` into such a container.
+int chroot_into(int dir_fd, ChildError& err) noexcept;
 // After entering: rootfsPropagation, sysctls, masked and read-only paths,
 // read-only root.  `finish_rootfs` is split from `enter_rootfs` so that the
 // console can be set up in between.

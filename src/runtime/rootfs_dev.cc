@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "runtime/rootfs_internal.h"
 #include "util/sys.h"
@@ -19,6 +20,33 @@
 namespace ward::runtime::raw {
 
 using sys::raw::open_in_root;
+
+int copy_path(char* out, size_t size, const char* path) noexcept {
+  size_t n = std::strlen(path);
+  if (n + 1 > size) return -ENAMETOOLONG;
+  std::memcpy(out, path, n + 1);
+  return 0;
+}
+
+// Splits "/a/b/c" into parent "/a/b" (in `parent`) and name "c".
+int split_parent(const char* path, char* parent, size_t size, const char** name) noexcept {
+  if (int r = copy_path(parent, size, path); r < 0) return r;
+  size_t n = std::strlen(parent);
+  while (n > 1 && parent[n - 1] == '/') parent[--n] = '\0';
+  char* slash = std::strrchr(parent, '/');
+  if (slash == nullptr) {
+    *name = path;
+    parent[0] = '/';
+    parent[1] = '\0';
+    return 0;
+  }
+  *name = path + (slash - parent) + 1;
+  if (slash == parent)
+    parent[1] = '\0';
+  else
+    *slash = '\0';
+  return 0;
+}
 
 namespace {
 

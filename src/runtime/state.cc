@@ -194,6 +194,15 @@ std::string StateStore::load_cgroups(const std::string& id) const {
   return text ? *text : std::string();
 }
 
+Result<> StateStore::save_mount_record(const std::string& id, const std::string& text) const {
+  return sys::write_file_atomic(dir(id) + "/mounts", text);
+}
+
+std::string StateStore::load_mount_record(const std::string& id) const {
+  auto text = sys::read_file(dir(id) + "/mounts");
+  return text ? *text : std::string();
+}
+
 Result<std::vector<std::string>> StateStore::ids() const {
   std::vector<std::string> result;
   DIR* dir = ::opendir(root_.c_str());

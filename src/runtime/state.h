@@ -61,6 +61,11 @@ class StateStore {
   // written before they are made, so a killed create can be cleaned up.
   [[nodiscard]] Result<> save_cgroups(const std::string& id, const std::string& text) const;
   [[nodiscard]] std::string load_cgroups(const std::string& id) const;
+  // A container without a mount namespace of its own: what `delete` must
+  // unmount (runtime/shared_mounts.h), in ID/mounts, written before its
+  // init mounts anything.  Empty when there is none.
+  [[nodiscard]] Result<> save_mount_record(const std::string& id, const std::string& text) const;
+  [[nodiscard]] std::string load_mount_record(const std::string& id) const;
   [[nodiscard]] Result<std::vector<std::string>> ids() const;
   // True while another process holds the container's lock (a create in progress).
   [[nodiscard]] bool locked_by_other(const std::string& id) const;

@@ -120,6 +120,24 @@ bool path_exists(const std::string& path);
 // no privilege over host cgroups.
 bool in_initial_user_namespace();
 
+// --- the mount table (sys_mounts.cc) ---
+struct MountInfo {
+  int id = 0;
+  int parent_id = 0;
+  std::string mount_point;  // unescaped (mountinfo writes " " as \040)
+  std::string optional_fields;  // "shared:1 master:2", "" when none
+};
+// The lines of a /proc/PID/mountinfo text; malformed lines are skipped.
+std::vector<MountInfo> parse_mountinfo(std::string_view text);
+// Undoes mountinfo's octal escapes (\040 space, \011 tab, \012 newline, \134 backslash).
+std::string unescape_mountinfo(std::string_view field);
+Result<std::vector<MountInfo>> read_mountinfo();
+// The id (as in mountinfo) of the topmost mount at `path`; the last
+// component is not followed.
+Result<int> mount_id(const std::string& path);
+// umount2(MNT_DETACH | UMOUNT_NOFOLLOW).
+Result<> unmount_detach(const std::string& path);
+
 // --- eBPF programs on a cgroup v2 directory (sys_bpf.cc) ---
 // Only BPF_PROG_TYPE_CGROUP_DEVICE at BPF_CGROUP_DEVICE: the device
 // controller of cgroup v2.  Program fds are close-on-exec.

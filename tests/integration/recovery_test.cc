@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/shared_mounts.h"
 #include "support.h"
+#include "util/sys.h"
 
 extern char** environ;
 
@@ -41,7 +43,10 @@ class Recovery : public BundleTest {
   }
 
   // Kills ward-oci while a hook of `kind` runs, then checks the aftermath.
-  void kill_during_hook(const std::string& kind) {
+  // With `no_mount_namespace`, the container's mounts are made in this
+  // process's namespace and delete must take them all away.
+  void kill_during_hook(const std::string& kind, bool no_mount_namespace = false) {
+    if (no_mount_namespace) remove_namespace(config_, "mount");
     std::string marker = dir_ + "/hook-" + kind;
     config_["hooks"][kind] = {
         {{"path", "/bin/sh"}, {"args", {"sh", "-c", "touch " + marker + "; exec sleep 30"}}}};
@@ -65,6 +70,13 @@ class Recovery : public BundleTest {
     EXPECT_EQ(removed.status, 0) << kind << ": " << removed.err;
     EXPECT_FALSE(exists(cgroup)) << kind;
     EXPECT_TRUE(state_entries().empty()) << kind;
+    if (no_mount_namespace) {
+      std::string left;
+      for (const auto& mount : sys::parse_mountinfo(host_mounts()))
+        if (runtime::at_or_below(mount.mount_point, rootfs_)) left += mount.mount_point + "\n";
+      EXPECT_EQ(left, "") << kind;
+      for (int i = 0; i < 8 && !left.empty(); ++i) run_command({"umount", "-R", "-l", rootfs_});
+    }
     // The id is free again.
     config_["hooks"] = nlohmann::json::object();
     set_args({"true"});
@@ -75,6 +87,10 @@ class Recovery : public BundleTest {
 TEST_F(Recovery, RuntimeKilledDuringPrestart) { kill_during_hook("prestart"); }
 TEST_F(Recovery, RuntimeKilledDuringCreateRuntime) { kill_during_hook("createRuntime"); }
 TEST_F(Recovery, RuntimeKilledDuringCreateContainer) { kill_during_hook("createContainer"); }
+// createContainer hooks run once the init has made its mounts.
+TEST_F(Recovery, RuntimeKilledDuringCreateContainerWithoutMountNamespace) {
+  kill_during_hook("createContainer", true);
+}
 
 TEST_F(Recovery, ForegroundRunKilled) {
   // `run` killed while its container runs: as with runc, the container
