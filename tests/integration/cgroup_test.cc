@@ -261,14 +261,14 @@ TEST_F(Cgroups, CpuQuotaHoldsABusyLoopNearHalfACore) {
     auto free = busy_loop_cores("full" + n);
     EXPECT_EQ(free.throttled_periods, 0u);
     measured += fmt::format(" {:.2f}/{:.2f}", limited.cores, free.cores);
-    if (free.cores <= 0.6) continue;
+    if (free.cores <= 0.75) continue;  // too close to the quota to tell the two apart
     EXPECT_GT(limited.throttled_periods, 0u) << measured;
     EXPECT_GE(limited.cores, 0.3) << measured;
     EXPECT_LE(limited.cores, 0.7) << measured;
     EXPECT_LT(limited.cores, free.cores - 0.1) << measured;
     return;
   }
-  GTEST_SKIP() << "the host is too busy: a loop without a quota never got 0.6 of a core (cores with/without "
+  GTEST_SKIP() << "the host is too busy: a loop without a quota never got 0.75 of a core (cores with/without "
                   "the quota:" << measured << ")";
 }
 
