@@ -76,17 +76,26 @@ TEST_F(Idmap, MountMappingsWithoutAUserNamespace) {
 // as 1000 (and root inside, being unmapped, cannot create files there).
 TEST_F(Idmap, MappingDirection) {
   make_shared(0, 0);
-  add_mount("/data", "bind", shared_, {"rbind", "ro", "idmap"});
-  config_["mounts"].back()["uidMappings"] = {{{"containerID", 0}, {"hostID", 1000}, {"size", 1}},
-                                             {{"containerID", 5}, {"hostID", 2005}, {"size", 10}}};
+  nlohmann::json uids = {{{"containerID", 0}, {"hostID", 1000}, {"size", 1}},
+                         {{"containerID", 5}, {"hostID", 2005}, {"size", 10}}};
+  add_mount("/data", "bind", shared_, {"rbind", "idmap"});
+  config_["mounts"].back()["uidMappings"] = uids;
+  config_["mounts"].back()["gidMappings"] = one_mapping(0, 3000, 1);
+  add_mount("/ro", "bind", shared_, {"rbind", "ro", "idmap"});
+  config_["mounts"].back()["uidMappings"] = uids;
   config_["mounts"].back()["gidMappings"] = one_mapping(0, 3000, 1);
   ASSERT_EQ(::chown((shared_ + "/file").c_str(), 7, 0), 0);
   auto facts = run_checker({"sh", "-c",
                             "echo root=$(stat -c %u:%g /data/root); echo file=$(stat -c %u:%g /data/file);"
-                            "ward-checker try-write /data/new"});
+                            "echo ro=$(stat -c %u:%g /ro/file);"
+                            "ward-checker try-write /data/new; ward-checker try-write /ro/new"});
   EXPECT_EQ(facts["root"], "1000:3000");
   EXPECT_EQ(facts["file"], "2007:3000");
-  EXPECT_EQ(facts["write /data/new"], "EROFS");  // "ro" still applies
+  EXPECT_EQ(facts["ro"], "2007:3000");
+  // Root inside has no id on disk through this mount: the kernel refuses.
+  EXPECT_EQ(facts["write /data/new"], "EOVERFLOW");
+  EXPECT_EQ(facts["write /ro/new"], "EROFS");  // "ro" still applies
+  EXPECT_FALSE(exists(shared_ + "/new"));
 }
 
 // "idmap" without mappings takes the container's user namespace: host
