@@ -46,7 +46,7 @@ std::string features_json() {
            {"apparmor", {{"enabled", true}}},
            {"selinux", {{"enabled", true}}},
            {"intelRdt", {{"enabled", false}}},
-           {"mountExtensions", {{"idmap", {{"enabled", false}}}}},
+           {"mountExtensions", {{"idmap", {{"enabled", true}}}}},
        }},
       // Landlock has no place in the features schema yet (its runtime-spec
       // proposal is open): said in annotations, with this kernel's ABI

@@ -51,6 +51,7 @@ enum class OptionKind {
   bind,
   recursive_bind,
   idmap,
+  recursive_idmap,
   tmpcopyup,
   copy_symlink,
   ignore,
@@ -131,7 +132,7 @@ constexpr std::array kOptions = {
     OptionEntry{"rnostrictatime", OptionKind::recursive_atime, MOUNT_ATTR_RELATIME},
 
     OptionEntry{"idmap", OptionKind::idmap, 0},
-    OptionEntry{"ridmap", OptionKind::idmap, 0},
+    OptionEntry{"ridmap", OptionKind::recursive_idmap, 0},
     OptionEntry{"tmpcopyup", OptionKind::tmpcopyup, 0},
     OptionEntry{"copy-symlink", OptionKind::copy_symlink, 0},
 };
@@ -177,7 +178,14 @@ void apply_option(const OptionEntry& option, MountOptions& out) {
       out.bind = true;
       out.recursive_bind = true;
       break;
-    case OptionKind::idmap: out.idmap = true; break;
+    case OptionKind::idmap:
+      out.idmap = true;
+      out.recursive_idmap = false;
+      break;
+    case OptionKind::recursive_idmap:
+      out.idmap = true;
+      out.recursive_idmap = true;
+      break;
     case OptionKind::tmpcopyup: out.tmpcopyup = true; break;
     case OptionKind::copy_symlink: out.copy_symlink = true; break;
     case OptionKind::ignore: break;
@@ -190,8 +198,7 @@ unsigned long MountOptions::bind_remount_flags() const { return flags & kPerMoun
 
 std::vector<std::string> supported_mount_option_names() {
   std::vector<std::string> names;
-  for (const OptionEntry& entry : kOptions)
-    if (entry.kind != OptionKind::idmap) names.emplace_back(entry.name);
+  for (const OptionEntry& entry : kOptions) names.emplace_back(entry.name);
   return names;
 }
 

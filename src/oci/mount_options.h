@@ -22,6 +22,7 @@ struct MountOptions {
   bool bind = false;                     // "bind" or "rbind"
   bool recursive_bind = false;           // "rbind"
   bool idmap = false;                    // "idmap" / "ridmap": idmapped mount
+  bool recursive_idmap = false;          // "ridmap": the idmapping on every mount of an rbind
   bool tmpcopyup = false;                // "tmpcopyup": copy the image's content into a new tmpfs
   bool copy_symlink = false;             // "copy-symlink" (crun): copy a symlink source instead of following it
 
@@ -34,8 +35,7 @@ struct MountOptions {
 // `data`, as runc does.  Errors name the option.
 [[nodiscard]] Result<MountOptions> parse_mount_options(const std::vector<std::string>& options);
 
-// Every option name ward-oci accepts and applies, for `ward-oci features`
-// (idmap is parsed but not yet applied, so it is left out).
+// Every option name ward-oci accepts and applies, for `ward-oci features`.
 [[nodiscard]] std::vector<std::string> supported_mount_option_names();
 
 // rootfsPropagation ("private", "rslave", ...) to MS_* flags; error names it.

@@ -58,6 +58,11 @@ struct MountStep {
   bool copy_up = false;
   bool copy_up_root_mode = false;
   bool copy_up_root_owner = false;
+  // Idmapped bind mount: a detached, already idmapped copy of the source,
+  // opened by ward-oci (which has the privilege over the source's
+  // filesystem that the kernel asks for) and owned by
+  // LaunchPlan::idmapped_trees; the init attaches it instead of binding.
+  int idmapped_tree_fd = -1;
 };
 
 struct DeviceNode {
@@ -116,6 +121,7 @@ struct LaunchPlan {
   // shares_mount_namespace that is the rootfs bind mount, not the host's "/".
   unsigned long rootfs_propagation = 0;
   std::vector<MountStep> mounts;
+  std::vector<UniqueFd> idmapped_trees;  // see MountStep::idmapped_tree_fd
   bool setup_dev = false;        // create default devices and /dev symlinks
   bool bind_devices = false;     // bind host nodes instead of mknod (user namespace)
   bool has_dev_pts = false;

@@ -12,6 +12,7 @@
 
 #include "cgroups/hierarchy.h"
 #include "oci/mount_options.h"
+#include "runtime/plan_idmap.h"
 #include "runtime/plan_labels.h"
 #include "util/log.h"
 #include "util/sys.h"
@@ -170,10 +171,9 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
     auto field = [&](std::string_view what) { return fmt::format("mounts[{}]{}", i, what); };
     auto parsed = oci::parse_mount_options(mount.options);
     if (!parsed) return std::unexpected(parsed.error().wrap(field(".options")));
-    if (parsed->idmap || !mount.uid_mappings.empty() || !mount.gid_mappings.empty())
-      return fail(field(": idmapped mounts are not supported by this ward-oci version"));
     if (mount.destination.empty()) return fail(field(".destination: must not be empty"));
     bool is_bind = parsed->bind || mount.type == "bind";
+    WARD_TRY(check_idmapped_mount(mount, *parsed, is_bind, i));
     if (parsed->tmpcopyup && (is_bind || mount.type != "tmpfs"))
       return fail(field(fmt::format(".options: tmpcopyup applies to tmpfs mounts only, not to {}",
                                     is_bind ? std::string("a bind mount") : "type \"" + mount.type + "\"")));
@@ -217,6 +217,7 @@ Result<> add_mounts(const oci::Config& config, const PlanOptions& options, Launc
       auto is_file = source_is_file(step.source);
       if (!is_file) return std::unexpected(is_file.error().wrap(field(".source")));
       step.destination_is_file = *is_file;
+      if (wants_idmap(mount, *parsed)) WARD_TRY(plan_idmapped_mount(config, mount, *parsed, i, step, plan));
     } else {
       if (mount.type.empty()) return fail(field(".type: must be set for a mount that is not a bind mount"));
       step.kind = MountStep::Kind::mount;

@@ -100,7 +100,13 @@ int do_mount_step(int root_fd, const MountStep& step, ChildError& err) noexcept 
     return covered;
   }
   int r;
-  if (step.kind == MountStep::Kind::bind) {
+  if (step.kind == MountStep::Kind::bind && step.idmapped_tree_fd >= 0) {
+    r = sys::raw::move_mount_onto(step.idmapped_tree_fd, target);
+    if (r < 0) {
+      ::close(target);
+      return err.set(r, "mount ", dest, ": attach idmapped mount of ", step.source.c_str());
+    }
+  } else if (step.kind == MountStep::Kind::bind) {
     int source = static_cast<int>(sys::raw::retry([&] { return ::open(step.source.c_str(), O_PATH | O_CLOEXEC); }));
     if (source < 0) {
       ::close(target);

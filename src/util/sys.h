@@ -73,6 +73,9 @@ int mount_on_fd(const char* source, int target_fd, const char* fstype, unsigned 
                 const void* data) noexcept;
 // Bind-mounts the object `source_fd` refers to onto `target_fd`.
 int bind_fd_on_fd(int source_fd, int target_fd, bool recursive) noexcept;
+// Attaches the detached mount tree `tree_fd` (open_idmapped_tree) onto the
+// object `target_fd` refers to (move_mount(2)).  0 or -errno.
+int move_mount_onto(int tree_fd, int target_fd) noexcept;
 ssize_t write_all(int fd, const void* data, size_t size) noexcept;
 ssize_t read_some(int fd, void* data, size_t size) noexcept;
 // Writes `data` to the file at `path` (open O_WRONLY|O_CLOEXEC, no create).
@@ -137,6 +140,17 @@ Result<std::vector<MountInfo>> read_mountinfo();
 Result<int> mount_id(const std::string& path);
 // umount2(MNT_DETACH | UMOUNT_NOFOLLOW).
 Result<> unmount_detach(const std::string& path);
+
+// --- idmapped mounts (sys_idmap.cc) ---
+// A detached copy of the mount at `path` (open_tree(2) OPEN_TREE_CLONE, its
+// submounts too when `recursive_tree`) whose idmapping is the one of the
+// user namespace `userns_fd` (mount_setattr(2) MOUNT_ATTR_IDMAP, on every
+// mount of the copy when `recursive_idmap`).  Close-on-exec.
+Result<UniqueFd> open_idmapped_tree(const std::string& path, int userns_fd, bool recursive_tree,
+                                    bool recursive_idmap);
+// A user namespace with these uid_map and gid_map contents, held by a
+// short-lived child that is gone on return; the fd keeps it alive.
+Result<UniqueFd> user_namespace_with_maps(const std::string& uid_map, const std::string& gid_map);
 
 // --- eBPF programs on a cgroup v2 directory (sys_bpf.cc) ---
 // Only BPF_PROG_TYPE_CGROUP_DEVICE at BPF_CGROUP_DEVICE: the device

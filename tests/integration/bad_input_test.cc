@@ -75,6 +75,40 @@ TEST_F(BadInput, BadMounts) {
   expect_clean_failure({"create", "x"}, "/data");
 }
 
+// Idmapped mounts: only bind mounts, both maps or neither, and "idmap"
+// without maps needs the container's user namespace.
+TEST_F(BadInput, IdmappedMounts) {
+  ::mkdir((dir_ + "/shared").c_str(), 0755);
+  nlohmann::json mapping = {{{"containerID", 0}, {"hostID", 1000}, {"size", 1}}};
+  size_t index = config_["mounts"].size();
+  std::string field = "mounts[" + std::to_string(index) + "]";
+  add_mount("/data", "tmpfs", "tmpfs", {"idmap"});
+  save_config();
+  expect_clean_failure({"create", "x"}, field + ".options: idmap applies to bind mounts only");
+  config_["mounts"][index]["uidMappings"] = mapping;
+  config_["mounts"][index]["gidMappings"] = mapping;
+  config_["mounts"][index]["options"] = nlohmann::json::array();
+  save_config();
+  expect_clean_failure({"create", "x"}, field + ".uidMappings: an idmapped mount must be a bind mount");
+  config_["mounts"][index] = {{"destination", "/data"}, {"type", "bind"}, {"source", dir_ + "/shared"},
+                              {"options", {"bind", "idmap"}}, {"uidMappings", mapping}};
+  save_config();
+  expect_clean_failure({"create", "x"}, field + ".gidMappings: must be given along with " + field + ".uidMappings");
+  config_["mounts"][index].erase("uidMappings");
+  config_["mounts"][index]["gidMappings"] = mapping;
+  save_config();
+  expect_clean_failure({"create", "x"}, field + ".uidMappings: must be given along with " + field + ".gidMappings");
+  config_["mounts"][index].erase("gidMappings");
+  save_config();
+  expect_clean_failure({"create", "x"}, field + ".options: idmap without");
+  // Overlapping ranges: the kernel refuses the helper namespace's uid_map.
+  config_["mounts"][index]["uidMappings"] = {{{"containerID", 0}, {"hostID", 1000}, {"size", 10}},
+                                             {{"containerID", 5}, {"hostID", 2000}, {"size", 10}}};
+  config_["mounts"][index]["gidMappings"] = mapping;
+  save_config();
+  expect_clean_failure({"create", "x"}, field + ".uidMappings: uid_map");
+}
+
 TEST_F(BadInput, TmpcopyupOnlyOnTmpfs) {
   ::mkdir((dir_ + "/shared").c_str(), 0755);
   add_mount("/data", "bind", dir_ + "/shared", {"rbind", "tmpcopyup"});

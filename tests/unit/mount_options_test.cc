@@ -151,7 +151,10 @@ TEST(MountOptions, WardAndCrunExtensions) {
   EXPECT_TRUE(parsed.tmpcopyup);
   EXPECT_TRUE(parsed.copy_symlink);
   EXPECT_EQ(parsed.data, "");
+  EXPECT_FALSE(parsed.recursive_idmap);
   EXPECT_TRUE(parse_ok({"ridmap"}).idmap);
+  EXPECT_TRUE(parse_ok({"ridmap"}).recursive_idmap);
+  EXPECT_FALSE(parse_ok({"ridmap", "idmap"}).recursive_idmap);  // the last one wins
   EXPECT_FALSE(parse_ok({"ro"}).idmap);
 }
 
@@ -161,9 +164,8 @@ TEST(MountOptions, FeaturesListWhatIsApplied) {
   EXPECT_TRUE(listed("tmpcopyup"));
   EXPECT_TRUE(listed("copy-symlink"));
   EXPECT_TRUE(listed("rro"));
-  // Parsed, but refused when used: not announced.
-  EXPECT_FALSE(listed("idmap"));
-  EXPECT_FALSE(listed("ridmap"));
+  EXPECT_TRUE(listed("idmap"));
+  EXPECT_TRUE(listed("ridmap"));
 }
 
 TEST(MountOptions, FilesystemDataKeepsOrder) {
