@@ -55,6 +55,15 @@ Result<> check_idmapped_mount(const oci::Mount& mount, const oci::MountOptions& 
 Result<> plan_idmapped_mount(const oci::Config& config, const oci::Mount& mount, const oci::MountOptions& options,
                              std::size_t index, MountStep& step, LaunchPlan& plan) {
   std::string field = fmt::format("mounts[{}]", index);
+  // ward-oci opens the idmapped copy in its own mount namespace; in a
+  // joined one the same source path may be another file.
+  for (std::size_t i = 0; i < config.linux.namespaces.size(); ++i) {
+    const auto& ns = config.linux.namespaces[i];
+    if (ns.kind == oci::NamespaceKind::mount && !ns.path.empty())
+      return fail(fmt::format("{}: idmapped mounts are not supported with a mount namespace joined by path "
+                              "(linux.namespaces[{}].path)",
+                              field, i));
+  }
   UniqueFd helper;
   int userns = -1;
   if (!mount.uid_mappings.empty()) {

@@ -101,6 +101,16 @@ TEST_F(BadInput, IdmappedMounts) {
   config_["mounts"][index].erase("gidMappings");
   save_config();
   expect_clean_failure({"create", "x"}, field + ".options: idmap without");
+  // ward-oci opens the copy in its own mount namespace: with one joined by
+  // path the source could be another file, so that is refused.
+  config_["mounts"][index]["uidMappings"] = mapping;
+  config_["mounts"][index]["gidMappings"] = mapping;
+  nlohmann::json namespaces = config_["linux"]["namespaces"];
+  for (auto& ns : config_["linux"]["namespaces"])
+    if (ns["type"] == "mount") ns["path"] = "/proc/self/ns/mnt";
+  save_config();
+  expect_clean_failure({"create", "x"}, field + ": idmapped mounts are not supported with a mount namespace joined");
+  config_["linux"]["namespaces"] = namespaces;
   // Overlapping ranges: the kernel refuses the helper namespace's uid_map.
   config_["mounts"][index]["uidMappings"] = {{{"containerID", 0}, {"hostID", 1000}, {"size", 10}},
                                              {{"containerID", 5}, {"hostID", 2000}, {"size", 10}}};
