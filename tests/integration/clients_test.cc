@@ -12,6 +12,7 @@ namespace {
 
 class Podman : public ::testing::Test {
  protected:
+  CgroupLayoutLock layout_lock_{false};  // held from before SetUp to after TearDown
   void SetUp() override {
     char templ[] = "/tmp/ward-podman.XXXXXX";
     ASSERT_NE(::mkdtemp(templ), nullptr);
@@ -90,6 +91,7 @@ TEST_F(Podman, KillRunningContainer) {
 
 class Containerd : public ::testing::Test {
  protected:
+  CgroupLayoutLock layout_lock_{false};  // held from before SetUp to after TearDown
   void SetUp() override {
     char templ[] = "/tmp/ward-containerd.XXXXXX";
     ASSERT_NE(::mkdtemp(templ), nullptr);

@@ -203,6 +203,7 @@ class ConformanceCgroupsNetwork : public ConformanceCgroups {
 void ConformanceCgroupsNetwork::check_network(bool relative) {
   if (exists("/sys/fs/cgroup/net_cls") || exists("/sys/fs/cgroup/net_prio"))
     GTEST_SKIP() << "net_cls/net_prio already mounted by the host";
+  CgroupLayoutLock layout_lock(true);  // released last, after the hierarchy
   std::string parent = "ward-conf-" + dir_.substr(dir_.rfind('.') + 1);
   config_["linux"]["cgroupsPath"] = (relative ? "" : "/") + parent + "/net";
   config_["linux"]["resources"] = {

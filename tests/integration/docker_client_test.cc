@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
 #include <sstream>
 
 #include "clients_support.h"
@@ -83,6 +84,7 @@ class Docker : public ::testing::Test {
     return run_command({WARD_OCI_BINARY, "--root", dir_ + "/exec/runtime-runc/moby", "list", "-q"});
   }
 
+  static inline std::unique_ptr<CgroupLayoutLock> layout_lock_;  // dockerd reads the layout at start
   static inline std::string dir_;
   static inline std::string cgroup_parent_;  // every container's cgroups sit below it
   static inline pid_t daemon_ = -1;
@@ -90,6 +92,7 @@ class Docker : public ::testing::Test {
 };
 
 void Docker::SetUpTestSuite() {
+  layout_lock_ = std::make_unique<CgroupLayoutLock>(false);
   char templ[] = "/tmp/ward-docker.XXXXXX";
   if (::mkdtemp(templ) == nullptr) {
     setup_error_ = "mkdtemp failed";
@@ -126,6 +129,9 @@ void Docker::SetUpTestSuite() {
 }
 
 void Docker::TearDownTestSuite() {
+  struct Release {
+    ~Release() { layout_lock_.reset(); }
+  } release;
   if (dir_.empty()) return;
   auto all = docker({"ps", "-aq"});
   std::istringstream ids(all.out);

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,6 +100,15 @@ void write_text(const std::string& path, const std::string& text) {
 bool exists(const std::string& path) {
   struct stat st;
   return ::lstat(path.c_str(), &st) == 0;
+}
+
+CgroupLayoutLock::CgroupLayoutLock(bool exclusive) {
+  fd_ = ::open("/run/ward-test-cgroup-layout.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ >= 0) ::flock(fd_, exclusive ? LOCK_EX : LOCK_SH);
+}
+
+CgroupLayoutLock::~CgroupLayoutLock() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 std::map<std::string, std::string> parse_facts(const std::string& text) {

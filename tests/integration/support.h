@@ -28,6 +28,22 @@ std::string read_text(const std::string& path);
 void write_text(const std::string& path, const std::string& text);
 bool exists(const std::string& path);
 
+// The net_cls conformance test binds a v1 hierarchy for a moment, which
+// every process's /proc/PID/cgroup then lists; containerd's, Docker's and
+// Podman's cgroup code fails on a listed hierarchy it cannot find mounted.
+// ctest runs tests in parallel processes: that test holds this lock
+// exclusively, the client tests shared.
+class CgroupLayoutLock {
+ public:
+  explicit CgroupLayoutLock(bool exclusive);
+  ~CgroupLayoutLock();
+  CgroupLayoutLock(const CgroupLayoutLock&) = delete;
+  CgroupLayoutLock& operator=(const CgroupLayoutLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 // "key=value" lines (ward-checker's output) as a map.
 std::map<std::string, std::string> parse_facts(const std::string& text);
 
