@@ -22,20 +22,6 @@ std::vector<std::string> split(const std::string& text, char sep) {
   return parts;
 }
 
-// mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string unescape_mountinfo(const std::string& field) {
-  std::string out;
-  for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size() && std::isdigit(static_cast<unsigned char>(field[i + 1]))) {
-      out.push_back(static_cast<char>((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0')));
-      i += 3;
-    } else {
-      out.push_back(field[i]);
-    }
-  }
-  return out;
-}
-
 const std::vector<std::string> kV1Controllers = {"cpu",     "cpuacct", "cpuset",  "memory",     "devices",
                                                  "freezer", "blkio",   "pids",    "hugetlb",    "net_cls",
                                                  "net_prio", "perf_event", "rdma", "misc"};
@@ -56,8 +42,8 @@ std::vector<Hierarchy> parse_mountinfo_hierarchies(const std::string& mountinfo)
     const std::string& fstype = tail[0];
     if (fstype != "cgroup" && fstype != "cgroup2") continue;
     Hierarchy h;
-    h.root = unescape_mountinfo(head[3]);
-    h.mount_point = unescape_mountinfo(head[4]);
+    h.root = sys::unescape_mountinfo(head[3]);
+    h.mount_point = sys::unescape_mountinfo(head[4]);
     h.unified = fstype == "cgroup2";
     if (!h.unified) {
       for (const auto& option : split(tail[2], ',')) {
