@@ -37,17 +37,9 @@ class Idmap : public BundleTest {
   }
   // The container's root (host 100000) may not create mount points in
   // the rootfs: they are made here.
-  void use_user_namespace(std::initializer_list<const char*> mount_points) {
+  void use_user_namespace_with_mount_points(std::initializer_list<const char*> mount_points) {
     for (const char* point : mount_points) ASSERT_EQ(::mkdir((rootfs_ + point).c_str(), 0755), 0);
-    config_["linux"]["namespaces"].push_back({{"type", "user"}});
-    config_["linux"]["uidMappings"] = one_mapping(0, 100000, 65536);
-    config_["linux"]["gidMappings"] = one_mapping(0, 100000, 65536);
-    // ping_group_range may only name gids mapped in the user namespace.
-    config_["linux"]["sysctl"]["net.ipv4.ping_group_range"] = "0 65535";
-    // The cgroup hierarchies belong to the host's user namespace.
-    auto& mounts = config_["mounts"];
-    for (size_t i = 0; i < mounts.size(); ++i)
-      if (mounts[i]["destination"] == "/sys/fs/cgroup") mounts.erase(i--);
+    use_user_namespace(100000);
   }
   std::string shared_;
 };
@@ -103,7 +95,7 @@ TEST_F(Idmap, MappingDirection) {
 // nobody's.
 TEST_F(Idmap, OptionTakesTheContainerUserNamespace) {
   make_shared(0, 0);
-  use_user_namespace({"/data", "/plain"});
+  use_user_namespace_with_mount_points({"/data", "/plain"});
   add_mount("/data", "bind", shared_, {"bind", "idmap"});
   add_mount("/plain", "bind", shared_, {"bind"});
   auto facts = run_checker({"sh", "-c",
@@ -120,7 +112,7 @@ TEST_F(Idmap, OptionTakesTheContainerUserNamespace) {
 // "idmap" maps the top mount of an rbind only; "ridmap" every mount.
 TEST_F(Idmap, RidmapReachesSubmounts) {
   make_shared(0, 0);
-  use_user_namespace({"/top", "/all"});
+  use_user_namespace_with_mount_points({"/top", "/all"});
   std::string sub = shared_ + "/sub";
   ASSERT_EQ(::mkdir(sub.c_str(), 0755), 0);
   ASSERT_EQ(::mount("tmpfs", sub.c_str(), "tmpfs", 0, "mode=755"), 0);

@@ -61,15 +61,7 @@ TEST_F(Namespaces, JoinsNamespacesByPath) {
 }
 
 TEST_F(Namespaces, UserNamespaceWithMappings) {
-  config_["linux"]["namespaces"].push_back({{"type", "user"}});
-  config_["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
-  config_["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
-  // ping_group_range may only name gids mapped in the user namespace.
-  config_["linux"]["sysctl"]["net.ipv4.ping_group_range"] = "0 65535";
-  // The cgroup hierarchies belong to the host's user namespace.
-  auto& mounts = config_["mounts"];
-  for (size_t i = 0; i < mounts.size(); ++i)
-    if (mounts[i]["destination"] == "/sys/fs/cgroup") mounts.erase(i--);
+  use_user_namespace(200000);
   auto facts = run_checker({"sh", "-c", "ward-checker report; echo uid_map=$(cat /proc/self/uid_map | tr -s ' ')"});
   EXPECT_NE(facts["ns.user"], host_ns("user"));
   EXPECT_EQ(facts["uid"], "0");

@@ -253,14 +253,7 @@ TEST_F(SeccompNotify, AgentErrnoReachesTheContainerWithFlagsAndWithoutNoNewPrivi
 TEST_F(SeccompNotify, InAUserNamespaceWithoutNoNewPrivileges) {
   // The init loads the filter with CAP_SYS_ADMIN of its own user namespace.
   SeccompAgent agent(socket_, ENAMETOOLONG);
-  config_["linux"]["namespaces"].push_back({{"type", "user"}});
-  config_["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
-  // ping_group_range may only name gids mapped in the user namespace.
-  config_["linux"]["sysctl"]["net.ipv4.ping_group_range"] = "0 65535";
-  config_["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
-  auto& mounts = config_["mounts"];
-  for (size_t i = 0; i < mounts.size(); ++i)
-    if (mounts[i]["destination"] == "/sys/fs/cgroup") mounts.erase(i--);
+  use_user_namespace(200000);
   config_["process"]["noNewPrivileges"] = false;
   ::chmod((rootfs_ + "/tmp").c_str(), 01777);
   use_profile("SCMP_ACT_NOTIFY");

@@ -237,6 +237,17 @@ void BundleTest::set_args(const std::vector<std::string>& args) {
   save_config();
 }
 
+void BundleTest::use_user_namespace(std::uint32_t host_id) {
+  nlohmann::json mapping = {{{"containerID", 0}, {"hostID", host_id}, {"size", 65536}}};
+  config_["linux"]["namespaces"].push_back({{"type", "user"}});
+  config_["linux"]["uidMappings"] = mapping;
+  config_["linux"]["gidMappings"] = mapping;
+  config_["linux"]["sysctl"]["net.ipv4.ping_group_range"] = "0 65535";
+  auto& mounts = config_["mounts"];
+  for (size_t i = 0; i < mounts.size(); ++i)
+    if (mounts[i]["destination"] == "/sys/fs/cgroup") mounts.erase(i--);
+}
+
 std::vector<std::string> BundleTest::state_entries() {
   std::vector<std::string> entries;
   DIR* dir = ::opendir(root_.c_str());

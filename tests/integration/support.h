@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,11 @@ class BundleTest : public ::testing::Test {
   void save_config();
   // Sets process.args.
   void set_args(const std::vector<std::string>& args);
+  // Puts the container in a new user namespace mapping 0..65535 to
+  // host_id..host_id+65535: its ping_group_range narrowed to the mapped
+  // gids, and no /sys/fs/cgroup mount (the hierarchies belong to the host's
+  // user namespace).
+  void use_user_namespace(std::uint32_t host_id);
   // Lists entries of the state root (container ids).
   std::vector<std::string> state_entries();
   // Runs the container in the foreground with ARGS and returns the facts

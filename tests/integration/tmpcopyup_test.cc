@@ -148,14 +148,7 @@ TEST_F(TmpCopyUp, WhatWasInertStaysInert) {
 }
 
 TEST_F(TmpCopyUp, InAUserNamespace) {
-  config_["linux"]["namespaces"].push_back({{"type", "user"}});
-  config_["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
-  config_["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
-  // ping_group_range may only name gids mapped in the user namespace.
-  config_["linux"]["sysctl"]["net.ipv4.ping_group_range"] = "0 65535";
-  auto& mounts = config_["mounts"];
-  for (size_t i = 0; i < mounts.size(); ++i)
-    if (mounts[i]["destination"] == "/sys/fs/cgroup") mounts.erase(i--);
+  use_user_namespace(200000);
   std::string data = rootfs_ + "/data";
   ASSERT_EQ(::mkdir(data.c_str(), 0755), 0);
   ASSERT_EQ(::chown(data.c_str(), 201000, 201000), 0);
