@@ -12,6 +12,7 @@
 #include "runtime/plan_idmap.h"
 
 #include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -64,6 +65,13 @@ Result<> plan_idmapped_mount(const oci::Config& config, const oci::Mount& mount,
                               "(linux.namespaces[{}].path)",
                               field, i));
   }
+  // Attaching an idmapping takes CAP_SYS_ADMIN over the source's
+  // filesystem, and the helper namespace's maps need CAP_SETUID/SETGID:
+  // an unprivileged user has neither.  (Root in a rootless engine's user
+  // namespace may still idmap what that namespace owns.)
+  if (::geteuid() != 0)
+    return fail(fmt::format("{}: idmapped mounts need ward-oci to run as root; uid {} may not attach an idmapping",
+                            field, ::geteuid()));
   UniqueFd helper;
   int userns = -1;
   if (!mount.uid_mappings.empty()) {

@@ -355,5 +355,31 @@ TEST_F(Rootless, LimitsWithoutACgroupAreRefused) {
   EXPECT_TRUE(processes_mentioning(dir_ + "/user-state").empty());
 }
 
+// An unprivileged user holds no CAP_SYS_ADMIN over the host's
+// filesystems, so the kernel refuses an idmapping: one line naming the
+// mount, before anything exists.  As root the same mount works
+// (Idmap.MappingDirection).
+TEST_F(Rootless, IdmappedMountsAreRefusedClearly) {
+  ASSERT_NO_FATAL_FAILURE(rootless_config());
+  std::string source = dir_ + "/idmap-source";
+  ASSERT_EQ(::mkdir(source.c_str(), 0777), 0);
+  std::size_t index = config_["mounts"].size();
+  nlohmann::json map = nlohmann::json::array({{{"containerID", 0}, {"hostID", 1000}, {"size", 1}}});
+  config_["mounts"].push_back({{"destination", "/data"},
+                               {"type", "bind"},
+                               {"source", source},
+                               {"options", {"bind"}},
+                               {"uidMappings", map},
+                               {"gidMappings", map}});
+  set_args({"true"});
+  save_config();
+  auto outcome = as_user({"run", "rl"});
+  EXPECT_NE(outcome.status, 0);
+  EXPECT_EQ(outcome.err, "ward-oci: mounts[" + std::to_string(index) +
+                             "]: idmapped mounts need ward-oci to run as root; uid 1000 may not attach an idmapping\n");
+  EXPECT_TRUE(user_state_entries().empty());
+  EXPECT_TRUE(processes_mentioning(dir_ + "/user-state").empty());
+}
+
 }  // namespace
 }  // namespace ward::test
