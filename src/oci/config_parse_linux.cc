@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -180,6 +182,28 @@ SysctlScope sysctl_scope(std::string_view key) {
   return SysctlScope::host;
 }
 
+// The kernel reads net.ipv4.ping_group_range's two ends as gids of the
+// writer's user namespace and refuses one that is not mapped there (with a
+// bare EINVAL).  With a new user namespace the maps are known: say which.
+Result<> check_ping_group_range(const Config& config, const std::string& field, const std::string& value) {
+  const Namespace* user = config.find_namespace(NamespaceKind::user);
+  if (user == nullptr || !user->path.empty() || config.linux.gid_mappings.empty()) return {};
+  std::istringstream in(value);
+  std::int64_t ends[2];
+  // Malformed or negative: left to the kernel, whose error names the field.
+  if (!(in >> ends[0] >> ends[1]) || ends[0] < 0 || ends[1] < 0) return {};
+  for (std::int64_t end : ends) {
+    auto gid = static_cast<std::uint64_t>(end);
+    bool mapped = std::any_of(config.linux.gid_mappings.begin(), config.linux.gid_mappings.end(),
+                              [gid](const IdMapping& m) { return gid >= m.container_id && gid - m.container_id < m.size; });
+    if (!mapped)
+      return fail(fmt::format("{}: gid {} is not mapped in the container's user namespace (linux.gidMappings), "
+                              "so the kernel refuses \"{}\"",
+                              field, gid, value));
+  }
+  return {};
+}
+
 Result<> validate_sysctls(const Config& config) {
   for (const auto& [key, value] : config.linux.sysctl) {
     std::string field = fmt::format("linux.sysctl[\"{}\"]", key);
@@ -203,6 +227,7 @@ Result<> validate_sysctls(const Config& config) {
       return fail(fmt::format("{}: requires {} {} namespace in linux.namespaces", field, article,
                               namespace_kind_name(needed)));
     }
+    if (dotted == "net.ipv4.ping_group_range") WARD_TRY(check_ping_group_range(config, field, value));
   }
   return {};
 }

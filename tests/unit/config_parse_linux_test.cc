@@ -434,6 +434,40 @@ TEST(ConfigParseLinux, SysctlNeedsItsNamespace) {
             "config.json: linux.sysctl[\"net.ipv4.ip_forward\"]: expected a string, got integer");
 }
 
+// In a new user namespace both ends of ping_group_range must be mapped
+// gids, or the kernel says only EINVAL; `spec`'s "0 2147483647" is the
+// common case (it fits a host-wide namespace, not a 65536 mapping).
+TEST(ConfigParseLinux, PingGroupRangeMustBeMappedInTheUserNamespace) {
+  auto with = [](const char* namespaces, const char* range) {
+    auto config = config_with_linux("{}");
+    config["linux"]["namespaces"] = nlohmann::json::parse(namespaces);
+    if (std::string(namespaces).find("\"user\"}") != std::string::npos) {
+      config["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+      config["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 1000}},
+                                        {{"containerID", 1000}, {"hostID", 300000}, {"size", 64536}}};
+    }
+    config["linux"]["sysctl"] = {{"net.ipv4.ping_group_range", range}};
+    return config;
+  };
+  const char* user_and_net = R"([{"type": "user"}, {"type": "network"}])";
+  EXPECT_EQ(parse_error(with(user_and_net, "0 2147483647")),
+            "config.json: linux.sysctl[\"net.ipv4.ping_group_range\"]: gid 2147483647 is not mapped in the "
+            "container's user namespace (linux.gidMappings), so the kernel refuses \"0 2147483647\"");
+  EXPECT_EQ(parse_error(with(user_and_net, "70000 70001")),
+            "config.json: linux.sysctl[\"net.ipv4.ping_group_range\"]: gid 70000 is not mapped in the "
+            "container's user namespace (linux.gidMappings), so the kernel refuses \"70000 70001\"");
+  // Both ends mapped, across two mappings: accepted.
+  EXPECT_TRUE(parse(with(user_and_net, "0 65535")).has_value());
+  EXPECT_TRUE(parse(with(user_and_net, "999\t1000")).has_value());
+  // Without a user namespace, or joining one (maps unknown), and for
+  // values the kernel will reject itself, nothing is checked here.
+  EXPECT_TRUE(parse(with(R"([{"type": "network"}])", "0 2147483647")).has_value());
+  EXPECT_TRUE(parse(with(R"([{"type": "user", "path": "/proc/1/ns/user"}, {"type": "network"}])", "0 2147483647"))
+                  .has_value());
+  EXPECT_TRUE(parse(with(user_and_net, "bogus")).has_value());
+  EXPECT_TRUE(parse(with(user_and_net, "-1 5")).has_value());
+}
+
 TEST(ConfigParseLinux, Seccomp) {
   auto parsed = parse(config_with_linux(R"({"seccomp": {
     "defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
