@@ -176,6 +176,9 @@ TEST_F(BadInput, UnknownSignal) {
 TEST_F(BadInput, UnknownFlagOrVerb) {
   expect_clean_failure({"frobnicate"}, "frobnicate");
   expect_clean_failure({"create", "--no-such-flag", "x"}, "no-such-flag");
+  // runc's CRIU verbs are named as unsupported, not unknown.
+  expect_clean_failure({"checkpoint", "x"}, "checkpoint: not supported: ward-oci has no CRIU support");
+  expect_clean_failure({"restore", "x"}, "restore: not supported: ward-oci has no CRIU support");
 }
 
 TEST_F(BadInput, JsonLogFormatGetsTheError) {

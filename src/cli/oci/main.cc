@@ -136,7 +136,12 @@ int main(int argc, char** argv) {
 
   const std::string& verb = global_args->positional.front();
   auto it = cli::verbs().find(verb);
-  if (it == cli::verbs().end()) return cli::report_error(fmt::format("unknown command \"{}\"", verb));
+  if (it == cli::verbs().end()) {
+    // runc's CRIU verbs: a client asking for them learns why they fail.
+    if (verb == "checkpoint" || verb == "restore")
+      return cli::report_error(fmt::format("{}: not supported: ward-oci has no CRIU support", verb));
+    return cli::report_error(fmt::format("unknown command \"{}\"", verb));
+  }
   std::vector<std::string> verb_args(global_args->positional.begin() + 1, global_args->positional.end());
   return it->second.first(global, verb_args);
 }
