@@ -16,6 +16,39 @@ namespace ward::runtime {
 
 namespace {
 
+// runc's BlkioEntry: zero fields are left out (omitempty).
+nlohmann::json blkio_entries(const std::vector<cgroups::BlkioEntry>& entries) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& entry : entries) {
+    nlohmann::json item = nlohmann::json::object();
+    if (entry.major != 0) item["major"] = entry.major;
+    if (entry.minor != 0) item["minor"] = entry.minor;
+    if (!entry.op.empty()) item["op"] = entry.op;
+    if (entry.value != 0) item["value"] = entry.value;
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+nlohmann::json blkio_stats(const cgroups::Stats& stats) {
+  nlohmann::json blkio = nlohmann::json::object();
+  if (!stats.io_service_bytes.empty()) blkio["ioServiceBytesRecursive"] = blkio_entries(stats.io_service_bytes);
+  if (!stats.io_serviced.empty()) blkio["ioServicedRecursive"] = blkio_entries(stats.io_serviced);
+  return blkio;
+}
+
+// runc's Hugetlb by page size: usage and max left out when zero.
+nlohmann::json hugetlb_stats(const cgroups::Stats& stats) {
+  nlohmann::json hugetlb = nlohmann::json::object();
+  for (const auto& [size, usage] : stats.hugetlb) {
+    nlohmann::json item = {{"failcnt", usage.failcnt}};
+    if (usage.usage != 0) item["usage"] = usage.usage;
+    if (usage.max != 0) item["max"] = usage.max;
+    hugetlb[size] = std::move(item);
+  }
+  return hugetlb;
+}
+
 // runc's event lines: {"type":"stats","id":ID,"data":{...}} and
 // {"type":"oom","id":ID} (types.Event, data omitted when empty).
 Result<std::string> stats_event(const std::string& id, const cgroups::Cgroup& cgroup) {
@@ -42,8 +75,8 @@ Result<std::string> stats_event(const std::string& id, const cgroups::Cgroup& cg
         {"swap", {{"limit", stats->swap_limit}, {"usage", stats->swap_usage}}},
         {"raw", stats->memory_raw}}},
       {"pids", {{"current", stats->pids_current}, {"limit", stats->pids_limit}}},
-      {"blkio", nlohmann::json::object()},
-      {"hugetlb", nlohmann::json::object()},
+      {"blkio", blkio_stats(*stats)},
+      {"hugetlb", hugetlb_stats(*stats)},
   };
   nlohmann::json event = {{"type", "stats"}, {"id", id}, {"data", data}};
   return event.dump();

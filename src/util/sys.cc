@@ -277,6 +277,22 @@ Result<> remove_all(const std::string& path) {
   return context(remove_tree_at(AT_FDCWD, path.c_str()), "remove {}", path);
 }
 
+Result<std::vector<std::string>> list_directory(const std::string& path) {
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return fail_errno(errno, "opendir " + path);
+  std::vector<std::string> names;
+  for (;;) {
+    errno = 0;
+    struct dirent* entry = ::readdir(dir);
+    if (entry == nullptr) break;
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.emplace_back(entry->d_name);
+  }
+  int error = errno;
+  ::closedir(dir);
+  if (error != 0) return fail_errno(error, "readdir " + path);
+  return names;
+}
+
 Result<UniqueFd> pidfd_open(pid_t pid) {
   int fd = raw::pidfd_open(pid);
   if (fd < 0) return fail_errno(-fd, fmt::format("pidfd_open {}", pid));

@@ -116,6 +116,8 @@ Result<> write_file(const std::string& path, std::string_view data);
 Result<> mkdir_all(const std::string& path, mode_t mode = 0755);
 // Removes a directory tree without following symlinks.
 Result<> remove_all(const std::string& path);
+// The names in a directory, "." and ".." left out, in no particular order.
+Result<std::vector<std::string>> list_directory(const std::string& path);
 Result<UniqueFd> pidfd_open(pid_t pid);
 bool path_exists(const std::string& path);
 // Whether this process runs in the initial user namespace (its uid_map maps

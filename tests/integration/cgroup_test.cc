@@ -272,6 +272,41 @@ TEST_F(Cgroups, CpuQuotaHoldsABusyLoopNearHalfACore) {
                   "the quota:" << measured << ")";
 }
 
+// The container's own block I/O shows in its blkio statistics: 8 MiB
+// written with O_DIRECT (so the page cache cannot absorb it) to a bind
+// mount on the host's disk.  The control: before the write, nothing.
+TEST_F(Cgroups, BlockIoStatsCountTheContainersWrites) {
+  std::string data = dir_ + "/data";
+  ASSERT_EQ(::mkdir(data.c_str(), 0755), 0);
+  add_mount("/data", "bind", data, {"rbind", "rw"});
+  // A huge page limit gives the container a hugetlb cgroup (on cgroup2 here).
+  bool huge_pages = exists("/sys/kernel/mm/hugepages/hugepages-2048kB");
+  if (huge_pages) config_["linux"]["resources"]["hugepageLimits"] = {{{"pageSize", "2MB"}, {"limit", 8 << 20}}};
+  // Detached: nobody reads its stdout/stderr, so dd's report must not go there.
+  set_args({"sh", "-c", "exec >/dev/null 2>&1; while [ ! -e /data/go ]; do sleep 0.05; done; "
+                        "dd if=/dev/zero of=/data/out bs=1M count=8 oflag=direct && touch /data/done; sleep 60"});
+  ASSERT_EQ(oci({"run", "--detach", "io"}).status, 0);
+  auto written = [](const nlohmann::json& stats) {
+    std::uint64_t bytes = 0;
+    for (const auto& entry : stats["data"]["blkio"].value("ioServiceBytesRecursive", nlohmann::json::array()))
+      if (entry.value("op", "") == "Write") bytes += entry.value("value", std::uint64_t{0});
+    return bytes;
+  };
+  auto before = nlohmann::json::parse(oci({"events", "--stats", "io"}).out);
+  EXPECT_LT(written(before), 8u << 20) << before.dump();
+  write_text(data + "/go", "");
+  for (int i = 0; i < 200 && !exists(data + "/done"); ++i) ::usleep(50000);
+  ASSERT_TRUE(exists(data + "/done"));
+  auto after = nlohmann::json::parse(oci({"events", "--stats", "io"}).out);
+  EXPECT_GE(written(after), written(before) + (8u << 20)) << after.dump();
+  EXPECT_FALSE(after["data"]["blkio"]["ioServicedRecursive"].empty()) << after.dump();
+  // Huge page usage is reported by page size.
+  if (huge_pages) {
+    EXPECT_TRUE(after["data"]["hugetlb"].contains("2MB")) << after.dump();
+  }
+  EXPECT_EQ(oci({"delete", "--force", "io"}).status, 0);
+}
+
 TEST_F(Cgroups, StatsOfAnIdleContainerStayStill) {
   // The control of StatsMoveWithLoad: no load, (almost) no CPU time.
   set_args({"sleep", "60"});
