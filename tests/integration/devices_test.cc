@@ -180,11 +180,7 @@ class PureV2Devices : public Devices {
   Outcome run_pure_v2(const std::string& id) {
     config_["linux"]["cgroupsPath"] = "/" + parent() + "/" + id;
     save_config();
-    std::vector<std::string> argv = {"unshare", "--mount", "--propagation", "private", "sh", "-c",
-                                     "umount -l /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup && "
-                                     "cd \"$0\" && exec \"$@\"",
-                                     bundle_, WARD_OCI_BINARY, "--root", root_, "run", id};
-    return run_command(argv);
+    return run_on_pure_v2("exec $W run " + id);
   }
 };
 

@@ -176,7 +176,19 @@ void BundleTest::SetUp() {
   save_config();
 }
 
+Outcome BundleTest::run_on_pure_v2(const std::string& script) {
+  used_pure_v2_ = true;
+  return run_command({"unshare", "--mount", "--propagation", "private", "sh", "-c",
+                      "umount -l /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup && cd \"$0\" && "
+                      "W=\"$1 --root $2\" && eval \"$3\"",
+                      bundle_, WARD_OCI_BINARY, root_, script});
+}
+
 void BundleTest::TearDown() {
+  // A container made on the pure v2 view is deleted there: its cgroup is
+  // only at that path in that view.
+  if (used_pure_v2_)
+    for (const auto& id : state_entries()) run_on_pure_v2("$W delete --force " + id);
   for (const auto& id : state_entries()) oci({"delete", "--force", id});
   // The per-test parent cgroup that oci() put containers under: its first
   // container made it and left it while others still used it.

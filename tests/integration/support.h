@@ -80,6 +80,12 @@ class BundleTest : public ::testing::Test {
   // Runs the container in the foreground with ARGS and returns the facts
   // ward-checker printed; fails the test when the run fails.
   std::map<std::string, std::string> run_checker(const std::vector<std::string>& args = {"ward-checker", "report"});
+  // Runs the shell `script` as on a pure cgroup v2 host: in a private mount
+  // namespace whose /sys/fs/cgroup is the cgroup2 hierarchy alone (this
+  // host's /sys/fs/cgroup/unified).  The script starts in the bundle, with
+  // $W set to ward-oci and this test's --root.  Containers it leaves are
+  // deleted there by TearDown.
+  Outcome run_on_pure_v2(const std::string& script);
   // Adds a mount to config_ (not saved).
   void add_mount(const std::string& destination, const std::string& type, const std::string& source,
                  const std::vector<std::string>& options);
@@ -90,6 +96,7 @@ class BundleTest : public ::testing::Test {
   std::string root_;    // dir_/state: ward-oci --root
   nlohmann::json config_;
   std::string last_written_config_;  // config.json as oci() last rewrote it
+  bool used_pure_v2_ = false;
 };
 
 }  // namespace ward::test
