@@ -36,6 +36,17 @@ std::vector<std::uint64_t> parse_numbers(const std::string& text) {
   return numbers;
 }
 
+namespace {
+
+// "MAJ:MIN", the device column of blkio and io.stat lines.
+bool parse_device(const std::string& text, std::uint64_t& major, std::uint64_t& minor) {
+  std::istringstream numbers(text);
+  char colon = 0;
+  return (numbers >> major >> colon >> minor) && colon == ':';
+}
+
+}  // namespace
+
 std::vector<BlkioEntry> parse_blkio_entries(const std::string& text) {
   std::vector<BlkioEntry> entries;
   std::istringstream lines(text);
@@ -44,11 +55,8 @@ std::vector<BlkioEntry> parse_blkio_entries(const std::string& text) {
     std::istringstream fields(line);
     std::string device;
     BlkioEntry entry;
-    char colon = 0;
     if (!(fields >> device >> entry.op >> entry.value)) continue;  // "Total N", or not an entry
-    std::istringstream numbers(device);
-    if (!(numbers >> entry.major >> colon >> entry.minor) || colon != ':') continue;
-    entries.push_back(std::move(entry));
+    if (parse_device(device, entry.major, entry.minor)) entries.push_back(std::move(entry));
   }
   return entries;
 }
@@ -67,10 +75,7 @@ void parse_io_stat(const std::string& text, std::vector<BlkioEntry>& bytes, std:
     std::istringstream fields(line);
     std::string device, item;
     std::uint64_t major = 0, minor = 0;
-    char colon = 0;
-    if (!(fields >> device)) continue;
-    std::istringstream numbers(device);
-    if (!(numbers >> major >> colon >> minor) || colon != ':') continue;
+    if (!(fields >> device) || !parse_device(device, major, minor)) continue;
     while (fields >> item) {
       auto equals = item.find('=');
       if (equals == std::string::npos) continue;
@@ -102,6 +107,18 @@ std::string read_or_empty(const std::string& path) {
 }
 
 std::uint64_t number(const std::string& path) { return parse_limit(read_or_empty(path)); }
+
+// v1 blkio: CFQ's files where that scheduler counts, else BFQ's, else the
+// throttling layer's, which counts every request (runc's order).
+void read_blkio_v1(const std::string& dir, Stats& stats) {
+  for (const char* prefix : {"blkio.", "blkio.bfq.", "blkio.throttle."}) {
+    auto bytes = parse_blkio_entries(read_or_empty(dir + "/" + prefix + "io_service_bytes_recursive"));
+    if (bytes.empty()) continue;
+    stats.io_service_bytes = std::move(bytes);
+    stats.io_serviced = parse_blkio_entries(read_or_empty(dir + "/" + prefix + "io_serviced_recursive"));
+    return;
+  }
+}
 
 void read_v1(const Cgroup& cgroup, Stats& stats) {
   const auto& dirs = cgroup.directories();
@@ -136,18 +153,7 @@ void read_v1(const Cgroup& cgroup, Stats& stats) {
     stats.pids_current = number(dir + "/pids.current");
     stats.pids_limit = number(dir + "/pids.max");
   }
-}
-
-// v1 blkio: CFQ's files where that scheduler counts, else BFQ's, else the
-// throttling layer's, which counts every request (runc's order).
-void read_blkio_v1(const std::string& dir, Stats& stats) {
-  for (const char* prefix : {"blkio.", "blkio.bfq.", "blkio.throttle."}) {
-    auto bytes = parse_blkio_entries(read_or_empty(dir + "/" + prefix + "io_service_bytes_recursive"));
-    if (bytes.empty()) continue;
-    stats.io_service_bytes = std::move(bytes);
-    stats.io_serviced = parse_blkio_entries(read_or_empty(dir + "/" + prefix + "io_serviced_recursive"));
-    return;
-  }
+  if (auto dir = detail::v1_directory(dirs, "blkio"); !dir.empty()) read_blkio_v1(dir, stats);
 }
 
 // Every page size the directory has files for.  v1: usage, peak and
@@ -210,7 +216,6 @@ Result<Stats> read_stats(const Cgroup& cgroup) {
   for (const auto& dir : dirs) has_v1 = has_v1 || !dir.hierarchy.unified;
   if (has_v1) {
     read_v1(cgroup, stats);
-    if (auto dir = detail::v1_directory(dirs, "blkio"); !dir.empty()) read_blkio_v1(dir, stats);
   } else {
     read_v2(dirs.front().path, stats);
   }
