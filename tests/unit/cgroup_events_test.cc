@@ -17,6 +17,7 @@
 #include "cgroups/cgroup.h"
 #include "cgroups/oom.h"
 #include "util/sys.h"
+#include "temp_dir.h"
 
 namespace {
 
@@ -28,11 +29,9 @@ const char* kMemoryEvents = "low 0\nhigh 0\nmax 12\noom 0\noom_kill 0\noom_group
 class FakeCgroupDir : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ward-cgev-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(temp_.ok());
+    dir_ = temp_.path();
   }
-  void TearDown() override { (void)ward::sys::remove_all(dir_); }
 
   void write(const std::string& name, const std::string& text) {
     std::string path = dir_ + "/" + name;
@@ -53,6 +52,7 @@ class FakeCgroupDir : public ::testing::Test {
     return ::poll(&pfd, 1, timeout_ms) == 1 && (pfd.revents & POLLIN);
   }
 
+  ward::test_support::TempDir temp_{"ward-cgev"};
   std::string dir_;
 };
 

@@ -10,6 +10,7 @@
 
 #include "cgroups/stats.h"
 #include "util/sys.h"
+#include "temp_dir.h"
 
 namespace ward::cgroups {
 namespace {
@@ -51,11 +52,9 @@ TEST(CgroupStats, HugetlbPageSizeFromTheFileName) {
 class FakeHierarchies : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ward-cgstats-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(temp_.ok());
+    dir_ = temp_.path();
   }
-  void TearDown() override { (void)sys::remove_all(dir_); }
   // The container's directory in a fake hierarchy, made.
   std::string make(const std::string& hierarchy) {
     std::string path = dir_ + "/" + hierarchy + "/c1";
@@ -63,6 +62,7 @@ class FakeHierarchies : public ::testing::Test {
     return path;
   }
   void put(const std::string& path, const std::string& text) { ASSERT_TRUE(sys::write_file_atomic(path, text, 0644).has_value()); }
+  test_support::TempDir temp_{"ward-cgstats"};
   std::string dir_;
 };
 

@@ -16,6 +16,7 @@
 
 #include "config_test_support.h"
 #include "oci/config.h"
+#include "temp_dir.h"
 
 namespace ward::oci {
 namespace {
@@ -650,14 +651,10 @@ TEST(ConfigParse, NamespaceKindNames) {
 class LoadConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/ward-config-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    bundle_ = pattern;
+    ASSERT_TRUE(temp_.ok());
+    bundle_ = temp_.path();
   }
-  void TearDown() override {
-    ::unlink((bundle_ + "/config.json").c_str());
-    ::rmdir(bundle_.c_str());
-  }
+  ward::test_support::TempDir temp_{"ward-config-test"};
   void write_config(const std::string& text) {
     std::ofstream out(bundle_ + "/config.json");
     out << text;

@@ -9,15 +9,15 @@
 #include <string>
 
 #include "util/sys.h"
+#include "temp_dir.h"
 
 namespace {
 
 class OpenInRootTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ward-oir-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    base_ = tmpl;
+    ASSERT_TRUE(temp_.ok());
+    base_ = temp_.path();
     root_ = base_ + "/root";
     ASSERT_EQ(::mkdir(root_.c_str(), 0755), 0);
     ASSERT_EQ(::mkdir((root_ + "/etc").c_str(), 0755), 0);
@@ -41,7 +41,6 @@ class OpenInRootTest : public ::testing::TestWithParam<bool> {
   void TearDown() override {
     ward::sys::raw::force_openat2_fallback(false);
     if (root_fd_ >= 0) ::close(root_fd_);
-    (void)ward::sys::remove_all(base_);
   }
   static void write(const std::string& path, const std::string& text) {
     ASSERT_TRUE(ward::sys::write_file_atomic(path, text, 0644));
@@ -54,6 +53,7 @@ class OpenInRootTest : public ::testing::TestWithParam<bool> {
     return text ? *text : "read-error";
   }
 
+  ward::test_support::TempDir temp_{"ward-oir"};
   std::string base_, root_;
   int root_fd_ = -1;
 };

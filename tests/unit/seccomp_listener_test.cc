@@ -19,6 +19,7 @@
 #include "oci/features.h"
 #include "util/fd.h"
 #include "util/sys.h"
+#include "temp_dir.h"
 
 namespace ward::runtime {
 namespace {
@@ -63,12 +64,10 @@ TEST(SeccompListener, ExecPayloadNamesTheNewProcess) {
 class SeccompListenerSocket : public ::testing::Test {
  protected:
   void SetUp() override {
-    char templ[] = "/tmp/ward-listener.XXXXXX";
-    ASSERT_NE(::mkdtemp(templ), nullptr);
-    dir_ = templ;
+    ASSERT_TRUE(temp_.ok());
+    dir_ = temp_.path();
     path_ = dir_ + "/agent.sock";
   }
-  void TearDown() override { (void)sys::remove_all(dir_); }
 
   UniqueFd listen_on(const std::string& path) {
     UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -80,6 +79,7 @@ class SeccompListenerSocket : public ::testing::Test {
     return sock;
   }
 
+  test_support::TempDir temp_{"ward-listener"};
   std::string dir_, path_;
 };
 

@@ -12,6 +12,7 @@
 #include "oci/seccomp_default.h"
 #include "security/seccomp.h"
 #include "util/sys.h"
+#include "temp_dir.h"
 
 namespace ward::security {
 namespace {
@@ -131,11 +132,10 @@ TEST(Seccomp, WaitKillableRecvNeedsNotify) {
 class SeccompCache : public ::testing::Test {
  protected:
   void SetUp() override {
-    char templ[] = "/tmp/ward-seccomp-cache.XXXXXX";
-    ASSERT_NE(::mkdtemp(templ), nullptr);
-    dir_ = templ;
+    ASSERT_TRUE(temp_.ok());
+    dir_ = temp_.path();
   }
-  void TearDown() override { (void)sys::remove_all(dir_); }
+  test_support::TempDir temp_{"ward-seccomp-cache"};
   std::string dir_;
 };
 
