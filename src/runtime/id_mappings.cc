@@ -43,12 +43,6 @@ void for_each_line(std::string_view text, F&& fn) {
   }
 }
 
-std::string map_text(const std::vector<oci::IdMapping>& mappings) {
-  std::string text;
-  for (const auto& m : mappings) text += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
-  return text;
-}
-
 // The kernel lets anyone map their own (effective) id, alone, size one.
 bool only_own_id(const std::vector<oci::IdMapping>& mappings, std::uint32_t own) {
   return mappings.size() == 1 && mappings[0].size == 1 && mappings[0].host_id == own;
@@ -167,6 +161,12 @@ Result<IdMapPlan> plan_id_maps(const std::vector<oci::IdMapping>& uid_mappings,
   plan.deny_setgroups = unprivileged_gid_map;
   plan.setgroups_allowed = !unprivileged_gid_map;
   return plan;
+}
+
+std::string map_text(const std::vector<oci::IdMapping>& mappings) {
+  std::string text;
+  for (const auto& m : mappings) text += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
+  return text;
 }
 
 }  // namespace ward::runtime

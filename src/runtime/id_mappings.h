@@ -85,6 +85,10 @@ struct IdMapPlan {
                                              const std::vector<oci::IdMapping>& gid_mappings,
                                              const IdCaller& caller);
 
+// The mappings as a uid_map/gid_map file says them: "inside outside size"
+// lines.
+[[nodiscard]] std::string map_text(const std::vector<oci::IdMapping>& mappings);
+
 // Writes the maps of the process `pid` (parent side, before the init is
 // told to go on).
 [[nodiscard]] Result<> write_id_maps(pid_t pid, const IdMapPlan& plan);

@@ -16,19 +16,10 @@
 
 #include <algorithm>
 
+#include "runtime/id_mappings.h"
 #include "util/sys.h"
 
 namespace ward::runtime {
-
-namespace {
-
-std::string map_text(const std::vector<oci::IdMapping>& mappings) {
-  std::string text;
-  for (const auto& m : mappings) text += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
-  return text;
-}
-
-}  // namespace
 
 bool wants_idmap(const oci::Mount& mount, const oci::MountOptions& options) {
   return options.idmap || !mount.uid_mappings.empty() || !mount.gid_mappings.empty();
