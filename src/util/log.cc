@@ -7,13 +7,22 @@
 
 #include <fmt/format.h>
 
+#include "util/clock.h"
 #include "util/sys.h"
 
 namespace ward::log {
 
 namespace {
-Settings g_settings;
-UniqueFd g_file;
+// Function-local, not namespace-scope globals: no static initialiser runs
+// for a program (or the child side of the runtime) that never logs.
+Settings& g_settings_ref() {
+  static Settings settings;
+  return settings;
+}
+UniqueFd& g_file_ref() {
+  static UniqueFd file;
+  return file;
+}
 
 const char* level_name(Level level) {
   switch (level) {
@@ -25,14 +34,6 @@ const char* level_name(Level level) {
   return "info";
 }
 
-std::string timestamp() {
-  struct timespec ts;
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  struct tm tm;
-  ::gmtime_r(&ts.tv_sec, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
-}
 }  // namespace
 
 std::string json_escape(std::string_view text) {
@@ -56,20 +57,20 @@ std::string json_escape(std::string_view text) {
 }
 
 bool configure(const Settings& settings, std::string& problem) {
-  g_settings = settings;
+  g_settings_ref() = settings;
   if (settings.file.empty()) return true;
   int fd = ::open(settings.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
     problem = fmt::format("open log file {}: {}", settings.file, std::strerror(errno));
     return false;
   }
-  g_file.reset(fd);
+  g_file_ref().reset(fd);
   return true;
 }
 
 void write(Level level, std::string_view message) {
-  if (level == Level::debug && !g_settings.debug) return;
-  if (!g_file) {
+  if (level == Level::debug && !g_settings_ref().debug) return;
+  if (!g_file_ref()) {
     if (level == Level::warning || level == Level::debug) {
       std::string line = fmt::format("ward-oci: {}: {}\n", level_name(level), message);
       sys::raw::write_all(2, line.data(), line.size());
@@ -77,13 +78,13 @@ void write(Level level, std::string_view message) {
     return;
   }
   std::string line;
-  if (g_settings.format == Format::json) {
-    line = fmt::format("{{\"level\":\"{}\",\"msg\":\"{}\",\"time\":\"{}\"}}\n", level_name(level),
-                       json_escape(message), timestamp());
+  if (g_settings_ref().format == Format::json) {
+    line = fmt::format("{{\"level\":\"{}\",\"msg\":\"{}\",\"time\":\"{}\"}}\n", level_name(level), json_escape(message),
+                       now_rfc3339());
   } else {
-    line = fmt::format("time=\"{}\" level={} msg=\"{}\"\n", timestamp(), level_name(level), json_escape(message));
+    line = fmt::format("time=\"{}\" level={} msg=\"{}\"\n", now_rfc3339(), level_name(level), json_escape(message));
   }
-  sys::raw::write_all(g_file.get(), line.data(), line.size());
+  sys::raw::write_all(g_file_ref().get(), line.data(), line.size());
 }
 
 }  // namespace ward::log

@@ -190,30 +190,27 @@ Result<std::string> read_fd(int fd) {
 }
 
 Result<std::string> read_file(const std::string& path) {
-  auto fd = open(path, O_RDONLY);
-  if (!fd) return std::unexpected(fd.error());
-  auto data = read_fd(fd->get());
+  auto fd = WARD_TRY(open(path, O_RDONLY));
+  auto data = read_fd(fd.get());
   if (!data) return fail_errno(data.error().code, "read " + path);
   return data;
 }
 
 Result<> write_file(const std::string& path, std::string_view data) {
-  auto fd = open(path, O_WRONLY | O_TRUNC);
-  if (!fd) return std::unexpected(fd.error());
-  if (ssize_t n = raw::write_all(fd->get(), data.data(), data.size()); n < 0)
+  auto fd = WARD_TRY(open(path, O_WRONLY | O_TRUNC));
+  if (ssize_t n = raw::write_all(fd.get(), data.data(), data.size()); n < 0)
     return fail_errno(static_cast<int>(-n), "write " + path);
   return {};
 }
 
 Result<> write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
   std::string tmp = path + ".tmp";
-  auto fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
-  if (!fd) return std::unexpected(fd.error());
-  if (ssize_t n = raw::write_all(fd->get(), data.data(), data.size()); n < 0) {
+  auto fd = WARD_TRY(open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode));
+  if (ssize_t n = raw::write_all(fd.get(), data.data(), data.size()); n < 0) {
     ::unlink(tmp.c_str());
     return fail_errno(static_cast<int>(-n), "write " + tmp);
   }
-  fd->reset();
+  fd.reset();
   if (::rename(tmp.c_str(), path.c_str()) < 0) {
     int e = errno;
     ::unlink(tmp.c_str());
@@ -315,26 +312,23 @@ bool in_initial_user_namespace() {
 namespace {
 // Returns the fields after "(comm)" in /proc/PID/stat, starting at the state.
 Result<std::string> stat_tail(pid_t pid) {
-  auto text = read_file(fmt::format("/proc/{}/stat", pid));
-  if (!text) return std::unexpected(text.error());
-  size_t close = text->rfind(')');
-  if (close == std::string::npos || close + 2 >= text->size())
-    return fail(fmt::format("malformed /proc/{}/stat", pid));
-  return text->substr(close + 2);
+  auto text = WARD_TRY(read_file(fmt::format("/proc/{}/stat", pid)));
+  size_t close = text.rfind(')');
+  if (close == std::string::npos || close + 2 >= text.size()) return fail(fmt::format("malformed /proc/{}/stat", pid));
+  return text.substr(close + 2);
 }
 }  // namespace
 
 Result<std::uint64_t> process_start_time(pid_t pid) {
-  auto tail = stat_tail(pid);
-  if (!tail) return std::unexpected(tail.error());
+  auto tail = WARD_TRY(stat_tail(pid));
   // tail starts at field 3 (state); starttime is field 22.
   size_t pos = 0;
   for (int field = 3; field < 22; ++field) {
-    pos = tail->find(' ', pos);
+    pos = tail.find(' ', pos);
     if (pos == std::string::npos) return fail(fmt::format("malformed /proc/{}/stat", pid));
     ++pos;
   }
-  return std::strtoull(tail->c_str() + pos, nullptr, 10);
+  return std::strtoull(tail.c_str() + pos, nullptr, 10);
 }
 
 char process_state(pid_t pid) {

@@ -99,7 +99,8 @@ struct DirentRecord {
 // `buffer`.  0 or -errno.
 int copy_file_data(int in, int out, char* buffer, size_t size) noexcept;
 
-// Forces the openat2 fallback on or off (tests; WARD_NO_OPENAT2=1 at start).
+// Forces the openat2 fallback on or off (tests; ward-oci calls it when
+// WARD_NO_OPENAT2=1 is in its environment).
 void force_openat2_fallback(bool on) noexcept;
 bool openat2_fallback_forced() noexcept;
 

@@ -91,9 +91,8 @@ std::vector<MountInfo> parse_mountinfo(std::string_view text) {
 }
 
 Result<std::vector<MountInfo>> read_mountinfo() {
-  auto text = read_file("/proc/self/mountinfo");
-  if (!text) return std::unexpected(text.error());
-  return parse_mountinfo(*text);
+  auto text = WARD_TRY(read_file("/proc/self/mountinfo"));
+  return parse_mountinfo(text);
 }
 
 Result<int> mount_id(const std::string& path) {

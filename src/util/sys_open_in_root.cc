@@ -20,20 +20,10 @@
 namespace ward::sys::raw {
 namespace {
 
-bool g_force_fallback = [] {
-  const char* v = std::getenv("WARD_NO_OPENAT2");
-  return v != nullptr && v[0] == '1';
-}();
+// Set by the front end (WARD_NO_OPENAT2=1) and by tests; constant-
+// initialised, so the child side pulls in no static initialiser.
+bool g_force_fallback = false;
 
-size_t str_len(const char* s) noexcept {
-  size_t n = 0;
-  while (s[n] != '\0') ++n;
-  return n;
-}
-
-// Walks `path` beneath root_fd one component at a time with O_NOFOLLOW,
-// expanding symlinks against the root and treating ".." lexically on the
-// resolved components, so nothing resolves outside the root.
 // A symlink `name` in directory `dir` that procfs resolves by magic.
 bool is_magic_link(int dir, const char* name) noexcept {
   struct statfs fs;
@@ -47,165 +37,199 @@ bool is_magic_link(int dir, const char* name) noexcept {
   return true;
 }
 
+// Closes a raw fd on scope exit; allocation-free, for the child side.
+struct ScopedRawFd {
+  int fd = -1;
+  ScopedRawFd() = default;
+  explicit ScopedRawFd(int owned) : fd(owned) {}
+  ScopedRawFd(const ScopedRawFd&) = delete;
+  ScopedRawFd& operator=(const ScopedRawFd&) = delete;
+  ~ScopedRawFd() { reset(-1); }
+  void reset(int owned) noexcept {
+    if (fd >= 0) ::close(fd);
+    fd = owned;
+  }
+  int release() noexcept {
+    int owned = fd;
+    fd = -1;
+    return owned;
+  }
+};
+
+int open_dir_path(int dir, const char* name) noexcept {
+  return static_cast<int>(retry([&] { return ::openat(dir, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC); }));
+}
+
+int open_at(int dir, const char* name, int flags, mode_t mode) noexcept {
+  return static_cast<int>(retry([&] { return ::openat(dir, name, flags | O_CLOEXEC, mode); }));
+}
+
+// Walks a path beneath root_fd one component at a time with O_NOFOLLOW,
+// expanding symlinks against the root and treating ".." lexically on the
+// resolved components, so nothing resolves outside the root.
+// `remaining` is what is left to walk from `pos`; `resolved` the components
+// walked so far, "/"-joined; `current` the directory they lead to.
+class RootWalk {
+ public:
+  explicit RootWalk(int root_fd) : root_fd_(root_fd) {}
+
+  int start(const char* path) noexcept {
+    size_t len = std::strlen(path);
+    if (len >= sizeof(remaining_)) return -ENAMETOOLONG;
+    std::memcpy(remaining_, path, len + 1);
+    remaining_len_ = len;
+    return back_to_root();
+  }
+
+  int current() const noexcept { return current_.fd; }
+
+  // The next component into `name`: 1 when there is one (`last` says
+  // whether only slashes follow it), 0 at the end of the path, or -errno.
+  int next(char (&name)[NAME_MAX + 1], bool& last) noexcept {
+    while (pos_ < remaining_len_ && remaining_[pos_] == '/') ++pos_;
+    if (pos_ >= remaining_len_) return 0;
+    size_t end = pos_;
+    while (end < remaining_len_ && remaining_[end] != '/') ++end;
+    size_t len = end - pos_;
+    if (len > NAME_MAX) return -ENAMETOOLONG;
+    std::memcpy(name, remaining_ + pos_, len);
+    name[len] = '\0';
+    pos_ = end;
+    last = true;
+    for (size_t i = end; i < remaining_len_; ++i)
+      if (remaining_[i] != '/') last = false;
+    return 1;
+  }
+
+  // "..": drops the last resolved component and walks the rest again from
+  // the root, so ".." never climbs above it.
+  int go_up() noexcept {
+    while (resolved_len_ > 0 && resolved_[resolved_len_ - 1] != '/') --resolved_len_;
+    if (resolved_len_ > 0) --resolved_len_;
+    resolved_[resolved_len_] = '\0';
+    size_t kept = resolved_len_;
+    if (int e = reopen_root(); e < 0) return e;
+    for (size_t p = 0; p < kept;) {
+      while (p < kept && resolved_[p] == '/') ++p;
+      size_t e = p;
+      while (e < kept && resolved_[e] != '/') ++e;
+      char component[NAME_MAX + 1];
+      std::memcpy(component, resolved_ + p, e - p);
+      component[e - p] = '\0';
+      int next = open_dir_path(current_.fd, component);
+      if (next < 0) return next;
+      current_.reset(next);
+      p = e;
+    }
+    return 0;
+  }
+
+  // Steps into the directory `name`, already opened as `dir` (taken).
+  int descend(const char* name, int dir) noexcept {
+    ScopedRawFd owned(dir);
+    size_t len = std::strlen(name);
+    if (resolved_len_ + 1 + len >= sizeof(resolved_)) return -ENAMETOOLONG;
+    resolved_[resolved_len_++] = '/';
+    std::memcpy(resolved_ + resolved_len_, name, len);
+    resolved_len_ += len;
+    resolved_[resolved_len_] = '\0';
+    current_.reset(owned.release());
+    return 0;
+  }
+
+  // The symlink `name`, opened as `link_fd`: its target goes in front of
+  // what remains; an absolute target starts again at the root.
+  // RESOLVE_NO_MAGICLINKS: procfs's per-process links (cwd, root, exe,
+  // fd/N, ns/X, map_files/X) are not paths; refuse them as openat2 does.
+  // /proc's own plain links (self, thread-self, mounts, net) are.
+  int follow_link(const char* name, int link_fd) noexcept {
+    if (is_magic_link(current_.fd, name)) return -ELOOP;
+    if (++links_ > 40) return -ELOOP;
+    char target[PATH_MAX];
+    ssize_t n = ::readlinkat(link_fd, "", target, sizeof(target) - 1);
+    if (n < 0) return -errno;
+    size_t target_len = static_cast<size_t>(n);
+    size_t tail = remaining_len_ - pos_;
+    if (target_len + 1 + tail >= sizeof(remaining_)) return -ENAMETOOLONG;
+    std::memmove(remaining_ + target_len + 1, remaining_ + pos_, tail);
+    std::memcpy(remaining_, target, target_len);
+    remaining_[target_len] = '/';
+    remaining_len_ = target_len + 1 + tail;
+    remaining_[remaining_len_] = '\0';
+    pos_ = 0;
+    if (target_len > 0 && target[0] == '/') return back_to_root();
+    return 0;
+  }
+
+ private:
+  // Starts the walk again at the root, with nothing resolved.
+  int back_to_root() noexcept {
+    resolved_len_ = 0;
+    resolved_[0] = '\0';
+    return reopen_root();
+  }
+
+  // Makes the root the current directory; `resolved` is the caller's to set.
+  int reopen_root() noexcept {
+    int fd = static_cast<int>(retry([&] { return ::openat(root_fd_, ".", O_PATH | O_DIRECTORY | O_CLOEXEC); }));
+    if (fd < 0) return fd;
+    current_.reset(fd);
+    return 0;
+  }
+
+  int root_fd_;
+  char remaining_[PATH_MAX * 2];
+  size_t remaining_len_ = 0;
+  size_t pos_ = 0;
+  char resolved_[PATH_MAX];
+  size_t resolved_len_ = 0;
+  ScopedRawFd current_;
+  int links_ = 0;
+};
+
 int open_in_root_fallback(int root_fd, const char* path, int flags, mode_t mode) noexcept {
-  char remaining[PATH_MAX * 2];
-  char resolved[PATH_MAX];  // components resolved so far, "/"-joined
-  char link[PATH_MAX];
-  size_t rem_len = str_len(path);
-  if (rem_len >= sizeof(remaining)) return -ENAMETOOLONG;
-  std::memcpy(remaining, path, rem_len + 1);
-  size_t res_len = 0;
-  resolved[0] = '\0';
-  int links = 0;
-
-  int cur = static_cast<int>(retry([&] { return ::openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC); }));
-  if (cur < 0) return cur;
-
-  size_t pos = 0;
+  RootWalk walk(root_fd);
+  if (int e = walk.start(path); e < 0) return e;
   for (;;) {
-    while (pos < rem_len && remaining[pos] == '/') ++pos;
-    if (pos >= rem_len) {
-      // Path ends at a directory (or is "/"): reopen it with the caller's flags.
-      int fd = static_cast<int>(retry([&] { return ::openat(cur, ".", flags | O_CLOEXEC, mode); }));
-      ::close(cur);
-      return fd;
-    }
-    size_t end = pos;
-    while (end < rem_len && remaining[end] != '/') ++end;
     char name[NAME_MAX + 1];
-    size_t name_len = end - pos;
-    if (name_len > NAME_MAX) {
-      ::close(cur);
-      return -ENAMETOOLONG;
-    }
-    std::memcpy(name, remaining + pos, name_len);
-    name[name_len] = '\0';
-    bool last = true;
-    for (size_t i = end; i < rem_len; ++i)
-      if (remaining[i] != '/') {
-        last = false;
-        break;
-      }
-    pos = end;
-
+    bool last = false;
+    int more = walk.next(name, last);
+    if (more < 0) return more;
+    // Path ends at a directory (or is "/"): reopen it with the caller's flags.
+    if (more == 0) return open_at(walk.current(), ".", flags, mode);
     if (std::strcmp(name, ".") == 0) continue;
     if (std::strcmp(name, "..") == 0) {
-      // Pop one resolved component and re-walk from the root.
-      while (res_len > 0 && resolved[res_len - 1] != '/') --res_len;
-      if (res_len > 0) --res_len;
-      resolved[res_len] = '\0';
-      ::close(cur);
-      cur = static_cast<int>(retry([&] { return ::openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC); }));
-      if (cur < 0) return cur;
-      size_t p = 0;
-      while (p < res_len) {
-        while (p < res_len && resolved[p] == '/') ++p;
-        size_t e = p;
-        while (e < res_len && resolved[e] != '/') ++e;
-        char comp[NAME_MAX + 1];
-        std::memcpy(comp, resolved + p, e - p);
-        comp[e - p] = '\0';
-        int next = static_cast<int>(
-            retry([&] { return ::openat(cur, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC); }));
-        ::close(cur);
-        if (next < 0) return next;
-        cur = next;
-        p = e;
-      }
+      if (int e = walk.go_up(); e < 0) return e;
       continue;
     }
-
-    int probe = static_cast<int>(retry([&] { return ::openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC); }));
-    if (probe < 0) {
-      if (probe == -ENOENT && last && (flags & O_CREAT)) {
-        int fd = static_cast<int>(retry([&] { return ::openat(cur, name, flags | O_NOFOLLOW | O_CLOEXEC, mode); }));
-        ::close(cur);
-        return fd;
-      }
-      ::close(cur);
-      return probe;
+    ScopedRawFd probe(open_at(walk.current(), name, O_PATH | O_NOFOLLOW, 0));
+    if (probe.fd < 0) {
+      if (probe.fd == -ENOENT && last && (flags & O_CREAT))
+        return open_at(walk.current(), name, flags | O_NOFOLLOW, mode);
+      return probe.fd;
     }
     struct stat st;
-    if (::fstatat(probe, "", &st, AT_EMPTY_PATH) < 0) {
-      int e = -errno;
-      ::close(probe);
-      ::close(cur);
-      return e;
-    }
+    if (::fstatat(probe.fd, "", &st, AT_EMPTY_PATH) < 0) return -errno;
     if (S_ISLNK(st.st_mode)) {
-      // RESOLVE_NO_MAGICLINKS: procfs's per-process links (cwd, root, exe,
-      // fd/N, ns/X, map_files/X) are not paths; refuse them as openat2
-      // does.  /proc's own plain links (self, thread-self, mounts, net) are.
-      if (is_magic_link(cur, name)) {
-        ::close(probe);
-        ::close(cur);
-        return -ELOOP;
-      }
-      if (++links > 40) {
-        ::close(probe);
-        ::close(cur);
-        return -ELOOP;
-      }
-      ssize_t n = ::readlinkat(probe, "", link, sizeof(link) - 1);
-      ::close(probe);
-      if (n < 0) {
-        ::close(cur);
-        return -errno;
-      }
-      link[n] = '\0';
-      // remaining := link + remaining[pos..]
-      size_t tail = rem_len - pos;
-      if (static_cast<size_t>(n) + 1 + tail >= sizeof(remaining)) {
-        ::close(cur);
-        return -ENAMETOOLONG;
-      }
-      std::memmove(remaining + n + 1, remaining + pos, tail);
-      std::memcpy(remaining, link, static_cast<size_t>(n));
-      remaining[n] = '/';
-      rem_len = static_cast<size_t>(n) + 1 + tail;
-      remaining[rem_len] = '\0';
-      pos = 0;
-      if (link[0] == '/') {
-        res_len = 0;
-        resolved[0] = '\0';
-        ::close(cur);
-        cur = static_cast<int>(retry([&] { return ::openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC); }));
-        if (cur < 0) return cur;
-      }
+      if (int e = walk.follow_link(name, probe.fd); e < 0) return e;
       continue;
     }
-    if (last) {
-      ::close(probe);
-      int fd = static_cast<int>(retry([&] { return ::openat(cur, name, (flags & ~O_CREAT) | O_NOFOLLOW | O_CLOEXEC, mode); }));
-      ::close(cur);
-      return fd;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-      ::close(probe);
-      ::close(cur);
-      return -ENOTDIR;
-    }
-    if (res_len + 1 + name_len >= sizeof(resolved)) {
-      ::close(probe);
-      ::close(cur);
-      return -ENAMETOOLONG;
-    }
-    resolved[res_len++] = '/';
-    std::memcpy(resolved + res_len, name, name_len);
-    res_len += name_len;
-    resolved[res_len] = '\0';
-    ::close(cur);
-    cur = probe;
+    if (last) return open_at(walk.current(), name, (flags & ~O_CREAT) | O_NOFOLLOW, mode);
+    if (!S_ISDIR(st.st_mode)) return -ENOTDIR;
+    if (int e = walk.descend(name, probe.release()); e < 0) return e;
   }
 }
 
 }  // namespace
 
-void force_openat2_fallback(bool on) noexcept { g_force_fallback = on; }
-bool openat2_fallback_forced() noexcept { return g_force_fallback; }
+void force_openat2_fallback(bool on) noexcept {
+  g_force_fallback = on;
+}
+bool openat2_fallback_forced() noexcept {
+  return g_force_fallback;
+}
 
-int openat2(int dirfd, const char* path, std::uint64_t flags, std::uint64_t mode,
-            std::uint64_t resolve) noexcept {
+int openat2(int dirfd, const char* path, std::uint64_t flags, std::uint64_t mode, std::uint64_t resolve) noexcept {
   struct open_how how {};
   how.flags = flags;
   how.mode = mode;
@@ -216,8 +240,7 @@ int openat2(int dirfd, const char* path, std::uint64_t flags, std::uint64_t mode
 int open_in_root(int root_fd, const char* path, int flags, mode_t mode) noexcept {
   if (!g_force_fallback) {
     int fd = openat2(root_fd, path, static_cast<std::uint64_t>(flags | O_CLOEXEC),
-                     (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
-                     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+                     (flags & (O_CREAT | O_TMPFILE)) ? mode : 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
     if (fd != -ENOSYS && fd != -E2BIG && fd != -EPERM) return fd;
     // EPERM: a seccomp filter (e.g. an older container engine's) blocking openat2.
   }

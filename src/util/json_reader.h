@@ -1,10 +1,12 @@
-// Typed access to a parsed JSON document for the config.json parsers, where
-// every error names the JSON path of the offending value:
+// Typed access to a parsed JSON document, where every error names the JSON
+// path of the offending value:
 //   "process.user.uid: expected an unsigned integer, got string"
+// Used by the runtime-spec parsers (src/oci) and, next, by the image-spec
+// parsers (src/image): both read untrusted JSON with the same rules.
 //
-// Private to src/oci: only src/oci/*.cc include this header, so nlohmann
-// never reaches a header that the rest of ward sees.  Nothing here throws;
-// the parsers still catch nlohmann's exceptions at their entry points.
+// Include it only from .cc files, so nlohmann never reaches a header that
+// the rest of ward sees.  Nothing here throws; parsers still catch
+// nlohmann's exceptions at their entry points.
 #pragma once
 
 #include <concepts>
@@ -22,7 +24,7 @@
 
 #include "util/error.h"
 
-namespace ward::oci::json {
+namespace ward::json {
 
 using Value = nlohmann::json;
 
@@ -66,24 +68,27 @@ class Node {
   template <class T>
   [[nodiscard]] Result<T> as() const;
 
+  // The required member `key` converted to T.
+  template <class T>
+  [[nodiscard]] Result<T> required(std::string_view key) const {
+    auto member = WARD_TRY(require(key));
+    return member.as<T>();
+  }
+
   // Reads the optional member `key` into `out`; leaves `out` as it is when
   // the member is absent or null.
   template <class T>
   [[nodiscard]] Result<> read(std::string_view key, T& out) const {
     auto member = find(key);
     if (!member) return {};
-    auto converted = member->as<T>();
-    if (!converted) return std::unexpected(std::move(converted.error()));
-    out = std::move(*converted);
+    out = WARD_TRY(member->as<T>());
     return {};
   }
   template <class T>
   [[nodiscard]] Result<> read(std::string_view key, std::optional<T>& out) const {
     auto member = find(key);
     if (!member) return {};
-    auto converted = member->as<T>();
-    if (!converted) return std::unexpected(std::move(converted.error()));
-    out = std::move(*converted);
+    out = WARD_TRY(member->as<T>());
     return {};
   }
 
@@ -128,16 +133,14 @@ Result<T> Node::as() const {
   } else if constexpr (std::is_same_v<T, std::map<std::string, std::string>>) {
     return as_string_map();
   } else if constexpr (Integer<T> && std::is_signed_v<T>) {
-    auto number = as_signed(std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
-    if (!number) return std::unexpected(std::move(number.error()));
-    return static_cast<T>(*number);
+    auto number = WARD_TRY(as_signed(std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+    return static_cast<T>(number);
   } else if constexpr (Integer<T>) {
-    auto number = as_unsigned(std::numeric_limits<T>::max());
-    if (!number) return std::unexpected(std::move(number.error()));
-    return static_cast<T>(*number);
+    auto number = WARD_TRY(as_unsigned(std::numeric_limits<T>::max()));
+    return static_cast<T>(number);
   } else {
     static_assert(sizeof(T) == 0, "json::Node::as: unsupported type");
   }
 }
 
-}  // namespace ward::oci::json
+}  // namespace ward::json

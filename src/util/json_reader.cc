@@ -1,6 +1,6 @@
-#include "oci/json_reader.h"
+#include "util/json_reader.h"
 
-namespace ward::oci::json {
+namespace ward::json {
 
 const char* kind_name(const Value& value) {
   switch (value.type()) {
@@ -73,12 +73,15 @@ Result<bool> Node::as_bool() const {
 
 Result<std::int64_t> Node::as_signed(std::int64_t min, std::int64_t max) const {
   std::int64_t number = 0;
-  if (const auto* negative_or_small = value_->get_ptr<const Value::number_integer_t*>()) {
-    number = *negative_or_small;
-  } else if (const auto* large = value_->get_ptr<const Value::number_unsigned_t*>()) {
+  // The unsigned case first: nlohmann's get_ptr<number_integer_t> also
+  // answers for an unsigned value and reinterprets its bits, so
+  // 18446744073709551615 would read as -1 (found by fuzz/json_reader_fuzz).
+  if (const auto* large = value_->get_ptr<const Value::number_unsigned_t*>()) {
     if (*large > static_cast<std::uint64_t>(max))
       return error(fmt::format("{} is out of range ({} to {})", *large, min, max));
     number = static_cast<std::int64_t>(*large);
+  } else if (const auto* negative_or_small = value_->get_ptr<const Value::number_integer_t*>()) {
+    number = *negative_or_small;
   } else {
     return error(fmt::format("expected an integer, got {}", kind_name(*value_)));
   }
@@ -105,9 +108,8 @@ Result<std::vector<std::string>> Node::as_string_list() const {
   std::vector<std::string> list;
   list.reserve(size());
   for (std::size_t i = 0; i < size(); ++i) {
-    auto text = element(i).as_string();
-    if (!text) return std::unexpected(std::move(text.error()));
-    list.push_back(std::move(*text));
+    auto text = WARD_TRY(element(i).as_string());
+    list.push_back(std::move(text));
   }
   return list;
 }
@@ -118,11 +120,10 @@ Result<std::map<std::string, std::string>> Node::as_string_map() const {
   for (const auto& [key, member] : value_->items()) {
     Node entry(member, fmt::format("{}[\"{}\"]", path_, key));
     if (key.find('\0') != std::string::npos) return entry.error("key must not contain a NUL character");
-    auto text = entry.as_string();
-    if (!text) return std::unexpected(std::move(text.error()));
-    map.emplace(key, std::move(*text));
+    auto text = WARD_TRY(entry.as_string());
+    map.emplace(key, std::move(text));
   }
   return map;
 }
 
-}  // namespace ward::oci::json
+}  // namespace ward::json
