@@ -75,9 +75,7 @@ Result<Cgroup> Cgroup::resolve(const std::string& cgroups_path, const std::strin
   if (!hierarchies) return std::unexpected(hierarchies.error().wrap("linux.cgroupsPath"));
   std::vector<Membership> own;
   if (!cgroups_path.empty() && cgroups_path.front() != '/') {
-    auto memberships_result = memberships("self");
-    if (!memberships_result) return std::unexpected(memberships_result.error());
-    own = std::move(*memberships_result);
+    own = WARD_TRY(memberships("self"));
   }
   Cgroup cgroup;
   for (const auto& h : *hierarchies) {
@@ -217,9 +215,8 @@ Result<> Cgroup::create() {
           dir.hierarchy.controllers.end()) {
         std::string parent = it->substr(0, it->rfind('/'));
         for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
-          auto value = sys::read_file(parent + "/" + file);
-          if (!value) return std::unexpected(value.error());
-          WARD_TRY(sys::write_file(*it + "/" + file, *value));
+          auto value = WARD_TRY(sys::read_file(parent + "/" + file));
+          WARD_TRY(sys::write_file(*it + "/" + file, value));
         }
       }
     }
@@ -249,9 +246,7 @@ Result<> Cgroup::apply(const oci::Resources& resources, const std::vector<oci::D
   // Device rules are checked before anything is written.
   std::optional<DevicePolicy> devices;
   if (creating || !resources.devices.empty()) {
-    auto folded = fold_device_rules(resources.devices, allowed_devices);
-    if (!folded) return std::unexpected(folded.error());
-    devices = std::move(*folded);
+    devices = WARD_TRY(fold_device_rules(resources.devices, allowed_devices));
   }
   bool has_v1 = std::any_of(directories_.begin(), directories_.end(),
                             [](const CgroupDirectory& d) { return !d.hierarchy.unified; });
@@ -279,7 +274,7 @@ Result<std::vector<pid_t>> Cgroup::pids() const {
   for (const auto& dir : directories_) {
     auto text = sys::read_file(dir.path + "/cgroup.procs");
     if (!text) {
-      if (text.error().code == ENOENT) continue;
+      if (text.error().is(ErrorKind::not_found)) continue;
       return std::unexpected(text.error());
     }
     std::vector<pid_t> pids;
@@ -300,12 +295,11 @@ Result<std::uint64_t> Cgroup::memory_usage() const {
       if (dir.hierarchy.unified) path = dir.path + "/memory.current";
   }
   if (path.empty()) return fail("the container's cgroup has no memory controller");
-  auto text = sys::read_file(path);
-  if (!text) return std::unexpected(text.error());
+  auto text = WARD_TRY(sys::read_file(path));
   try {
-    return static_cast<std::uint64_t>(std::stoull(*text));
+    return static_cast<std::uint64_t>(std::stoull(text));
   } catch (const std::exception&) {
-    return fail(fmt::format("{}: \"{}\" is not a number", path, *text));
+    return fail(fmt::format("{}: \"{}\" is not a number", path, text));
   }
 }
 

@@ -13,6 +13,10 @@ std::uint64_t shares_to_weight(std::uint64_t shares) {
 
 std::uint64_t blkio_weight_to_io_weight(std::uint64_t weight) {
   if (weight == 0) return 0;
+  // Clamped like shares_to_weight: below 10 the subtraction would wrap to
+  // a huge io.weight, above 1000 it would pass 10000.
+  if (weight < 10) weight = 10;
+  if (weight > 1000) weight = 1000;
   return 1 + (weight - 10) * 9999 / 990;
 }
 

@@ -12,7 +12,8 @@ namespace ward::cgroups {
 
 // cpu.shares (2..262144) to cpu.weight (1..10000).
 [[nodiscard]] std::uint64_t shares_to_weight(std::uint64_t shares);
-// blkio.weight (10..1000) to io.weight (1..10000).
+// blkio.weight (10..1000, clamped into that range; 0 stays 0) to io.weight
+// (1..10000).
 [[nodiscard]] std::uint64_t blkio_weight_to_io_weight(std::uint64_t weight);
 // cpu.max: "QUOTA PERIOD" or "max PERIOD".
 [[nodiscard]] std::string cpu_max(std::optional<std::int64_t> quota, std::optional<std::uint64_t> period);

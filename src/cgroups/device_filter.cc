@@ -39,12 +39,10 @@ Result<std::optional<std::uint32_t>> device_number(const std::optional<std::int6
 Result<Exception> to_exception(const oci::DeviceRule& rule, const std::string& field) {
   Exception e;
   e.type = rule.type;
-  auto major = device_number(rule.major, field + ".major");
-  if (!major) return std::unexpected(major.error());
-  auto minor = device_number(rule.minor, field + ".minor");
-  if (!minor) return std::unexpected(minor.error());
-  e.major = *major;
-  e.minor = *minor;
+  auto major = WARD_TRY(device_number(rule.major, field + ".major"));
+  auto minor = WARD_TRY(device_number(rule.minor, field + ".minor"));
+  e.major = major;
+  e.minor = minor;
   for (char c : rule.access.empty() ? std::string("rwm") : rule.access) {
     if (c == 'r') e.access |= device_read;
     else if (c == 'w') e.access |= device_write;
@@ -98,13 +96,12 @@ Result<> apply(DevicePolicy& policy, const oci::DeviceRule& rule, const std::str
   }
   if (rule.type != 'c' && rule.type != 'b')
     return fail(fmt::format("{}.type: unknown device type \"{}\" (expected a, c or b)", field, rule.type));
-  auto e = to_exception(rule, field);
-  if (!e) return std::unexpected(e.error());
+  auto e = WARD_TRY(to_exception(rule, field));
   if (rule.allow != policy.default_allow) {
-    add(policy, *e);
+    add(policy, e);
     return {};
   }
-  return remove(policy, *e, field, strict);
+  return remove(policy, e, field, strict);
 }
 
 // --- instruction encoding ---

@@ -40,10 +40,9 @@ bool fully_privileged() {
 // new one goes on first and the old ones come off after, so there is never
 // a moment with no program.
 Result<> replace_programs(int cgroup_fd, int program_fd) {
-  auto old_ids = sys::bpf_device_programs(cgroup_fd);
-  if (!old_ids) return std::unexpected(old_ids.error());
+  auto old_ids = WARD_TRY(sys::bpf_device_programs(cgroup_fd));
   std::vector<UniqueFd> old;
-  for (std::uint32_t id : *old_ids) {
+  for (std::uint32_t id : old_ids) {
     auto fd = sys::bpf_program_by_id(id);
     if (!fd && fd.error().code == ENOENT) continue;  // detached meanwhile
     if (!fd) return std::unexpected(fd.error());

@@ -80,15 +80,13 @@ std::vector<Membership> parse_proc_cgroup(const std::string& text) {
 }
 
 Result<std::vector<Hierarchy>> host_hierarchies() {
-  auto text = sys::read_file("/proc/self/mountinfo");
-  if (!text) return std::unexpected(text.error());
-  return parse_mountinfo_hierarchies(*text);
+  auto text = WARD_TRY(sys::read_file("/proc/self/mountinfo"));
+  return parse_mountinfo_hierarchies(text);
 }
 
 Result<std::vector<Membership>> memberships(const std::string& pid) {
-  auto text = sys::read_file("/proc/" + pid + "/cgroup");
-  if (!text) return std::unexpected(text.error());
-  return parse_proc_cgroup(*text);
+  auto text = WARD_TRY(sys::read_file("/proc/" + pid + "/cgroup"));
+  return parse_proc_cgroup(text);
 }
 
 std::string host_directory(const Hierarchy& hierarchy, const std::string& membership_path) {

@@ -114,7 +114,7 @@ Result<bool> OomWatcher::check_v2() {
   // its way when the caller drains before leaving.
   auto text = sys::read_file(directory_ + "/memory.events");
   if (!text) {
-    if (text.error().code == ENOENT || text.error().code == ENODEV) {
+    if (text.error().is(ErrorKind::not_found)) {  // ENOENT, or ENODEV once the cgroup is gone
       ended_ = true;
       return false;
     }

@@ -15,6 +15,9 @@
 
 namespace ward::oci {
 
+// The newest runtime-spec version ward-oci implements.
+inline constexpr const char* kRuntimeSpecVersion = "1.2.1";
+
 enum class NamespaceKind { pid, network, mount, ipc, uts, user, cgroup, time };
 
 struct Namespace {

@@ -13,7 +13,7 @@
 
 #include "oci/config.h"
 #include "oci/config_sections.h"
-#include "oci/json_reader.h"
+#include "util/json_reader.h"
 #include "util/sys.h"
 
 namespace ward::oci {
@@ -27,11 +27,9 @@ Result<std::vector<IdMapping>> parse_id_mappings(const json::Node& parent, std::
     IdMapping mapping;
     for (auto [field, out] : {std::pair{"containerID", &mapping.container_id}, std::pair{"hostID", &mapping.host_id},
                               std::pair{"size", &mapping.size}}) {
-      auto member = node.require(field);
-      if (!member) return std::unexpected(std::move(member.error()));
-      auto value = member->as<std::uint32_t>();
-      if (!value) return std::unexpected(std::move(value.error()));
-      *out = *value;
+      auto member = WARD_TRY(node.require(field));
+      auto value = WARD_TRY(member.as<std::uint32_t>());
+      *out = value;
     }
     if (mapping.size == 0) return fail(fmt::format("{}: must be greater than zero", node.member_path("size")));
     return mapping;
@@ -61,75 +59,62 @@ bool take_version_number(std::string_view& text, unsigned& out) {
 // ociVersion is SemVer: "1.0.2", "1.0.2-dev", "1.2.0+build".  ward reads any
 // 1.x: minor versions only add fields, and unknown fields are ignored.
 Result<SpecVersion> parse_oci_version(const Node& root, std::string& text_out) {
-  auto node = root.require("ociVersion");
-  if (!node) return std::unexpected(std::move(node.error()));
-  auto text = node->as<std::string>();
-  if (!text) return std::unexpected(std::move(text.error()));
-  text_out = *text;
+  auto node = WARD_TRY(root.require("ociVersion"));
+  auto text = WARD_TRY(node.as<std::string>());
+  text_out = text;
 
   SpecVersion version;
-  std::string_view rest = *text;
+  std::string_view rest = text;
   bool well_formed = take_version_number(rest, version.major) && rest.starts_with('.') &&
                      (rest.remove_prefix(1), take_version_number(rest, version.minor)) && rest.starts_with('.') &&
                      (rest.remove_prefix(1), take_version_number(rest, version.patch)) &&
                      (rest.empty() || ((rest.front() == '-' || rest.front() == '+') && rest.size() > 1));
-  if (!well_formed) return node->error(fmt::format("\"{}\" is not a version of the form 1.x.y", *text));
+  if (!well_formed) return node.error(fmt::format("\"{}\" is not a version of the form 1.x.y", text));
   if (version.major != 1)
-    return node->error(fmt::format("unsupported version \"{}\": ward supports runtime-spec 1.x", *text));
+    return node.error(fmt::format("unsupported version \"{}\": ward supports runtime-spec 1.x", text));
   return version;
 }
 
 Result<Root> parse_root(const Node& document) {
-  auto node = document.require("root");
-  if (!node) return std::unexpected(std::move(node.error()));
-  WARD_TRY(node->expect_object());
+  auto node = WARD_TRY(document.require("root"));
+  WARD_TRY(node.expect_object());
   Root root;
-  auto path = node->require("path");
-  if (!path) return std::unexpected(std::move(path.error()));
-  auto text = path->as<std::string>();
-  if (!text) return std::unexpected(std::move(text.error()));
-  if (text->empty()) return path->error("must not be empty");
-  root.path = std::move(*text);
-  WARD_TRY(node->read("readonly", root.readonly));
+  auto path = WARD_TRY(node.require("path"));
+  auto text = WARD_TRY(path.as<std::string>());
+  if (text.empty()) return path.error("must not be empty");
+  root.path = std::move(text);
+  WARD_TRY(node.read("readonly", root.readonly));
   return root;
 }
 
 Result<Mount> parse_mount(const Node& node, const SpecVersion& version) {
   WARD_TRY(node.expect_object());
   Mount mount;
-  auto destination = node.require("destination");
-  if (!destination) return std::unexpected(std::move(destination.error()));
-  auto text = destination->as<std::string>();
-  if (!text) return std::unexpected(std::move(text.error()));
-  if (text->empty()) return destination->error("must not be empty");
-  if (!is_absolute(*text)) {
+  auto destination = WARD_TRY(node.require("destination"));
+  auto text = WARD_TRY(destination.as<std::string>());
+  if (text.empty()) return destination.error("must not be empty");
+  if (!is_absolute(text)) {
     // runtime-spec 1.0 allowed relative destinations and runc read them as
     // relative to "/"; from 1.1 on they must be absolute.
-    if (version.minor != 0) return destination->error(fmt::format("must be an absolute path, got \"{}\"", *text));
-    *text = std::string("/") + *text;
+    if (version.minor != 0) return destination.error(fmt::format("must be an absolute path, got \"{}\"", text));
+    text = std::string("/") + text;
   }
-  mount.destination = std::move(*text);
+  mount.destination = std::move(text);
   WARD_TRY(node.read("type", mount.type));
   WARD_TRY(node.read("source", mount.source));
   WARD_TRY(node.read("options", mount.options));
-  auto uid_mappings = detail::parse_id_mappings(node, "uidMappings");
-  if (!uid_mappings) return std::unexpected(std::move(uid_mappings.error()));
-  mount.uid_mappings = std::move(*uid_mappings);
-  auto gid_mappings = detail::parse_id_mappings(node, "gidMappings");
-  if (!gid_mappings) return std::unexpected(std::move(gid_mappings.error()));
-  mount.gid_mappings = std::move(*gid_mappings);
+  mount.uid_mappings = WARD_TRY(detail::parse_id_mappings(node, "uidMappings"));
+  mount.gid_mappings = WARD_TRY(detail::parse_id_mappings(node, "gidMappings"));
   return mount;
 }
 
 Result<Hook> parse_hook(const Node& node) {
   WARD_TRY(node.expect_object());
   Hook hook;
-  auto path = node.require("path");
-  if (!path) return std::unexpected(std::move(path.error()));
-  auto text = path->as<std::string>();
-  if (!text) return std::unexpected(std::move(text.error()));
-  if (!is_absolute(*text)) return path->error(fmt::format("must be an absolute path, got \"{}\"", *text));
-  hook.path = std::move(*text);
+  auto path = WARD_TRY(node.require("path"));
+  auto text = WARD_TRY(path.as<std::string>());
+  if (!is_absolute(text)) return path.error(fmt::format("must be an absolute path, got \"{}\"", text));
+  hook.path = std::move(text);
   WARD_TRY(node.read("args", hook.args));
   WARD_TRY(node.read("env", hook.env));
   WARD_TRY(node.read("timeout", hook.timeout));
@@ -182,7 +167,8 @@ Error describe_parse_error(std::string_view text, const json::Value::parse_error
   std::string_view what = error.what();
   std::size_t explanation = what.find(": ", what.find("parse error"));
   if (explanation != std::string_view::npos) what.remove_prefix(explanation + 2);
-  return Error{0, fmt::format("invalid JSON at line {} column {}: {}", line, column, what), {}};
+  return Error{
+      0, fmt::format("invalid JSON at line {} column {}: {}", line, column, what), {}, ErrorKind::invalid_input};
 }
 
 Result<json::Value> parse_json(std::string_view text) {
@@ -194,58 +180,47 @@ Result<json::Value> parse_json(std::string_view text) {
 }
 
 Result<Config> parse_config_document(std::string_view text) {
-  auto document_value = parse_json(text);
-  if (!document_value) return std::unexpected(std::move(document_value.error()));
-  Node document(*document_value, "");
+  auto document_value = WARD_TRY(parse_json(text));
+  Node document(document_value, "");
   WARD_TRY(document.expect_object());
 
   Config config;
-  auto version = parse_oci_version(document, config.oci_version);
-  if (!version) return std::unexpected(std::move(version.error()));
+  auto version = WARD_TRY(parse_oci_version(document, config.oci_version));
 
-  auto root = parse_root(document);
-  if (!root) return std::unexpected(std::move(root.error()));
-  config.root = std::move(*root);
+  config.root = WARD_TRY(parse_root(document));
 
   // The spec lets "process" be absent for a container that is only created;
   // like runc, ward always starts what it creates, so it is required.
-  auto process_node = document.require("process");
-  if (!process_node) return std::unexpected(std::move(process_node.error()));
-  auto process = detail::parse_process_object(*process_node);
-  if (!process) return std::unexpected(std::move(process.error()));
-  config.process = std::move(*process);
+  auto process_node = WARD_TRY(document.require("process"));
+  config.process = WARD_TRY(detail::parse_process_object(process_node));
 
   WARD_TRY(document.read("hostname", config.hostname));
   WARD_TRY(document.read("domainname", config.domainname));
-  WARD_TRY(document.read_array("mounts", config.mounts,
-                               [&](const Node& node) { return parse_mount(node, *version); }));
+  WARD_TRY(document.read_array("mounts", config.mounts, [&](const Node& node) { return parse_mount(node, version); }));
 
-  auto hooks = parse_hooks(document);
-  if (!hooks) return std::unexpected(std::move(hooks.error()));
-  config.hooks = std::move(*hooks);
+  config.hooks = WARD_TRY(parse_hooks(document));
 
-  auto annotations = parse_annotations(document);
-  if (!annotations) return std::unexpected(std::move(annotations.error()));
-  config.annotations = std::move(*annotations);
+  config.annotations = WARD_TRY(parse_annotations(document));
 
   if (auto linux_node = document.find("linux")) {
-    auto linux_section = detail::parse_linux(*linux_node);
-    if (!linux_section) return std::unexpected(std::move(linux_section.error()));
-    config.linux = std::move(*linux_section);
+    config.linux = WARD_TRY(detail::parse_linux(*linux_node));
   }
 
   WARD_TRY(detail::validate_namespace_rules(config));
   return config;
 }
 
-// nlohmann throws on misuse; this is the module's edge where that becomes an
-// Error, so no exception reaches the callers.
+// The module's edge: nlohmann throws on misuse, and that becomes an Error so
+// no exception reaches the callers; and every failure of a parse is the
+// input's fault (the parsers only read the document), so its kind says so.
 template <class Parse>
 auto catch_json_exceptions(Parse&& parse) -> decltype(parse()) {
   try {
-    return parse();
+    auto parsed = parse();
+    if (!parsed) parsed.error().as(ErrorKind::invalid_input);
+    return parsed;
   } catch (const json::Value::exception& error) {
-    return fail(fmt::format("unexpected JSON error: {}", error.what()));
+    return fail(ErrorKind::invalid_input, fmt::format("unexpected JSON error: {}", error.what()));
   }
 }
 
@@ -288,18 +263,16 @@ Result<Config> load_config(const std::string& bundle_dir) {
 
 Result<Resources> parse_resources(std::string_view json_text) {
   auto parsed = catch_json_exceptions([&]() -> Result<Resources> {
-    auto document = parse_json(json_text);
-    if (!document) return std::unexpected(std::move(document.error()));
-    return detail::parse_resources(Node(*document, ""));
+    auto document = WARD_TRY(parse_json(json_text));
+    return detail::parse_resources(Node(document, ""));
   });
   return context(std::move(parsed), "resources");
 }
 
 Result<Process> parse_process(std::string_view json_text) {
   auto parsed = catch_json_exceptions([&]() -> Result<Process> {
-    auto document = parse_json(json_text);
-    if (!document) return std::unexpected(std::move(document.error()));
-    return detail::parse_process_object(Node(*document, ""));
+    auto document = WARD_TRY(parse_json(json_text));
+    return detail::parse_process_object(Node(document, ""));
   });
   return context(std::move(parsed), "process.json");
 }

@@ -17,8 +17,8 @@
 
 #include "oci/config.h"
 #include "oci/config_sections.h"
-#include "oci/json_reader.h"
-#include "security/landlock.h"
+#include "util/json_reader.h"
+#include "oci/landlock_rights.h"
 
 namespace ward::oci::detail {
 
@@ -40,12 +40,10 @@ Result<> only_members(const Node& node, std::initializer_list<std::string_view> 
 Result<std::vector<std::string>> access_list(const Node& parent, std::string_view key, bool network) {
   std::vector<std::string> access;
   WARD_TRY(parent.read_array(key, access, [&](const Node& node) -> Result<std::string> {
-    auto name = node.as<std::string>();
-    if (!name) return std::unexpected(std::move(name.error()));
-    bool known = network ? security::landlock_net_right(*name).has_value()
-                         : security::landlock_fs_right(*name).has_value();
+    auto name = WARD_TRY(node.as<std::string>());
+    bool known = network ? landlock_net_right(name).has_value() : landlock_fs_right(name).has_value();
     if (!known)
-      return node.error(fmt::format("unknown Landlock {} access \"{}\"", network ? "network" : "filesystem", *name));
+      return node.error(fmt::format("unknown Landlock {} access \"{}\"", network ? "network" : "filesystem", name));
     return name;
   }));
   return access;
@@ -55,14 +53,13 @@ Result<std::vector<std::string>> access_list(const Node& parent, std::string_vie
 // (landlock_add_rule(2) refuses the others).
 Result<std::vector<std::string>> allowed_access(const Node& rule, const std::vector<std::string>& handled,
                                                 bool network) {
-  auto access = access_list(rule, "allowedAccess", network);
-  if (!access) return std::unexpected(std::move(access.error()));
-  if (access->empty()) return fail(fmt::format("{}: must not be empty", rule.member_path("allowedAccess")));
+  auto access = WARD_TRY(access_list(rule, "allowedAccess", network));
+  if (access.empty()) return fail(fmt::format("{}: must not be empty", rule.member_path("allowedAccess")));
   const char* handled_key = network ? "handledAccessNetwork" : "handledAccessFS";
-  for (std::size_t i = 0; i < access->size(); ++i) {
-    if (std::find(handled.begin(), handled.end(), (*access)[i]) == handled.end())
-      return fail(fmt::format("{}[{}]: \"{}\" is not in ruleset.{}", rule.member_path("allowedAccess"), i,
-                              (*access)[i], handled_key));
+  for (std::size_t i = 0; i < access.size(); ++i) {
+    if (std::find(handled.begin(), handled.end(), (access)[i]) == handled.end())
+      return fail(fmt::format("{}[{}]: \"{}\" is not in ruleset.{}", rule.member_path("allowedAccess"), i, (access)[i],
+                              handled_key));
   }
   return access;
 }
@@ -70,13 +67,10 @@ Result<std::vector<std::string>> allowed_access(const Node& rule, const std::vec
 Result<LandlockPathBeneath> parse_path_beneath(const Node& rule, const Landlock& landlock) {
   WARD_TRY(only_members(rule, {"allowedAccess", "paths"}));
   LandlockPathBeneath parsed;
-  auto access = allowed_access(rule, landlock.handled_access_fs, false);
-  if (!access) return std::unexpected(std::move(access.error()));
-  parsed.allowed_access = std::move(*access);
+  parsed.allowed_access = WARD_TRY(allowed_access(rule, landlock.handled_access_fs, false));
   WARD_TRY(rule.read_array("paths", parsed.paths, [](const Node& node) -> Result<std::string> {
-    auto path = node.as<std::string>();
-    if (!path) return std::unexpected(std::move(path.error()));
-    if (!is_absolute(*path)) return node.error(fmt::format("must be an absolute path, got \"{}\"", *path));
+    auto path = WARD_TRY(node.as<std::string>());
+    if (!is_absolute(path)) return node.error(fmt::format("must be an absolute path, got \"{}\"", path));
     return path;
   }));
   if (parsed.paths.empty()) return fail(fmt::format("{}: must not be empty", rule.member_path("paths")));
@@ -86,13 +80,10 @@ Result<LandlockPathBeneath> parse_path_beneath(const Node& rule, const Landlock&
 Result<LandlockNetPort> parse_net_port(const Node& rule, const Landlock& landlock) {
   WARD_TRY(only_members(rule, {"allowedAccess", "ports"}));
   LandlockNetPort parsed;
-  auto access = allowed_access(rule, landlock.handled_access_network, true);
-  if (!access) return std::unexpected(std::move(access.error()));
-  parsed.allowed_access = std::move(*access);
+  parsed.allowed_access = WARD_TRY(allowed_access(rule, landlock.handled_access_network, true));
   WARD_TRY(rule.read_array("ports", parsed.ports, [](const Node& node) -> Result<std::uint64_t> {
-    auto port = node.as<std::uint64_t>();
-    if (!port) return std::unexpected(std::move(port.error()));
-    if (*port > 65535) return node.error(fmt::format("{} is not a TCP port (0 to 65535)", *port));
+    auto port = WARD_TRY(node.as<std::uint64_t>());
+    if (port > 65535) return node.error(fmt::format("{} is not a TCP port (0 to 65535)", port));
     return port;
   }));
   if (parsed.ports.empty()) return fail(fmt::format("{}: must not be empty", rule.member_path("ports")));
@@ -104,18 +95,13 @@ Result<LandlockNetPort> parse_net_port(const Node& rule, const Landlock& landloc
 Result<Landlock> parse_landlock(const Node& node) {
   WARD_TRY(only_members(node, {"ruleset", "rules", "disableBestEffort"}));
   Landlock landlock;
-  auto ruleset = node.require("ruleset");
-  if (!ruleset) return std::unexpected(std::move(ruleset.error()));
-  WARD_TRY(only_members(*ruleset, {"handledAccessFS", "handledAccessNetwork"}));
-  auto fs = access_list(*ruleset, "handledAccessFS", false);
-  if (!fs) return std::unexpected(std::move(fs.error()));
-  landlock.handled_access_fs = std::move(*fs);
-  auto network = access_list(*ruleset, "handledAccessNetwork", true);
-  if (!network) return std::unexpected(std::move(network.error()));
-  landlock.handled_access_network = std::move(*network);
+  auto ruleset = WARD_TRY(node.require("ruleset"));
+  WARD_TRY(only_members(ruleset, {"handledAccessFS", "handledAccessNetwork"}));
+  landlock.handled_access_fs = WARD_TRY(access_list(ruleset, "handledAccessFS", false));
+  landlock.handled_access_network = WARD_TRY(access_list(ruleset, "handledAccessNetwork", true));
   // A ruleset that handles nothing restricts nothing: a mistake, not a policy.
   if (landlock.handled_access_fs.empty() && landlock.handled_access_network.empty())
-    return ruleset->error("handles nothing (handledAccessFS and handledAccessNetwork are both empty)");
+    return ruleset.error("handles nothing (handledAccessFS and handledAccessNetwork are both empty)");
   WARD_TRY(node.read("disableBestEffort", landlock.disable_best_effort));
 
   auto rules = node.find("rules");

@@ -12,8 +12,8 @@
 
 #include "oci/config.h"
 #include "oci/config_sections.h"
-#include "oci/json_reader.h"
-#include "security/capabilities.h"
+#include "util/json_reader.h"
+#include "oci/capability_names.h"
 
 namespace ward::oci::detail {
 
@@ -72,23 +72,14 @@ bool contains(const std::array<std::string_view, N>& table, std::string_view nam
   return std::find(table.begin(), table.end(), name) != table.end();
 }
 
-// A required member converted to T.
-template <class T>
-Result<T> required(const Node& node, std::string_view key) {
-  auto member = node.require(key);
-  if (!member) return std::unexpected(std::move(member.error()));
-  return member->as<T>();
-}
-
 Result<ConsoleSize> parse_console_size(const Node& node) {
   WARD_TRY(node.expect_object());
   ConsoleSize size;
   for (auto [key, out] : {std::pair{"height", &size.height}, std::pair{"width", &size.width}}) {
-    auto value = required<unsigned>(node, key);
-    if (!value) return std::unexpected(std::move(value.error()));
+    auto value = WARD_TRY(node.required<unsigned>(key));
     // A terminal's window size is two 16-bit numbers (struct winsize).
-    if (*value > 0xffff) return fail(fmt::format("{}: {} is out of range (0 to 65535)", node.member_path(key), *value));
-    *out = *value;
+    if (value > 0xffff) return fail(fmt::format("{}: {} is out of range (0 to 65535)", node.member_path(key), value));
+    *out = value;
   }
   return size;
 }
@@ -112,10 +103,9 @@ Result<std::vector<int>> parse_capability_set(const Node& node) {
   WARD_TRY(node.expect_array());
   for (std::size_t i = 0; i < node.size(); ++i) {
     Node element = node.element(i);
-    auto name = element.as<std::string>();
-    if (!name) return std::unexpected(std::move(name.error()));
-    auto number = security::capability_from_name(*name);
-    if (!number) return element.error(fmt::format("unknown capability \"{}\"", *name));
+    auto name = WARD_TRY(element.as<std::string>());
+    auto number = capability_from_name(name);
+    if (!number) return element.error(fmt::format("unknown capability \"{}\"", name));
     set.push_back(*number);
   }
   return set;
@@ -132,9 +122,8 @@ Result<Capabilities> parse_capabilities(const Node& node) {
   for (const auto& [key, out] : sets) {
     auto member = node.find(key);
     if (!member) continue;
-    auto set = parse_capability_set(*member);
-    if (!set) return std::unexpected(std::move(set.error()));
-    *out = std::move(*set);
+    auto set = WARD_TRY(parse_capability_set(*member));
+    *out = std::move(set);
   }
   return capabilities;
 }
@@ -142,22 +131,18 @@ Result<Capabilities> parse_capabilities(const Node& node) {
 Result<Rlimit> parse_rlimit(const Node& node) {
   WARD_TRY(node.expect_object());
   Rlimit limit;
-  auto type = node.require("type");
-  if (!type) return std::unexpected(std::move(type.error()));
-  auto name = type->as<std::string>();
-  if (!name) return std::unexpected(std::move(name.error()));
-  const NamedNumber* known = find_named(kResourceLimits, *name);
-  if (known == nullptr) return type->error(fmt::format("unknown resource limit \"{}\"", *name));
+  auto type = WARD_TRY(node.require("type"));
+  auto name = WARD_TRY(type.as<std::string>());
+  const NamedNumber* known = find_named(kResourceLimits, name);
+  if (known == nullptr) return type.error(fmt::format("unknown resource limit \"{}\"", name));
   limit.resource = known->number;
-  limit.name = std::move(*name);
-  auto soft = required<std::uint64_t>(node, "soft");
-  if (!soft) return std::unexpected(std::move(soft.error()));
-  auto hard = required<std::uint64_t>(node, "hard");
-  if (!hard) return std::unexpected(std::move(hard.error()));
+  limit.name = std::move(name);
+  auto soft = WARD_TRY(node.required<std::uint64_t>("soft"));
+  auto hard = WARD_TRY(node.required<std::uint64_t>("hard"));
   // setrlimit(2) would refuse this with a bare EINVAL inside the container.
-  if (*soft > *hard) return node.error(fmt::format("soft limit {} is above the hard limit {}", *soft, *hard));
-  limit.soft = *soft;
-  limit.hard = *hard;
+  if (soft > hard) return node.error(fmt::format("soft limit {} is above the hard limit {}", soft, hard));
+  limit.soft = soft;
+  limit.hard = hard;
   return limit;
 }
 
@@ -177,12 +162,10 @@ Result<std::vector<Rlimit>> parse_rlimits(const Node& process) {
 Result<IoPriority> parse_io_priority(const Node& node) {
   WARD_TRY(node.expect_object());
   IoPriority priority;
-  auto class_node = node.require("class");
-  if (!class_node) return std::unexpected(std::move(class_node.error()));
-  auto class_name = class_node->as<std::string>();
-  if (!class_name) return std::unexpected(std::move(class_name.error()));
-  const NamedNumber* known = find_named(kIoPriorityClasses, *class_name);
-  if (known == nullptr) return class_node->error(fmt::format("unknown I/O priority class \"{}\"", *class_name));
+  auto class_node = WARD_TRY(node.require("class"));
+  auto class_name = WARD_TRY(class_node.as<std::string>());
+  const NamedNumber* known = find_named(kIoPriorityClasses, class_name);
+  if (known == nullptr) return class_node.error(fmt::format("unknown I/O priority class \"{}\"", class_name));
   priority.io_class = known->number;
   WARD_TRY(node.read("priority", priority.priority));
   if (priority.priority < 0 || priority.priority > 7)
@@ -193,13 +176,11 @@ Result<IoPriority> parse_io_priority(const Node& node) {
 Result<Scheduler> parse_scheduler(const Node& node) {
   WARD_TRY(node.expect_object());
   Scheduler scheduler;
-  auto policy_node = node.require("policy");
-  if (!policy_node) return std::unexpected(std::move(policy_node.error()));
-  auto policy = policy_node->as<std::string>();
-  if (!policy) return std::unexpected(std::move(policy.error()));
-  if (!contains(kSchedulerPolicies, *policy))
-    return policy_node->error(fmt::format("unknown scheduling policy \"{}\"", *policy));
-  scheduler.policy = std::move(*policy);
+  auto policy_node = WARD_TRY(node.require("policy"));
+  auto policy = WARD_TRY(policy_node.as<std::string>());
+  if (!contains(kSchedulerPolicies, policy))
+    return policy_node.error(fmt::format("unknown scheduling policy \"{}\"", policy));
+  scheduler.policy = std::move(policy);
   WARD_TRY(node.read("nice", scheduler.nice));
   WARD_TRY(node.read("priority", scheduler.priority));
   WARD_TRY(node.read("runtime", scheduler.runtime));
@@ -245,14 +226,11 @@ Result<Process> parse_process_object(const Node& node) {
   Process process;
   WARD_TRY(node.read("terminal", process.terminal));
   if (auto console_size = node.find("consoleSize")) {
-    auto size = parse_console_size(*console_size);
-    if (!size) return std::unexpected(std::move(size.error()));
-    process.console_size = *size;
+    auto size = WARD_TRY(parse_console_size(*console_size));
+    process.console_size = size;
   }
   if (auto user = node.find("user")) {
-    auto parsed = parse_user(*user);
-    if (!parsed) return std::unexpected(std::move(parsed.error()));
-    process.user = std::move(*parsed);
+    process.user = WARD_TRY(parse_user(*user));
   }
 
   WARD_TRY(node.read("args", process.args));
@@ -261,21 +239,15 @@ Result<Process> parse_process_object(const Node& node) {
   WARD_TRY(node.read("env", process.env));
   WARD_TRY(validate_environment(node, process.env));
 
-  auto cwd_node = node.require("cwd");
-  if (!cwd_node) return std::unexpected(std::move(cwd_node.error()));
-  auto cwd = cwd_node->as<std::string>();
-  if (!cwd) return std::unexpected(std::move(cwd.error()));
-  if (!is_absolute(*cwd)) return cwd_node->error(fmt::format("must be an absolute path, got \"{}\"", *cwd));
-  process.cwd = std::move(*cwd);
+  auto cwd_node = WARD_TRY(node.require("cwd"));
+  auto cwd = WARD_TRY(cwd_node.as<std::string>());
+  if (!is_absolute(cwd)) return cwd_node.error(fmt::format("must be an absolute path, got \"{}\"", cwd));
+  process.cwd = std::move(cwd);
 
   if (auto capabilities = node.find("capabilities")) {
-    auto parsed = parse_capabilities(*capabilities);
-    if (!parsed) return std::unexpected(std::move(parsed.error()));
-    process.capabilities = std::move(*parsed);
+    process.capabilities = WARD_TRY(parse_capabilities(*capabilities));
   }
-  auto rlimits = parse_rlimits(node);
-  if (!rlimits) return std::unexpected(std::move(rlimits.error()));
-  process.rlimits = std::move(*rlimits);
+  process.rlimits = WARD_TRY(parse_rlimits(node));
 
   WARD_TRY(node.read("noNewPrivileges", process.no_new_privileges));
   WARD_TRY(node.read("apparmorProfile", process.apparmor_profile));
@@ -285,19 +257,14 @@ Result<Process> parse_process_object(const Node& node) {
                             *process.oom_score_adj));
   WARD_TRY(node.read("selinuxLabel", process.selinux_label));
   if (auto io_priority = node.find("ioPriority")) {
-    auto parsed = parse_io_priority(*io_priority);
-    if (!parsed) return std::unexpected(std::move(parsed.error()));
-    process.io_priority = *parsed;
+    auto parsed = WARD_TRY(parse_io_priority(*io_priority));
+    process.io_priority = parsed;
   }
   if (auto scheduler = node.find("scheduler")) {
-    auto parsed = parse_scheduler(*scheduler);
-    if (!parsed) return std::unexpected(std::move(parsed.error()));
-    process.scheduler = std::move(*parsed);
+    process.scheduler = WARD_TRY(parse_scheduler(*scheduler));
   }
   if (auto landlock = node.find("landlock")) {
-    auto parsed = parse_landlock(*landlock);
-    if (!parsed) return std::unexpected(std::move(parsed.error()));
-    process.landlock = std::move(*parsed);
+    process.landlock = WARD_TRY(parse_landlock(*landlock));
   }
   return process;
 }

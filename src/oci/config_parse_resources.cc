@@ -8,7 +8,7 @@
 
 #include "oci/config.h"
 #include "oci/config_sections.h"
-#include "oci/json_reader.h"
+#include "util/json_reader.h"
 
 namespace ward::oci::detail {
 
@@ -16,19 +16,11 @@ namespace {
 
 using json::Node;
 
-template <class T>
-Result<T> required(const Node& node, std::string_view key) {
-  auto member = node.require(key);
-  if (!member) return std::unexpected(std::move(member.error()));
-  return member->as<T>();
-}
-
 Result<DeviceRule> parse_device_rule(const Node& node) {
   WARD_TRY(node.expect_object());
   DeviceRule rule;
-  auto allow = required<bool>(node, "allow");
-  if (!allow) return std::unexpected(std::move(allow.error()));
-  rule.allow = *allow;
+  auto allow = WARD_TRY(node.required<bool>("allow"));
+  rule.allow = allow;
 
   std::string type = "a";
   WARD_TRY(node.read("type", type));
@@ -106,24 +98,29 @@ Result<CpuResources> parse_cpu(const Node& node) {
 // The major:minor every per-device block I/O entry starts with.
 Result<> read_block_device(const Node& node, std::int64_t& major, std::int64_t& minor) {
   WARD_TRY(node.expect_object());
-  auto major_value = required<std::int64_t>(node, "major");
-  if (!major_value) return std::unexpected(std::move(major_value.error()));
-  auto minor_value = required<std::int64_t>(node, "minor");
-  if (!minor_value) return std::unexpected(std::move(minor_value.error()));
-  if (*major_value < 0 || *minor_value < 0)
-    return node.error(fmt::format("device numbers must not be negative, got {}:{}", *major_value, *minor_value));
-  major = *major_value;
-  minor = *minor_value;
+  auto major_value = WARD_TRY(node.required<std::int64_t>("major"));
+  auto minor_value = WARD_TRY(node.required<std::int64_t>("minor"));
+  if (major_value < 0 || minor_value < 0)
+    return node.error(fmt::format("device numbers must not be negative, got {}:{}", major_value, minor_value));
+  major = major_value;
+  minor = minor_value;
   return {};
 }
 
 // A weight of 0 is outside the kernel's range (10 to 1000) and means "not
 // set" to Docker, which always sends "blockIO": {"weight": 0}, and to runc
 // and crun, which skip it; ward does too rather than fail on every host
-// without blkio.weight.
-void drop_zero_weights(std::optional<std::uint16_t>& weight, std::optional<std::uint16_t>& leaf_weight) {
-  if (weight == 0u) weight.reset();
-  if (leaf_weight == 0u) leaf_weight.reset();
+// without blkio.weight.  Any other weight outside the range is refused here,
+// by name, rather than by the kernel when the cgroup is written (and on
+// cgroup v2 the conversion to io.weight would not be defined for it).
+Result<> check_weights(const Node& node, std::optional<std::uint16_t>& weight,
+                       std::optional<std::uint16_t>& leaf_weight) {
+  for (auto [key, value] : {std::pair{"weight", &weight}, std::pair{"leafWeight", &leaf_weight}}) {
+    if (*value == 0u) value->reset();
+    if (*value && (**value < 10 || **value > 1000))
+      return fail(fmt::format("{}: {} is out of range (10 to 1000, or 0 for not set)", node.member_path(key), **value));
+  }
+  return {};
 }
 
 Result<WeightDevice> parse_weight_device(const Node& node) {
@@ -131,16 +128,15 @@ Result<WeightDevice> parse_weight_device(const Node& node) {
   WARD_TRY(read_block_device(node, device.major, device.minor));
   WARD_TRY(node.read("weight", device.weight));
   WARD_TRY(node.read("leafWeight", device.leaf_weight));
-  drop_zero_weights(device.weight, device.leaf_weight);
+  WARD_TRY(check_weights(node, device.weight, device.leaf_weight));
   return device;
 }
 
 Result<ThrottleDevice> parse_throttle_device(const Node& node) {
   ThrottleDevice device;
   WARD_TRY(read_block_device(node, device.major, device.minor));
-  auto rate = required<std::uint64_t>(node, "rate");
-  if (!rate) return std::unexpected(std::move(rate.error()));
-  device.rate = *rate;
+  auto rate = WARD_TRY(node.required<std::uint64_t>("rate"));
+  device.rate = rate;
   return device;
 }
 
@@ -149,7 +145,7 @@ Result<BlockIoResources> parse_block_io(const Node& node) {
   BlockIoResources block_io;
   WARD_TRY(node.read("weight", block_io.weight));
   WARD_TRY(node.read("leafWeight", block_io.leaf_weight));
-  drop_zero_weights(block_io.weight, block_io.leaf_weight);
+  WARD_TRY(check_weights(node, block_io.weight, block_io.leaf_weight));
   WARD_TRY(node.read_array("weightDevice", block_io.weight_devices, parse_weight_device));
   const std::pair<const char*, std::vector<ThrottleDevice>*> throttles[] = {
       {"throttleReadBpsDevice", &block_io.throttle_read_bps},
@@ -164,28 +160,22 @@ Result<BlockIoResources> parse_block_io(const Node& node) {
 Result<HugepageLimit> parse_hugepage_limit(const Node& node) {
   WARD_TRY(node.expect_object());
   HugepageLimit limit;
-  auto page_size = required<std::string>(node, "pageSize");
-  if (!page_size) return std::unexpected(std::move(page_size.error()));
+  auto page_size = WARD_TRY(node.required<std::string>("pageSize"));
   // It becomes part of a cgroup file name (hugetlb.2MB.limit_in_bytes).
-  if (page_size->empty() || page_size->find_first_of("/.") != std::string::npos)
-    return fail(fmt::format("{}: \"{}\" is not a page size such as \"2MB\"", node.member_path("pageSize"),
-                            *page_size));
-  limit.page_size = std::move(*page_size);
-  auto bytes = required<std::uint64_t>(node, "limit");
-  if (!bytes) return std::unexpected(std::move(bytes.error()));
-  limit.limit = *bytes;
+  if (page_size.empty() || page_size.find_first_of("/.") != std::string::npos)
+    return fail(fmt::format("{}: \"{}\" is not a page size such as \"2MB\"", node.member_path("pageSize"), page_size));
+  limit.page_size = std::move(page_size);
+  auto bytes = WARD_TRY(node.required<std::uint64_t>("limit"));
+  limit.limit = bytes;
   return limit;
 }
 
 Result<NetworkPriority> parse_network_priority(const Node& node) {
   WARD_TRY(node.expect_object());
   NetworkPriority priority;
-  auto name = required<std::string>(node, "name");
-  if (!name) return std::unexpected(std::move(name.error()));
-  priority.name = std::move(*name);
-  auto value = required<std::uint32_t>(node, "priority");
-  if (!value) return std::unexpected(std::move(value.error()));
-  priority.priority = *value;
+  priority.name = WARD_TRY(node.required<std::string>("name"));
+  auto value = WARD_TRY(node.required<std::uint32_t>("priority"));
+  priority.priority = value;
   return priority;
 }
 
@@ -196,23 +186,18 @@ Result<Resources> parse_resources(const Node& node) {
   Resources resources;
   WARD_TRY(node.read_array("devices", resources.devices, parse_device_rule));
   if (auto memory = node.find("memory")) {
-    auto parsed = parse_memory(*memory);
-    if (!parsed) return std::unexpected(std::move(parsed.error()));
-    resources.memory = *parsed;
+    auto parsed = WARD_TRY(parse_memory(*memory));
+    resources.memory = parsed;
   }
   if (auto cpu = node.find("cpu")) {
-    auto parsed = parse_cpu(*cpu);
-    if (!parsed) return std::unexpected(std::move(parsed.error()));
-    resources.cpu = std::move(*parsed);
+    resources.cpu = WARD_TRY(parse_cpu(*cpu));
   }
   if (auto pids = node.find("pids")) {
     WARD_TRY(pids->expect_object());
     WARD_TRY(pids->read("limit", resources.pids_limit));
   }
   if (auto block_io = node.find("blockIO")) {
-    auto parsed = parse_block_io(*block_io);
-    if (!parsed) return std::unexpected(std::move(parsed.error()));
-    resources.block_io = std::move(*parsed);
+    resources.block_io = WARD_TRY(parse_block_io(*block_io));
   }
   WARD_TRY(node.read_array("hugepageLimits", resources.hugepage_limits, parse_hugepage_limit));
   if (auto network = node.find("network")) {

@@ -11,7 +11,7 @@
 
 #include "oci/config.h"
 #include "oci/config_sections.h"
-#include "oci/json_reader.h"
+#include "util/json_reader.h"
 
 namespace ward::oci::detail {
 
@@ -55,11 +55,9 @@ bool contains(const std::array<std::string_view, N>& table, std::string_view nam
 template <std::size_t N>
 Result<std::string> named_value(const Node& node, std::string_view key, const std::array<std::string_view, N>& table,
                                 std::string_view what) {
-  auto member = node.require(key);
-  if (!member) return std::unexpected(std::move(member.error()));
-  auto name = member->as<std::string>();
-  if (!name) return std::unexpected(std::move(name.error()));
-  if (!contains(table, *name)) return member->error(fmt::format("unknown {} \"{}\"", what, *name));
+  auto member = WARD_TRY(node.require(key));
+  auto name = WARD_TRY(member.as<std::string>());
+  if (!contains(table, name)) return member.error(fmt::format("unknown {} \"{}\"", what, name));
   return name;
 }
 
@@ -69,9 +67,8 @@ Result<std::vector<std::string>> named_list(const Node& node, std::string_view k
                                             const std::array<std::string_view, N>& table, std::string_view what) {
   std::vector<std::string> names;
   WARD_TRY(node.read_array(key, names, [&](const Node& element) -> Result<std::string> {
-    auto name = element.as<std::string>();
-    if (!name) return std::unexpected(std::move(name.error()));
-    if (!contains(table, *name)) return element.error(fmt::format("unknown {} \"{}\"", what, *name));
+    auto name = WARD_TRY(element.as<std::string>());
+    if (!contains(table, name)) return element.error(fmt::format("unknown {} \"{}\"", what, name));
     return name;
   }));
   return names;
@@ -82,44 +79,42 @@ bool action_takes_errno(std::string_view action) { return action == "SCMP_ACT_ER
 Result<SeccompArg> parse_argument(const Node& node) {
   WARD_TRY(node.expect_object());
   SeccompArg arg;
-  auto index = node.require("index");
-  if (!index) return std::unexpected(std::move(index.error()));
-  auto number = index->as<unsigned>();
-  if (!number) return std::unexpected(std::move(number.error()));
-  if (*number >= kSyscallArgumentCount)
-    return index->error(fmt::format("{} is out of range (0 to {})", *number, kSyscallArgumentCount - 1));
-  arg.index = *number;
-  auto value = node.require("value");
-  if (!value) return std::unexpected(std::move(value.error()));
-  auto value_number = value->as<std::uint64_t>();
-  if (!value_number) return std::unexpected(std::move(value_number.error()));
-  arg.value = *value_number;
+  auto index = WARD_TRY(node.require("index"));
+  auto number = WARD_TRY(index.as<unsigned>());
+  if (number >= kSyscallArgumentCount)
+    return index.error(fmt::format("{} is out of range (0 to {})", number, kSyscallArgumentCount - 1));
+  arg.index = number;
+  auto value = WARD_TRY(node.require("value"));
+  auto value_number = WARD_TRY(value.as<std::uint64_t>());
+  arg.value = value_number;
   WARD_TRY(node.read("valueTwo", arg.value_two));
-  auto op = named_value(node, "op", kOperators, "comparison operator");
-  if (!op) return std::unexpected(std::move(op.error()));
-  arg.op = std::move(*op);
+  arg.op = WARD_TRY(named_value(node, "op", kOperators, "comparison operator"));
   return arg;
+}
+
+// An action and the errno it makes a system call return: "action" and
+// "errnoRet" of a rule, "defaultAction" and "defaultErrnoRet" of the profile.
+Result<> read_action(const Node& node, std::string_view action_key, std::string_view errno_key, std::string& action,
+                     std::optional<std::uint32_t>& errno_ret) {
+  action = WARD_TRY(named_value(node, action_key, kActions, "seccomp action"));
+  WARD_TRY(node.read(errno_key, errno_ret));
+  if (errno_ret && !action_takes_errno(action))
+    return fail(fmt::format("{}: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value, not {}",
+                            node.member_path(errno_key), action));
+  return {};
 }
 
 Result<SeccompSyscall> parse_syscall_rule(const Node& node) {
   WARD_TRY(node.expect_object());
   SeccompSyscall rule;
-  auto names = node.require("names");
-  if (!names) return std::unexpected(std::move(names.error()));
-  auto list = names->as<std::vector<std::string>>();
-  if (!list) return std::unexpected(std::move(list.error()));
-  if (list->empty()) return names->error("must not be empty");
-  for (std::size_t i = 0; i < list->size(); ++i)
-    if ((*list)[i].empty()) return names->element(i).error("must not be empty");
-  rule.names = std::move(*list);
+  auto names = WARD_TRY(node.require("names"));
+  auto list = WARD_TRY(names.as<std::vector<std::string>>());
+  if (list.empty()) return names.error("must not be empty");
+  for (std::size_t i = 0; i < list.size(); ++i)
+    if ((list)[i].empty()) return names.element(i).error("must not be empty");
+  rule.names = std::move(list);
 
-  auto action = named_value(node, "action", kActions, "seccomp action");
-  if (!action) return std::unexpected(std::move(action.error()));
-  rule.action = std::move(*action);
-  WARD_TRY(node.read("errnoRet", rule.errno_ret));
-  if (rule.errno_ret && !action_takes_errno(rule.action))
-    return fail(fmt::format("{}: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value, not {}",
-                            node.member_path("errnoRet"), rule.action));
+  WARD_TRY(read_action(node, "action", "errnoRet", rule.action, rule.errno_ret));
   WARD_TRY(node.read_array("args", rule.args, parse_argument));
   return rule;
 }
@@ -129,27 +124,16 @@ Result<SeccompSyscall> parse_syscall_rule(const Node& node) {
 Result<Seccomp> parse_seccomp(const Node& node) {
   WARD_TRY(node.expect_object());
   Seccomp seccomp;
-  auto default_action = named_value(node, "defaultAction", kActions, "seccomp action");
-  if (!default_action) return std::unexpected(std::move(default_action.error()));
-  seccomp.default_action = std::move(*default_action);
-  WARD_TRY(node.read("defaultErrnoRet", seccomp.default_errno_ret));
-  if (seccomp.default_errno_ret && !action_takes_errno(seccomp.default_action))
-    return fail(fmt::format("{}: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value, not {}",
-                            node.member_path("defaultErrnoRet"), seccomp.default_action));
+  WARD_TRY(read_action(node, "defaultAction", "defaultErrnoRet", seccomp.default_action, seccomp.default_errno_ret));
 
-  auto architectures = named_list(node, "architectures", kArchitectures, "seccomp architecture");
-  if (!architectures) return std::unexpected(std::move(architectures.error()));
-  seccomp.architectures = std::move(*architectures);
-  auto flags = named_list(node, "flags", kFilterFlags, "seccomp filter flag");
-  if (!flags) return std::unexpected(std::move(flags.error()));
-  seccomp.flags = std::move(*flags);
+  seccomp.architectures = WARD_TRY(named_list(node, "architectures", kArchitectures, "seccomp architecture"));
+  seccomp.flags = WARD_TRY(named_list(node, "flags", kFilterFlags, "seccomp filter flag"));
 
   if (auto listener = node.find("listenerPath")) {
-    auto path = listener->as<std::string>();
-    if (!path) return std::unexpected(std::move(path.error()));
-    if (!path->empty() && !is_absolute(*path))
-      return listener->error(fmt::format("must be an absolute path, got \"{}\"", *path));
-    seccomp.listener_path = std::move(*path);
+    auto path = WARD_TRY(listener->as<std::string>());
+    if (!path.empty() && !is_absolute(path))
+      return listener->error(fmt::format("must be an absolute path, got \"{}\"", path));
+    seccomp.listener_path = std::move(path);
   }
   WARD_TRY(node.read("listenerMetadata", seccomp.listener_metadata));
   if (!seccomp.listener_metadata.empty() && seccomp.listener_path.empty())

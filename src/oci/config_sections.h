@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "oci/config.h"
-#include "oci/json_reader.h"
+#include "util/json_reader.h"
 #include "util/error.h"
 
 namespace ward::oci::detail {

@@ -202,19 +202,46 @@ std::vector<std::string> supported_mount_option_names() {
   return names;
 }
 
+namespace {
+
+// The options one list element holds: "nosuid,nodev" is two, as mount(8)'s
+// -o reads it, and a known flag must not reach the filesystem's data string
+// where it would be refused or, worse, ignored.  A comma inside double
+// quotes belongs to the value (SELinux contexts: context="...:s0:c1,c2").
+Result<std::vector<std::string_view>> split_option(std::string_view option, std::size_t index) {
+  std::vector<std::string_view> pieces;
+  bool quoted = false;
+  std::size_t start = 0;
+  for (std::size_t at = 0; at <= option.size(); ++at) {
+    if (at < option.size() && option[at] == '"') quoted = !quoted;
+    if (at < option.size() && (quoted || option[at] != ',')) continue;
+    if (at == start) return fail(fmt::format("option {}: \"{}\" has an empty option between commas", index, option));
+    pieces.push_back(option.substr(start, at - start));
+    start = at + 1;
+  }
+  if (quoted) return fail(fmt::format("option {}: \"{}\" has an unterminated quote", index, option));
+  return pieces;
+}
+
+}  // namespace
+
 Result<MountOptions> parse_mount_options(const std::vector<std::string>& options) {
   MountOptions parsed;
   for (std::size_t i = 0; i < options.size(); ++i) {
     const std::string& option = options[i];
     if (option.empty()) return fail(fmt::format("option {}: must not be empty", i));
-    if (const OptionEntry* known = find_option(option)) {
-      apply_option(*known, parsed);
-      continue;
+    auto pieces = split_option(option, i);
+    if (!pieces) return std::unexpected(std::move(pieces.error()));
+    for (std::string_view piece : *pieces) {
+      if (const OptionEntry* known = find_option(piece)) {
+        apply_option(*known, parsed);
+        continue;
+      }
+      // Everything else ("size=64m", "mode=1777", "newinstance") is for the
+      // filesystem to interpret.
+      if (!parsed.data.empty()) parsed.data += ',';
+      parsed.data += piece;
     }
-    // Everything else ("size=64m", "mode=1777", "newinstance") is for the
-    // filesystem to interpret.
-    if (!parsed.data.empty()) parsed.data += ',';
-    parsed.data += option;
   }
   return parsed;
 }

@@ -31,8 +31,10 @@ struct MountOptions {
   [[nodiscard]] unsigned long bind_remount_flags() const;
 };
 
-// Parses a mount's option list.  Unknown "key=value" and bare options go to
-// `data`, as runc does.  Errors name the option.
+// Parses a mount's option list.  An element may hold several options
+// separated by commas, as mount(8)'s -o does ("nosuid,nodev"); a comma
+// inside double quotes is part of a value.  Unknown "key=value" and bare
+// options go to `data`, as runc does.  Errors name the option.
 [[nodiscard]] Result<MountOptions> parse_mount_options(const std::vector<std::string>& options);
 
 // Every option name ward-oci accepts and applies, for `ward-oci features`.

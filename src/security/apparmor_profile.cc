@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "oci/capability_names.h"
 #include "security/apparmor.h"
 #include "security/capabilities.h"
 
@@ -121,7 +122,7 @@ Result<std::string> generate_apparmor_profile(const AppArmorModel& model) {
       if (name.starts_with("cap_")) name.erase(0, 4);
       std::string upper = "CAP_" + name;
       std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-      if (!capability_from_name(upper))
+      if (!oci::capability_from_name(upper))
         return fail(fmt::format("capabilities[{}]: unknown capability \"{}\"", i, (*model.capabilities)[i]));
       capabilities.push_back(std::move(name));
     }

@@ -14,6 +14,8 @@
 //   packet = false                       # AF_PACKET sockets; default false
 //
 // toml++ throws on a syntax error; it is caught here, at the module's edge.
+#include <initializer_list>
+
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
@@ -48,9 +50,8 @@ Result<std::vector<std::string>> read_strings(const toml::node& node, const std:
     return fail(fmt::format("{}: {}: must be an array of strings", where(file, node.source()), key));
   std::vector<std::string> out;
   for (size_t i = 0; i < array->size(); ++i) {
-    auto text = read_string((*array)[i], file, fmt::format("{}[{}]", key, i));
-    if (!text) return std::unexpected(text.error());
-    out.push_back(std::move(*text));
+    auto text = WARD_TRY(read_string((*array)[i], file, fmt::format("{}[{}]", key, i)));
+    out.push_back(std::move(text));
   }
   return out;
 }
@@ -75,63 +76,50 @@ Result<> check_list(const std::vector<std::string>& paths, const toml::node& nod
   return {};
 }
 
+// A table of path lists, "[filesystem] read_only = [...]": each key must be
+// one of `targets`, each list valid paths.
+Result<> read_path_lists(const toml::node& node, const std::string& file, const std::string& name,
+                         std::initializer_list<std::pair<std::string_view, std::vector<std::string>*>> targets) {
+  auto table = WARD_TRY(read_table(node, file, name));
+  for (const auto& [sub_key, sub] : *table) {
+    const std::string sub_name(sub_key.str());
+    std::string qualified = name + "." + sub_name;
+    std::vector<std::string>* target = nullptr;
+    for (const auto& [target_name, list] : targets)
+      if (target_name == sub_name) target = list;
+    if (target == nullptr) return std::unexpected(unknown_key(file, sub_key, qualified).error());
+    *target = WARD_TRY(read_strings(sub, file, qualified));
+    WARD_TRY(check_list(*target, sub, file, qualified));
+  }
+  return {};
+}
+
 Result<AppArmorModel> read_model(const toml::table& root, const std::string& file) {
   AppArmorModel model;
   bool has_name = false;
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
     if (name == "name") {
-      auto value = read_string(node, file, name);
-      if (!value) return std::unexpected(value.error());
-      if (auto r = validate_profile_name(*value); !r)
+      auto value = WARD_TRY(read_string(node, file, name));
+      if (auto r = validate_profile_name(value); !r)
         return std::unexpected(r.error().wrap(fmt::format("{}: name", where(file, node.source()))));
-      model.name = std::move(*value);
+      model.name = std::move(value);
       has_name = true;
     } else if (name == "capabilities") {
-      auto value = read_strings(node, file, name);
-      if (!value) return std::unexpected(value.error());
-      model.capabilities = std::move(*value);
+      model.capabilities = WARD_TRY(read_strings(node, file, name));
     } else if (name == "filesystem") {
-      auto table = read_table(node, file, name);
-      if (!table) return std::unexpected(table.error());
-      for (const auto& [sub_key, sub] : **table) {
-        const std::string sub_name(sub_key.str());
-        std::string qualified = name + "." + sub_name;
-        std::vector<std::string>* target = sub_name == "read_only" ? &model.read_only
-                                           : sub_name == "writable" ? &model.writable
-                                                                    : nullptr;
-        if (target == nullptr) return std::unexpected(unknown_key(file, sub_key, qualified).error());
-        auto value = read_strings(sub, file, qualified);
-        if (!value) return std::unexpected(value.error());
-        WARD_TRY(check_list(*value, sub, file, qualified));
-        *target = std::move(*value);
-      }
+      WARD_TRY(read_path_lists(node, file, name, {{"read_only", &model.read_only}, {"writable", &model.writable}}));
     } else if (name == "exec") {
-      auto table = read_table(node, file, name);
-      if (!table) return std::unexpected(table.error());
-      for (const auto& [sub_key, sub] : **table) {
-        const std::string sub_name(sub_key.str());
-        std::string qualified = name + "." + sub_name;
-        std::vector<std::string>* target = sub_name == "allow"  ? &model.allow_exec
-                                           : sub_name == "deny" ? &model.deny_exec
-                                                                : nullptr;
-        if (target == nullptr) return std::unexpected(unknown_key(file, sub_key, qualified).error());
-        auto value = read_strings(sub, file, qualified);
-        if (!value) return std::unexpected(value.error());
-        WARD_TRY(check_list(*value, sub, file, qualified));
-        *target = std::move(*value);
-      }
+      WARD_TRY(read_path_lists(node, file, name, {{"allow", &model.allow_exec}, {"deny", &model.deny_exec}}));
     } else if (name == "network") {
-      auto table = read_table(node, file, name);
-      if (!table) return std::unexpected(table.error());
-      for (const auto& [sub_key, sub] : **table) {
+      auto table = WARD_TRY(read_table(node, file, name));
+      for (const auto& [sub_key, sub] : *table) {
         const std::string sub_name(sub_key.str());
         std::string qualified = name + "." + sub_name;
         bool* target = sub_name == "raw" ? &model.network_raw : sub_name == "packet" ? &model.network_packet : nullptr;
         if (target == nullptr) return std::unexpected(unknown_key(file, sub_key, qualified).error());
-        auto value = read_bool(sub, file, qualified);
-        if (!value) return std::unexpected(value.error());
-        *target = *value;
+        auto value = WARD_TRY(read_bool(sub, file, qualified));
+        *target = value;
       }
     } else {
       return std::unexpected(unknown_key(file, key, name).error());
@@ -155,9 +143,8 @@ Result<AppArmorModel> parse_apparmor_toml(std::string_view text, const std::stri
 }
 
 Result<AppArmorModel> load_apparmor_toml(const std::string& file) {
-  auto text = sys::read_file(file);
-  if (!text) return std::unexpected(text.error());
-  return parse_apparmor_toml(*text, file);
+  auto text = WARD_TRY(sys::read_file(file));
+  return parse_apparmor_toml(text, file);
 }
 
 }  // namespace ward::security

@@ -11,39 +11,18 @@
 #include <string>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "oci/capability_names.h"
 #include "util/sys.h"
 
 namespace ward::security {
 
 namespace {
 
-// Indexed by capability number (linux/capability.h).
-constexpr std::array<std::string_view, 41> kCapabilityNames = {
-    "CAP_CHOWN",            "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-    "CAP_FSETID",           "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
-    "CAP_SETPCAP",          "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",        "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",       "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",        "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",     "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-    "CAP_LEASE",            "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",     "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",    "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-};
-
-constexpr int kHighestKnownCapability = static_cast<int>(kCapabilityNames.size()) - 1;
+using oci::kHighestKnownCapability;
 // Capability numbers index 64-bit masks (two capset words of 32 bits).
 constexpr int kHighestMaskBit = 63;
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 int read_last_capability() {
   auto text = sys::read_file("/proc/sys/kernel/cap_last_cap");
@@ -63,27 +42,9 @@ std::uint64_t to_mask(const std::vector<int>& caps, int last_cap) {
 
 }  // namespace
 
-std::optional<int> capability_from_name(std::string_view name) {
-  std::string_view bare = name;
-  if (bare.size() >= 4 && equal_ignoring_case(bare.substr(0, 4), "CAP_")) bare.remove_prefix(4);
-  if (bare.empty()) return std::nullopt;
-  for (std::size_t cap = 0; cap < kCapabilityNames.size(); ++cap)
-    if (equal_ignoring_case(kCapabilityNames[cap].substr(4), bare)) return static_cast<int>(cap);
-  return std::nullopt;
-}
-
-const char* capability_name(int cap) {
-  if (cap < 0 || cap > kHighestKnownCapability) return nullptr;
-  return kCapabilityNames[static_cast<std::size_t>(cap)].data();  // the literals are NUL-terminated
-}
-
 int last_capability() {
   static const int cached = read_last_capability();
   return cached;
-}
-
-std::vector<std::string_view> all_capability_names() {
-  return {kCapabilityNames.begin(), kCapabilityNames.end()};
 }
 
 CapabilityPlan make_capability_plan(const std::vector<int>& bounding, const std::vector<int>& effective,
@@ -123,6 +84,26 @@ std::optional<UngrantableCapability> find_ungrantable(const CapabilityPlan& plan
       if (missing & (std::uint64_t{1} << cap)) return UngrantableCapability{name, cap};
   }
   return std::nullopt;
+}
+
+std::vector<std::string> drop_unraisable_ambient(CapabilityPlan& plan) {
+  std::vector<std::string> warnings;
+  for (int cap = 0; cap <= kHighestMaskBit; ++cap) {
+    std::uint64_t bit = std::uint64_t{1} << cap;
+    if (!(plan.ambient & bit)) continue;
+    bool inheritable = (plan.inheritable & bit) != 0;
+    bool permitted = (plan.permitted & bit) != 0;
+    if (inheritable && permitted) continue;
+    plan.ambient &= ~bit;
+    const char* missing = !inheritable && !permitted ? "inheritable and permitted"
+                          : !inheritable             ? "inheritable"
+                                                     : "permitted";
+    const char* name = oci::capability_name(cap);
+    warnings.push_back(fmt::format("process.capabilities.ambient: {} skipped: it is not in process.capabilities.{}, "
+                                   "so the kernel would refuse to raise it",
+                                   name ? std::string(name) : std::to_string(cap), missing));
+  }
+  return warnings;
 }
 
 namespace raw {

@@ -1,22 +1,17 @@
-// Capability names and the allocation-free code that sets the five sets in
+// The capability sets of a container (names: oci/capability_names.h) and the allocation-free code that sets the five sets in
 // the container's init.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace ward::security {
 
-// "CAP_SYS_ADMIN" (case-insensitive, "CAP_" prefix optional) -> 21.
-[[nodiscard]] std::optional<int> capability_from_name(std::string_view name);
-// 21 -> "CAP_SYS_ADMIN"; nullptr if unknown.
-[[nodiscard]] const char* capability_name(int cap);
 // The highest capability number the kernel knows (/proc/sys/kernel/cap_last_cap).
 [[nodiscard]] int last_capability();
-// Every capability name ward knows, in number order.
-[[nodiscard]] std::vector<std::string_view> all_capability_names();
 
 // The five sets as bitmasks, computed before clone.
 struct CapabilityPlan {
@@ -45,6 +40,15 @@ struct UngrantableCapability {
 [[nodiscard]] std::optional<UngrantableCapability> find_ungrantable(const CapabilityPlan& plan,
                                                                     std::uint64_t own_bounding,
                                                                     bool own_user_namespace);
+
+// The kernel raises an ambient capability only if it is both permitted and
+// inheritable (prctl PR_CAP_AMBIENT_RAISE fails with EPERM otherwise).  The
+// default bundles of `runc spec` and `crun spec` ask for ambient
+// capabilities with an empty inheritable set, and both runtimes ignore the
+// failed raise silently.  ward removes such capabilities from plan.ambient
+// before clone, so the child never tries them, and returns one warning line
+// per capability it removed.  Any other failure to raise stays an error.
+[[nodiscard]] std::vector<std::string> drop_unraisable_ambient(CapabilityPlan& plan);
 
 namespace raw {
 // Drops every capability not in plan.bounding from the bounding set.

@@ -11,9 +11,13 @@
 
 #include <fmt/format.h>
 
+#include "oci/landlock_rights.h"
 #include "util/sys.h"
 
 namespace ward::security {
+
+using oci::landlock_fs_right;
+using oci::landlock_net_right;
 
 namespace {
 
@@ -37,27 +41,6 @@ struct NetPortAttr {
   std::uint64_t allowed_access = 0;
   std::uint64_t port = 0;
 };
-
-constexpr std::array<LandlockRight, 16> kFsRights = {{
-    {"execute", 1ULL << 0, 1},    {"write_file", 1ULL << 1, 1}, {"read_file", 1ULL << 2, 1},
-    {"read_dir", 1ULL << 3, 1},   {"remove_dir", 1ULL << 4, 1}, {"remove_file", 1ULL << 5, 1},
-    {"make_char", 1ULL << 6, 1},  {"make_dir", 1ULL << 7, 1},   {"make_reg", 1ULL << 8, 1},
-    {"make_sock", 1ULL << 9, 1},  {"make_fifo", 1ULL << 10, 1}, {"make_block", 1ULL << 11, 1},
-    {"make_sym", 1ULL << 12, 1},  {"refer", 1ULL << 13, 2},     {"truncate", 1ULL << 14, 3},
-    {"ioctl_dev", 1ULL << 15, 5},
-}};
-
-constexpr std::array<LandlockRight, 2> kNetRights = {{
-    {"bind_tcp", 1ULL << 0, 4},
-    {"connect_tcp", 1ULL << 1, 4},
-}};
-
-template <std::size_t N>
-std::optional<LandlockRight> find_right(const std::array<LandlockRight, N>& table, std::string_view name) {
-  auto found = std::find_if(table.begin(), table.end(), [&](const LandlockRight& r) { return r.name == name; });
-  if (found == table.end()) return std::nullopt;
-  return *found;
-}
 
 // The handled mask for `names` (the field `field`), with rights above `abi`
 // dropped (best effort) or refused (disableBestEffort).
@@ -94,8 +77,6 @@ Result<std::uint64_t> allowed_mask(const std::vector<std::string>& names, bool n
 
 }  // namespace
 
-std::optional<LandlockRight> landlock_fs_right(std::string_view name) { return find_right(kFsRights, name); }
-std::optional<LandlockRight> landlock_net_right(std::string_view name) { return find_right(kNetRights, name); }
 
 int landlock_abi() {
   int abi = sys::raw::landlock_create_ruleset(nullptr, 0, kCreateRulesetVersion);
@@ -119,14 +100,12 @@ Result<LandlockPlan> plan_landlock(const oci::Landlock& config, int abi) {
                            "ruleset");
     return plan;
   }
-  auto fs = handled_mask(config.handled_access_fs, false, "process.landlock.ruleset.handledAccessFS", abi, strict,
-                         plan);
-  if (!fs) return std::unexpected(fs.error());
-  auto net = handled_mask(config.handled_access_network, true, "process.landlock.ruleset.handledAccessNetwork", abi,
-                          strict, plan);
-  if (!net) return std::unexpected(net.error());
-  plan.handled_fs = *fs;
-  plan.handled_net = *net;
+  auto fs = WARD_TRY(
+      handled_mask(config.handled_access_fs, false, "process.landlock.ruleset.handledAccessFS", abi, strict, plan));
+  auto net = WARD_TRY(handled_mask(config.handled_access_network, true, "process.landlock.ruleset.handledAccessNetwork",
+                                   abi, strict, plan));
+  plan.handled_fs = fs;
+  plan.handled_net = net;
   if (plan.handled_fs == 0 && plan.handled_net == 0) {
     plan.notices.push_back(fmt::format("process.landlock: the kernel (Landlock ABI {}) supports none of the handled "
                                        "rights; the container runs without a Landlock ruleset",
@@ -138,21 +117,19 @@ Result<LandlockPlan> plan_landlock(const oci::Landlock& config, int abi) {
   for (std::size_t i = 0; i < config.path_beneath.size(); ++i) {
     const auto& rule = config.path_beneath[i];
     std::string field = fmt::format("process.landlock.rules.pathBeneath[{}]", i);
-    auto allowed = allowed_mask(rule.allowed_access, false, field + ".allowedAccess", plan.handled_fs);
-    if (!allowed) return std::unexpected(allowed.error());
+    auto allowed = WARD_TRY(allowed_mask(rule.allowed_access, false, field + ".allowedAccess", plan.handled_fs));
     // Every right it allows was dropped: the rule would grant nothing.
-    if (*allowed == 0) continue;
+    if (allowed == 0) continue;
     for (std::size_t j = 0; j < rule.paths.size(); ++j)
-      plan.path_rules.push_back({*allowed, rule.paths[j], fmt::format("{}.paths[{}]", field, j)});
+      plan.path_rules.push_back({allowed, rule.paths[j], fmt::format("{}.paths[{}]", field, j)});
   }
   for (std::size_t i = 0; i < config.net_port.size(); ++i) {
     const auto& rule = config.net_port[i];
     std::string field = fmt::format("process.landlock.rules.netPort[{}]", i);
-    auto allowed = allowed_mask(rule.allowed_access, true, field + ".allowedAccess", plan.handled_net);
-    if (!allowed) return std::unexpected(allowed.error());
-    if (*allowed == 0) continue;
+    auto allowed = WARD_TRY(allowed_mask(rule.allowed_access, true, field + ".allowedAccess", plan.handled_net));
+    if (allowed == 0) continue;
     for (std::size_t j = 0; j < rule.ports.size(); ++j)
-      plan.port_rules.push_back({*allowed, rule.ports[j], fmt::format("{}.ports[{}]", field, j)});
+      plan.port_rules.push_back({allowed, rule.ports[j], fmt::format("{}.ports[{}]", field, j)});
   }
   return plan;
 }

@@ -1,5 +1,5 @@
-// Landlock (process.landlock): the names of the access rights, the plan the
-// parent computes against the kernel's Landlock ABI, and the
+// Landlock (process.landlock): the plan the parent computes against the
+// kernel's Landlock ABI (right names: oci/landlock_rights.h), and the
 // allocation-free code that builds and enforces the ruleset in the
 // container's init.
 //
@@ -19,18 +19,6 @@
 #include "util/error.h"
 
 namespace ward::security {
-
-// One access right: its name in config.json (the kernel's
-// LANDLOCK_ACCESS_{FS,NET}_* in lower case), its bit and the Landlock ABI
-// version that introduced it.
-struct LandlockRight {
-  std::string_view name;
-  std::uint64_t bit = 0;
-  int abi = 1;
-};
-
-[[nodiscard]] std::optional<LandlockRight> landlock_fs_right(std::string_view name);
-[[nodiscard]] std::optional<LandlockRight> landlock_net_right(std::string_view name);
 
 struct LandlockPathRule {
   std::uint64_t allowed = 0;

@@ -126,9 +126,8 @@ Result<> add_syscall_rules(void* ctx, const oci::SeccompSyscall& entry, std::uin
   std::vector<scmp_arg_cmp> comparisons;
   for (size_t a = 0; a < entry.args.size(); ++a) {
     const auto& arg = entry.args[a];
-    auto op = compare_op(arg.op, fmt::format("{}.args[{}].op", field, a));
-    if (!op) return std::unexpected(op.error());
-    comparisons.push_back(scmp_arg_cmp{arg.index, *op, arg.value, arg.value_two});
+    auto op = WARD_TRY(compare_op(arg.op, fmt::format("{}.args[{}].op", field, a)));
+    comparisons.push_back(scmp_arg_cmp{arg.index, op, arg.value, arg.value_two});
   }
   bool repeated_index = false;
   for (size_t a = 0; a < comparisons.size(); ++a)
@@ -161,11 +160,10 @@ Result<std::vector<sock_filter>> export_program(void* ctx) {
   UniqueFd holder(memfd);
   if (int r = seccomp_export_bpf(ctx, memfd); r < 0) return fail_errno(-r, "linux.seccomp: export the filter");
   if (::lseek(memfd, 0, SEEK_SET) < 0) return fail_errno(errno, "linux.seccomp: rewind the exported filter");
-  auto bytes = sys::read_fd(memfd);
-  if (!bytes) return std::unexpected(bytes.error());
-  if (bytes->size() % sizeof(sock_filter) != 0) return fail("linux.seccomp: exported filter has a partial instruction");
-  std::vector<sock_filter> program(bytes->size() / sizeof(sock_filter));
-  std::memcpy(program.data(), bytes->data(), bytes->size());
+  auto bytes = WARD_TRY(sys::read_fd(memfd));
+  if (bytes.size() % sizeof(sock_filter) != 0) return fail("linux.seccomp: exported filter has a partial instruction");
+  std::vector<sock_filter> program(bytes.size() / sizeof(sock_filter));
+  std::memcpy(program.data(), bytes.data(), bytes.size());
   return program;
 }
 
@@ -175,16 +173,14 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& profile) {
   auto default_action =
       action_value(profile.default_action, profile.default_errno_ret, std::nullopt, "linux.seccomp.defaultAction");
   if (!default_action) return std::unexpected(default_action.error());
-  auto notify = check_notify_rules(profile);
-  if (!notify) return std::unexpected(notify.error());
+  auto notify = WARD_TRY(check_notify_rules(profile));
   Context ctx(seccomp_init(*default_action));
   if (!ctx) return fail("linux.seccomp: libseccomp could not create a filter");
   // ward sets no_new_privs itself, as process.noNewPrivileges says.
   seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0);
   for (size_t i = 0; i < profile.architectures.size(); ++i) {
-    auto token = arch_token(profile.architectures[i], fmt::format("linux.seccomp.architectures[{}]", i));
-    if (!token) return std::unexpected(token.error());
-    int r = seccomp_arch_add(ctx.get(), *token);
+    auto token = WARD_TRY(arch_token(profile.architectures[i], fmt::format("linux.seccomp.architectures[{}]", i)));
+    int r = seccomp_arch_add(ctx.get(), token);
     if (r < 0 && r != -EEXIST)
       return fail_errno(-r, fmt::format("linux.seccomp.architectures[{}]: add {}", i, profile.architectures[i]));
   }
@@ -192,15 +188,12 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& profile) {
     const auto& entry = profile.syscalls[i];
     std::string field = fmt::format("linux.seccomp.syscalls[{}]", i);
     // errnoRet defaults to EPERM; defaultErrnoRet belongs to defaultAction.
-    auto action = action_value(entry.action, entry.errno_ret, std::nullopt, field + ".action");
-    if (!action) return std::unexpected(action.error());
-    WARD_TRY(add_syscall_rules(ctx.get(), entry, *action, *default_action, field));
+    auto action = WARD_TRY(action_value(entry.action, entry.errno_ret, std::nullopt, field + ".action"));
+    WARD_TRY(add_syscall_rules(ctx.get(), entry, action, *default_action, field));
   }
-  auto flags = filter_flags(profile.flags, *notify);
-  if (!flags) return std::unexpected(flags.error());
-  auto program = export_program(ctx.get());
-  if (!program) return std::unexpected(program.error());
-  return SeccompProgram{std::move(*program), *flags};
+  auto flags = WARD_TRY(filter_flags(profile.flags, notify));
+  auto program = WARD_TRY(export_program(ctx.get()));
+  return SeccompProgram{std::move(program), flags};
 }
 
 bool SeccompProgram::has_listener() const noexcept { return (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0; }

@@ -1,13 +1,19 @@
 #include "security/capabilities.h"
+#include "oci/capability_names.h"
 
 #include <linux/capability.h>
 
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 namespace ward::security {
 namespace {
+
+using oci::all_capability_names;
+using oci::capability_from_name;
+using oci::capability_name;
 
 TEST(Capabilities, NamesMatchKernelNumbers) {
   EXPECT_EQ(capability_from_name("CAP_CHOWN"), CAP_CHOWN);
@@ -110,6 +116,51 @@ TEST(Capabilities, UngrantableAgainstOwnBoundingSet) {
   missing = find_ungrantable(inheritable, without_sys_resource, true);
   ASSERT_TRUE(missing);
   EXPECT_STREQ(missing->set, "inheritable");
+}
+
+// `runc spec` and `crun spec` ask for CAP_AUDIT_WRITE, CAP_KILL and
+// CAP_NET_BIND_SERVICE as ambient with nothing inheritable: the kernel would
+// refuse each raise, so the plan drops them and says so, one line each.
+TEST(Capabilities, AmbientOutsideInheritableIsSkippedWithAWarning) {
+  std::vector<int> defaults = {CAP_AUDIT_WRITE, CAP_KILL, CAP_NET_BIND_SERVICE};
+  CapabilityPlan plan = make_capability_plan(defaults, defaults, {}, defaults, defaults, 40);
+  auto warnings = drop_unraisable_ambient(plan);
+  EXPECT_EQ(plan.ambient, 0u);
+  EXPECT_EQ(plan.permitted, (1ULL << CAP_AUDIT_WRITE) | (1ULL << CAP_KILL) | (1ULL << CAP_NET_BIND_SERVICE));
+  ASSERT_EQ(warnings.size(), 3u);
+  // In capability-number order: CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_AUDIT_WRITE (29).
+  EXPECT_EQ(warnings[0],
+            "process.capabilities.ambient: CAP_KILL skipped: it is not in process.capabilities.inheritable, so the "
+            "kernel would refuse to raise it");
+  EXPECT_NE(warnings[1].find("CAP_NET_BIND_SERVICE skipped"), std::string::npos) << warnings[1];
+  EXPECT_NE(warnings[2].find("CAP_AUDIT_WRITE skipped"), std::string::npos) << warnings[2];
+  for (const auto& line : warnings) EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+}
+
+TEST(Capabilities, AmbientKeptOnlyWhenPermittedAndInheritable) {
+  // CHOWN: both sets, kept.  KILL: inheritable only.  SETUID: permitted only.
+  // SETGID: neither.
+  CapabilityPlan plan = make_capability_plan({}, {}, {CAP_CHOWN, CAP_KILL}, {CAP_CHOWN, CAP_SETUID},
+                                             {CAP_CHOWN, CAP_KILL, CAP_SETUID, CAP_SETGID}, 40);
+  auto warnings = drop_unraisable_ambient(plan);
+  EXPECT_EQ(plan.ambient, 1ULL << CAP_CHOWN);
+  EXPECT_EQ(plan.inheritable, (1ULL << CAP_CHOWN) | (1ULL << CAP_KILL));
+  ASSERT_EQ(warnings.size(), 3u);
+  EXPECT_NE(warnings[0].find("CAP_KILL skipped: it is not in process.capabilities.permitted,"), std::string::npos)
+      << warnings[0];
+  EXPECT_NE(warnings[1].find("CAP_SETGID skipped: it is not in process.capabilities.inheritable and permitted,"),
+            std::string::npos)
+      << warnings[1];
+  EXPECT_NE(warnings[2].find("CAP_SETUID skipped: it is not in process.capabilities.inheritable,"),
+            std::string::npos)
+      << warnings[2];
+}
+
+TEST(Capabilities, RaisableAmbientSetIsLeftAlone) {
+  std::vector<int> caps = {CAP_KILL, CAP_NET_BIND_SERVICE};
+  CapabilityPlan plan = make_capability_plan(caps, caps, caps, caps, caps, 40);
+  EXPECT_TRUE(drop_unraisable_ambient(plan).empty());
+  EXPECT_EQ(plan.ambient, (1ULL << CAP_KILL) | (1ULL << CAP_NET_BIND_SERVICE));
 }
 
 }  // namespace

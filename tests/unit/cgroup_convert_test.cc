@@ -21,6 +21,17 @@ TEST(CgroupConvert, BlkioWeightToIoWeight) {
   EXPECT_EQ(blkio_weight_to_io_weight(10), 1u);
   EXPECT_EQ(blkio_weight_to_io_weight(1000), 10000u);
   EXPECT_EQ(blkio_weight_to_io_weight(500), 4950u);
+  EXPECT_EQ(blkio_weight_to_io_weight(0), 0u);
+}
+
+// Confirms the earlier review's finding: weights 1 to 9 made (weight - 10)
+// wrap, giving an io.weight near 2^64 / 990.  Out-of-range weights are now
+// clamped into blkio's 10..1000 (and refused by the parser, see
+// ConfigParseLinux.BlockIoWeightRange).
+TEST(CgroupConvert, BlkioWeightOutOfRangeIsClamped) {
+  for (std::uint64_t weight = 1; weight < 10; ++weight) EXPECT_EQ(blkio_weight_to_io_weight(weight), 1u) << weight;
+  EXPECT_EQ(blkio_weight_to_io_weight(1001), 10000u);
+  EXPECT_EQ(blkio_weight_to_io_weight(65535), 10000u);
 }
 
 TEST(CgroupConvert, CpuMax) {

@@ -4,10 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "oci/config.h"
+#include "oci/landlock_rights.h"
 #include "security/landlock.h"
 
 namespace ward::security {
 namespace {
+
+using oci::landlock_fs_right;
+using oci::landlock_net_right;
 
 // LANDLOCK_ACCESS_FS_* and LANDLOCK_ACCESS_NET_* as the kernel defines them.
 constexpr std::uint64_t kExecute = 1ULL << 0, kWriteFile = 1ULL << 1, kReadFile = 1ULL << 2, kReadDir = 1ULL << 3,

@@ -9,8 +9,9 @@
 
 #include "lsm_test_support.h"
 #include "oci/config.h"
-#include "runtime/launch_plan.h"
-#include "runtime/plan_labels.h"
+#include "runtime/child/launch_plan.h"
+#include "runtime/plan/builder.h"
+#include "runtime/plan/labels.h"
 #include "security/selinux.h"
 
 namespace ward::security {
