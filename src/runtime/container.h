@@ -91,6 +91,8 @@ class Runtime {
     Status status;
   };
   [[nodiscard]] Result<Locked> open_locked(const std::string& id);
+  // pause (freeze) or resume (thaw) the container's cgroup.
+  [[nodiscard]] Result<> set_paused(const std::string& id, bool paused);
 
   StateStore store_;
 };

@@ -13,14 +13,17 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "runtime/handshake.h"
 #include "runtime/hooks.h"
-#include "runtime/id_mappings.h"
-#include "runtime/init.h"
+#include "runtime/plan/id_mappings.h"
+#include "runtime/child/init.h"
 #include "runtime/launch.h"
-#include "runtime/launch_plan.h"
+#include "runtime/child/launch_plan.h"
+#include "runtime/plan/builder.h"
 #include "runtime/seccomp_listener.h"
 #include "runtime/shared_mounts.h"
-#include "runtime/sync.h"
+#include "runtime/child/sync.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/sys.h"
 
@@ -141,7 +144,7 @@ Result<bool> make_cgroup(const StateStore& store, const std::string& id, const o
     // asks for no limits.  Device rules need no cgroup there: without
     // CAP_MKNOD in the initial namespace the container makes no device
     // node, and those bound in keep their host permissions.
-    bool denied = made.error().code == EACCES || made.error().code == EPERM || made.error().code == EROFS;
+    bool denied = made.error().is(ErrorKind::permission_denied);
     bool rootless = ::geteuid() != 0 || !sys::in_initial_user_namespace();
     if (!rootless || !denied) return std::unexpected(made.error());
     if (asks_for_limits(resources))
@@ -156,6 +159,57 @@ Result<bool> make_cgroup(const StateStore& store, const std::string& id, const o
   WARD_TRY(store.save_cgroups(id, cgroup.serialize()));
   WARD_TRY(cgroup.set(resources, cgroups::allowed_devices(config.linux.devices)));
   return true;
+}
+
+// The exec fifo `start` opens, and the fds the init reaches the state
+// directory and its hooks' state through.
+Result<> open_state_files(const StateStore& store, const std::string& id, LaunchPlan& plan) {
+  std::string fifo = store.fifo(id);
+  if (::mkfifo(fifo.c_str(), 0600) < 0) return fail_errno(errno, "mkfifo " + fifo);
+  // The init opens the fifo as the container's root, which in a user
+  // namespace is an unprivileged host uid: it must own the fifo, and it
+  // reaches it through an fd, not through the root-only state directory.
+  if ((plan.root_host_uid != 0 || plan.root_host_gid != 0) &&
+      ::chown(fifo.c_str(), plan.root_host_uid, plan.root_host_gid) < 0)
+    return fail_errno(errno, "chown " + fifo);
+  plan.exec_fifo_fd = WARD_TRY(sys::open(fifo, O_PATH));
+  plan.state_dir_fd = WARD_TRY(sys::open(store.dir(id), O_PATH | O_DIRECTORY));
+  if (!plan.create_container_hooks.empty()) plan.hook_state_fd = WARD_TRY(make_memfd("ward-hook-state", ""));
+  if (!plan.start_container_hooks.empty()) plan.start_state_fd = WARD_TRY(make_memfd("ward-start-state", ""));
+  return {};
+}
+
+ContainerState initial_state(const std::string& id, const std::string& bundle, const oci::Config& config,
+                             const LaunchPlan& plan) {
+  ContainerState state;
+  state.id = id;
+  state.oci_version = config.oci_version;
+  state.bundle = bundle;
+  state.rootfs = plan.rootfs;
+  state.annotations = config.annotations;
+  state.poststart_hooks = config.hooks.poststart;
+  state.poststop_hooks = config.hooks.poststop;
+  state.private_pid_namespace = (plan.clone_flags & CLONE_NEWPID) != 0;
+  state.created = now_rfc3339();
+  return state;
+}
+
+// What `create` does for the init's requests: the prestart and
+// createRuntime hooks, and its seccomp notify fd for the listener.
+HandshakeSteps create_steps(const oci::Config& config, const ContainerState& state) {
+  HandshakeSteps steps;
+  steps.runtime_hooks = [&config, &state]() -> Result<> {
+    WARD_TRY(run_hooks(config.hooks.prestart, oci_state_json(state, prestart_hook_status(config), false), "prestart"));
+    return run_hooks(config.hooks.create_runtime, oci_state_json(state, Status::creating, false), "createRuntime");
+  };
+  if (config.linux.seccomp) {
+    steps.seccomp_fd = [&config, &state](int fd) {
+      std::string payload =
+          container_process_state_json(state, Status::creating, state.pid, config.linux.seccomp->listener_metadata);
+      return send_to_seccomp_listener(config.linux.seccomp->listener_path, payload, fd);
+    };
+  }
+  return steps;
 }
 
 }  // namespace
@@ -199,7 +253,7 @@ Result<ClonedInit> clone_init(const LaunchPlan& plan, int parent_sock, int child
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (r < 0) return fail_errno(-r, "container stage exited without reporting the init");
-  if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
+  if (message.type == SyncType::error) return std::unexpected(child_failure(message));
   if (message.type != SyncType::init_pid || fd < 0) return fail("container stage: unexpected message");
   init.pid = message.error_code;
   init.pidfd.reset(fd);
@@ -212,15 +266,13 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   if (::realpath(options.bundle.c_str(), bundle_buf) == nullptr)
     return fail_errno(errno, "--bundle " + options.bundle);
   std::string bundle = bundle_buf;
-  auto config = oci::load_config(bundle);
-  if (!config) return std::unexpected(config.error());
+  auto config = WARD_TRY(oci::load_config(bundle));
 
-  auto cgroup = cgroups::Cgroup::resolve(config->linux.cgroups_path, options.id);
-  if (!cgroup) return std::unexpected(cgroup.error());
+  auto cgroup = WARD_TRY(cgroups::Cgroup::resolve(config.linux.cgroups_path, options.id));
 
   PlanOptions plan_options;
   plan_options.bundle = bundle;
-  plan_options.cgroup = &*cgroup;
+  plan_options.cgroup = &cgroup;
   plan_options.no_pivot = options.no_pivot;
   plan_options.no_new_keyring = options.no_new_keyring;
   plan_options.container_id = options.id;
@@ -230,17 +282,14 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   // Under a rootless engine (podman runs its runtime in its own user
   // namespace) no device node can be made, only bound.
   plan_options.in_user_namespace_host = !sys::in_initial_user_namespace();
-  auto plan_result = build_launch_plan(*config, plan_options);
-  if (!plan_result) return std::unexpected(plan_result.error());
-  LaunchPlan& plan = *plan_result;
+  auto plan_result = WARD_TRY(build_launch_plan(config, plan_options));
+  LaunchPlan& plan = plan_result;
   plan.set_groups = !plan.new_user_namespace || plan.id_maps.setgroups_allowed;
 
   UniqueFd console_socket;
   if (plan.terminal) {
     if (!options.console_socket.empty()) {
-      auto sock = connect_console_socket(options.console_socket);
-      if (!sock) return std::unexpected(sock.error());
-      console_socket = std::move(*sock);
+      console_socket = WARD_TRY(connect_console_socket(options.console_socket));
     } else if (!foreground) {
       return fail("process.terminal: a --console-socket is required to create a container with a terminal");
     }
@@ -249,63 +298,26 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   }
 
   LaunchedContainer launched;
-  auto lock = store.create_dir(options.id);
-  if (!lock) return std::unexpected(lock.error());
-  launched.lock = std::move(*lock);
+  auto lock = WARD_TRY(store.create_dir(options.id));
+  launched.lock = std::move(lock);
   SharedMounts shared_mounts;  // before the transaction, which may point at it
   CreateTransaction transaction(store, options.id);
   transaction.dir_made();
-  auto in_cgroup = make_cgroup(store, options.id, *config, *cgroup, transaction);
-  if (!in_cgroup) return std::unexpected(in_cgroup.error());
-  if (!*in_cgroup) WARD_TRY(bind_own_cgroups(plan, *cgroup));
+  auto in_cgroup = WARD_TRY(make_cgroup(store, options.id, config, cgroup, transaction));
+  if (!in_cgroup) WARD_TRY(bind_own_cgroups(plan, cgroup));
 
   if (plan.shares_mount_namespace) {
     log::warning("no mount namespace: the container's mounts are made in the runtime's mount namespace");
-    auto record = record_shared_mounts(plan.rootfs);
-    if (!record) return std::unexpected(record.error());
-    shared_mounts = std::move(*record);
+    shared_mounts = WARD_TRY(record_shared_mounts(plan.rootfs));
     // Before the init exists, so that a delete after a kill anywhere past
     // here finds what to unmount.
     WARD_TRY(store.save_mount_record(options.id, shared_mounts_json(shared_mounts)));
     transaction.mounts_recorded(&shared_mounts);
   }
 
-  std::string dir = store.dir(options.id);
-  std::string fifo = store.fifo(options.id);
-  if (::mkfifo(fifo.c_str(), 0600) < 0) return fail_errno(errno, "mkfifo " + fifo);
-  // The init opens the fifo as the container's root, which in a user
-  // namespace is an unprivileged host uid: it must own the fifo, and it
-  // reaches it through an fd, not through the root-only state directory.
-  if ((plan.root_host_uid != 0 || plan.root_host_gid != 0) &&
-      ::chown(fifo.c_str(), plan.root_host_uid, plan.root_host_gid) < 0)
-    return fail_errno(errno, "chown " + fifo);
-  auto fifo_fd = sys::open(fifo, O_PATH);
-  if (!fifo_fd) return std::unexpected(fifo_fd.error());
-  plan.exec_fifo_fd = std::move(*fifo_fd);
-  auto dir_fd = sys::open(dir, O_PATH | O_DIRECTORY);
-  if (!dir_fd) return std::unexpected(dir_fd.error());
-  plan.state_dir_fd = std::move(*dir_fd);
-  if (!plan.create_container_hooks.empty()) {
-    auto memfd = make_memfd("ward-hook-state", "");
-    if (!memfd) return std::unexpected(memfd.error());
-    plan.hook_state_fd = std::move(*memfd);
-  }
-  if (!plan.start_container_hooks.empty()) {
-    auto memfd = make_memfd("ward-start-state", "");
-    if (!memfd) return std::unexpected(memfd.error());
-    plan.start_state_fd = std::move(*memfd);
-  }
-
+  WARD_TRY(open_state_files(store, options.id, plan));
   ContainerState& state = launched.state;
-  state.id = options.id;
-  state.oci_version = config->oci_version;
-  state.bundle = bundle;
-  state.rootfs = plan.rootfs;
-  state.annotations = config->annotations;
-  state.poststart_hooks = config->hooks.poststart;
-  state.poststop_hooks = config->hooks.poststop;
-  state.private_pid_namespace = (plan.clone_flags & CLONE_NEWPID) != 0;
-  state.created = now_rfc3339();
+  state = initial_state(options.id, bundle, config, plan);
 
   int socks[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks) < 0) return fail_errno(errno, "socketpair");
@@ -314,20 +326,18 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   plan.parent_only_fds[0] = launched.lock.get();
   plan.parent_only_fds[1] = console_socket.get();
   plan.parent_only_fds[2] = parent_sock.get();
-  auto init = clone_init(plan, parent_sock.get(), child_sock.get());
-  if (!init) return std::unexpected(init.error());
+  auto init = WARD_TRY(clone_init(plan, parent_sock.get(), child_sock.get()));
   child_sock.reset();
-  transaction.init_started(init->pid, init->pidfd.get());
-  state.pid = init->pid;
-  auto start_time = sys::process_start_time(init->pid);
-  if (!start_time) return std::unexpected(start_time.error());
-  state.pid_start_time = *start_time;
-  transaction.set_poststop(config->hooks.poststop, oci_state_json(state, Status::stopped, false));
+  transaction.init_started(init.pid, init.pidfd.get());
+  state.pid = init.pid;
+  auto start_time = WARD_TRY(sys::process_start_time(init.pid));
+  state.pid_start_time = start_time;
+  transaction.set_poststop(config.hooks.poststop, oci_state_json(state, Status::stopped, false));
 
-  if (*in_cgroup) {
-    if (auto r = cgroup->add_process(init->pid); !r) return std::unexpected(r.error());
+  if (in_cgroup) {
+    if (auto r = cgroup.add_process(init.pid); !r) return std::unexpected(r.error());
   }
-  if (plan.new_user_namespace) WARD_TRY(write_id_maps(init->pid, plan.id_maps));
+  if (plan.new_user_namespace) WARD_TRY(write_id_maps(init.pid, plan.id_maps));
   if (plan.hook_state_fd) {
     std::string json = oci_state_json(state, Status::creating, false);
     sys::raw::write_all(plan.hook_state_fd.get(), json.data(), json.size());
@@ -336,56 +346,17 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
     std::string json = oci_state_json(state, Status::created, false);
     sys::raw::write_all(plan.start_state_fd.get(), json.data(), json.size());
   }
-  if (int r = raw::sync_send(parent_sock.get(), SyncType::go); r < 0) return fail_errno(-r, "container init");
-
-  for (;;) {
-    SyncMessage message;
-    int fd = -1;
-    int r = raw::sync_recv(parent_sock.get(), &message, &fd);
-    UniqueFd passed(fd);
-    if (r < 0) return fail("container init exited during setup");
-    if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
-    if (message.type == SyncType::run_runtime_hooks) {
-      std::string json = oci_state_json(state, Status::creating, false);
-      WARD_TRY(run_hooks(config->hooks.prestart, oci_state_json(state, prestart_hook_status(*config), false),
-                         "prestart"));
-      WARD_TRY(run_hooks(config->hooks.create_runtime, json, "createRuntime"));
-      raw::sync_send(parent_sock.get(), SyncType::hooks_done);
-      continue;
-    }
-    if (message.type == SyncType::console) {
-      if (console_socket)
-        WARD_TRY(send_console(console_socket.get(), passed.get()));
-      else
-        launched.console_master = std::move(passed);
-      continue;
-    }
-    if (message.type == SyncType::seccomp_fd) {
-      // The init's filter is loaded and its fd is here: the listener gets
-      // it now, within `create`, or the create fails and rolls back.
-      if (!passed || !config->linux.seccomp) return fail("container init: SECCOMP_FD without a notify profile");
-      std::string payload = container_process_state_json(state, Status::creating, state.pid,
-                                                         config->linux.seccomp->listener_metadata);
-      WARD_TRY(send_to_seccomp_listener(config->linux.seccomp->listener_path, payload, passed.get()));
-      continue;
-    }
-    if (message.type == SyncType::ready) break;
-    return fail(fmt::format("container init: unexpected message {}", sync_type_name(message.type)));
-  }
+  SetupHandshake handshake(parent_sock.get(), "container init");
+  WARD_TRY(handshake.go());
+  HandshakeSteps steps = create_steps(config, state);
+  steps.console_socket = console_socket.get();
+  steps.console_master = &launched.console_master;
+  WARD_TRY(handshake.until_ready(steps));
 
   WARD_TRY(store.save(state));
   WARD_TRY(write_pid_file(options.pid_file, state.pid));
-  if (int r = raw::sync_send(parent_sock.get(), SyncType::created); r < 0)
-    return fail_errno(-r, "container init");
-  // The init closes its end once it has cleared PR_SET_PDEATHSIG; exiting
-  // before that would kill it.
-  {
-    SyncMessage message;
-    int fd = -1;
-    raw::sync_recv(parent_sock.get(), &message, &fd);
-    if (fd >= 0) ::close(fd);
-  }
-  launched.pidfd = std::move(init->pidfd);
+  WARD_TRY(handshake.created());
+  launched.pidfd = std::move(init.pidfd);
   transaction.commit();
   log::debug(fmt::format("container {} created, init pid {}", state.id, state.pid));
   return launched;

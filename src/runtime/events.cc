@@ -88,30 +88,27 @@ std::string oom_event(const std::string& id) { return nlohmann::json({{"type", "
 
 Result<std::string> Runtime::stats(const std::string& id) {
   WARD_TRY(validate_container_id(id));
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  if (current_status(store_, *state) == Status::stopped)
+  auto state = WARD_TRY(store_.load(id));
+  if (current_status(store_, state) == Status::stopped)
     return fail(fmt::format("events: container \"{}\" is stopped", id));
   return stats_event(id, cgroups::Cgroup::parse(store_.load_cgroups(id)));
 }
 
 Result<> Runtime::events(const std::string& id, int interval_ms, const std::function<void(const std::string&)>& emit) {
   WARD_TRY(validate_container_id(id));
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  if (current_status(store_, *state) == Status::stopped)
+  auto state = WARD_TRY(store_.load(id));
+  if (current_status(store_, state) == Status::stopped)
     return fail(fmt::format("events: container \"{}\" is not running", id));
   // The init's pidfd turns readable when it exits: the end of the stream.
-  auto init = open_init(*state);
+  auto init = open_init(state);
   if (!init) return std::unexpected(init.error().wrap("events"));
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
   auto oom = cgroups::OomWatcher::open(cgroup);
   if (!oom) return std::unexpected(oom.error().wrap("events"));
   // Watching before the first document: whoever waits for that line knows
   // no OOM from then on is missed.
-  auto first = stats_event(id, cgroup);
-  if (!first) return std::unexpected(first.error());
-  emit(*first);
+  auto first = WARD_TRY(stats_event(id, cgroup));
+  emit(first);
 
   using Clock = std::chrono::steady_clock;
   auto next_stats = Clock::now() + std::chrono::milliseconds(interval_ms);

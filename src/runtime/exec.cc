@@ -15,12 +15,16 @@
 
 #include <fmt/format.h>
 
+#include "oci/capability_names.h"
 #include "cgroups/cgroup.h"
+#include "runtime/client_words.h"
 #include "runtime/container.h"
+#include "runtime/handshake.h"
 #include "runtime/launch.h"
-#include "runtime/launch_plan.h"
+#include "runtime/child/launch_plan.h"
+#include "runtime/plan/builder.h"
 #include "runtime/seccomp_listener.h"
-#include "runtime/sync.h"
+#include "runtime/child/sync.h"
 #include "security/capabilities.h"
 #include "util/log.h"
 #include "util/sys.h"
@@ -63,7 +67,7 @@ Result<oci::Process> exec_process_spec(const oci::Config& config, const ExecOpti
   if (!options.caps.empty()) {
     if (!process.capabilities) process.capabilities.emplace();
     for (const auto& name : options.caps) {
-      auto cap = security::capability_from_name(name);
+      auto cap = oci::capability_from_name(name);
       if (!cap) return fail(fmt::format("--cap: unknown capability \"{}\"", name));
       for (auto* set : {&process.capabilities->bounding, &process.capabilities->effective,
                         &process.capabilities->permitted})
@@ -93,40 +97,39 @@ Result<UniqueFd> connect_socket(const std::string& path) {
 Result<int> Runtime::exec(const ExecOptions& options) {
   WARD_TRY(validate_container_id(options.id));
   auto state = store_.load(options.id);
-  if (!state) return std::unexpected(state.error());
+  if (!state) return std::unexpected(state.error().wrap("exec"));
   Status status = current_status(store_, *state);
+  if (status == Status::stopped)
+    return fail(fmt::format("exec: cannot exec in a stopped container (\"{}\")", options.id));
   if (status != Status::running)
-    return fail(fmt::format("exec: container \"{}\" is {}, not running", options.id, status_name(status)));
+    return fail(ErrorKind::wrong_state,
+                fmt::format("exec: {}: \"{}\" is {}", client_words::kNotRunning, options.id, status_name(status)));
   auto config = oci::load_config(state->bundle);
   if (!config) return std::unexpected(config.error().wrap("exec"));
-  auto process = exec_process_spec(*config, options);
-  if (!process) return std::unexpected(process.error());
-  if (!options.apparmor_profile.empty()) process->apparmor_profile = options.apparmor_profile;
-  if (!options.process_label.empty()) process->selinux_label = options.process_label;
+  auto process = WARD_TRY(exec_process_spec(*config, options));
+  if (!options.apparmor_profile.empty()) process.apparmor_profile = options.apparmor_profile;
+  if (!options.process_label.empty()) process.selinux_label = options.process_label;
 
   PlanOptions plan_options;
   plan_options.preserve_fds = options.preserve_fds;
   plan_options.seccomp_cache_dir = store_.root() + ".seccomp-cache";
-  auto plan = build_exec_plan(*config, *process, state->pid, state->rootfs, plan_options);
-  if (!plan) return std::unexpected(plan.error());
+  auto plan = WARD_TRY(build_exec_plan(*config, process, state->pid, state->rootfs, plan_options));
 
   UniqueFd console_socket;
-  if (plan->terminal && !options.console_socket.empty()) {
-    auto sock = connect_socket(options.console_socket);
-    if (!sock) return std::unexpected(sock.error());
-    console_socket = std::move(*sock);
-  } else if (plan->terminal && options.detach) {
+  if (plan.terminal && !options.console_socket.empty()) {
+    console_socket = WARD_TRY(connect_socket(options.console_socket));
+  } else if (plan.terminal && options.detach) {
     return fail("exec: --tty with --detach needs a --console-socket");
-  } else if (!plan->terminal && !options.console_socket.empty()) {
+  } else if (!plan.terminal && !options.console_socket.empty()) {
     return fail("--console-socket: the process has no terminal (use --tty)");
   }
 
   int socks[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks) < 0) return fail_errno(errno, "socketpair");
   UniqueFd parent_sock(socks[0]), child_sock(socks[1]);
-  plan->parent_only_fds[0] = console_socket.get();
-  plan->parent_only_fds[1] = parent_sock.get();
-  auto child = clone_init(*plan, parent_sock.get(), child_sock.get());
+  plan.parent_only_fds[0] = console_socket.get();
+  plan.parent_only_fds[1] = parent_sock.get();
+  auto child = clone_init(plan, parent_sock.get(), child_sock.get());
   if (!child) return std::unexpected(child.error().wrap("exec"));
   child_sock.reset();
   // Killed and reaped unless it reaches its execve.
@@ -148,56 +151,31 @@ Result<int> Runtime::exec(const ExecOptions& options) {
   if (!rootless || (!cgroup.directories().empty() && sys::path_exists(cgroup.directories().front().path))) {
     if (auto placed = cgroup.add_process(child->pid); !placed) return std::unexpected(placed.error().wrap("exec"));
   }
-  if (int r = raw::sync_send(parent_sock.get(), SyncType::go); r < 0) return fail_errno(-r, "exec: process setup");
-
+  SetupHandshake handshake(parent_sock.get(), "exec: the process");
+  WARD_TRY(handshake.go());
   LaunchedContainer launched;
-  for (;;) {
-    SyncMessage message;
-    int fd = -1;
-    int r = raw::sync_recv(parent_sock.get(), &message, &fd);
-    UniqueFd passed(fd);
-    if (r < 0) return fail("exec: the process exited during setup");
-    if (message.type == SyncType::error) return fail_errno(message.error_code, message.text);
-    if (message.type == SyncType::console) {
-      if (console_socket) {
-        WARD_TRY(send_console(console_socket.get(), passed.get()));
-      } else {
-        launched.console_master = std::move(passed);
-      }
-      continue;
-    }
-    if (message.type == SyncType::seccomp_fd) {
-      // The new process's own filter: its fd goes to the listener too, with
-      // the process's pid and the container's state (running, the init's pid).
-      if (!passed || !config->linux.seccomp) return fail("exec: SECCOMP_FD without a notify profile");
+  HandshakeSteps steps;
+  steps.console_socket = console_socket.get();
+  steps.console_master = &launched.console_master;
+  if (config->linux.seccomp) {
+    // The new process's own filter: its fd goes to the listener too, with
+    // the process's pid and the container's state (running, the init's pid).
+    steps.seccomp_fd = [&](int fd) {
       std::string payload = container_process_state_json(*state, Status::running, child->pid,
                                                          config->linux.seccomp->listener_metadata);
-      if (auto sent = send_to_seccomp_listener(config->linux.seccomp->listener_path, payload, passed.get()); !sent)
-        return std::unexpected(sent.error().wrap("exec"));
-      continue;
-    }
-    if (message.type == SyncType::ready) {
-      raw::sync_send(parent_sock.get(), SyncType::created);
-      break;
-    }
-    return fail("exec: unexpected message from the process");
+      return context(send_to_seccomp_listener(config->linux.seccomp->listener_path, payload, fd), "exec");
+    };
   }
-  // The child closes its end right before execve (or dies).
-  for (;;) {
-    SyncMessage message;
-    int fd = -1;
-    if (raw::sync_recv(parent_sock.get(), &message, &fd) < 0) break;
-    if (fd >= 0) ::close(fd);
-  }
+  WARD_TRY(handshake.until_ready(steps));
+  WARD_TRY(handshake.created());
   reaper.armed = false;
   if (!options.pid_file.empty())
     WARD_TRY(sys::write_file_atomic(options.pid_file, std::to_string(child->pid), 0644));
   if (options.detach) return 0;
   launched.state.pid = child->pid;
   launched.pidfd = std::move(child->pidfd);
-  auto waited = supervise(launched);
-  if (!waited) return std::unexpected(waited.error());
-  return exit_code(*waited);
+  auto waited = WARD_TRY(supervise(launched));
+  return exit_code(waited);
 }
 
 }  // namespace ward::runtime

@@ -1,22 +1,16 @@
-// Running OCI hooks: the state JSON on stdin, an optional timeout, and the
-// exit status checked.  Allocation-free so that the container's init can run
-// createContainer and startContainer hooks itself.
+// Running OCI hooks from the runtime (prestart, createRuntime, poststart,
+// poststop): each through raw::run_hook (runtime/child/run_hook.h), the one
+// place that runs a hook.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "runtime/child_error.h"
-#include "runtime/launch_plan.h"
+#include "oci/config.h"
+#include "util/fd.h"
 #include "util/error.h"
 
 namespace ward::runtime {
-
-namespace raw {
-// Runs one hook with `state_fd` (rewound first) as its stdin.  0 or -errno;
-// `err` says which hook failed and how.
-int run_hook(const HookPlan& hook, int state_fd, ChildError& err) noexcept;
-}  // namespace raw
 
 // Parent-side: runs every hook in order with `state_json` on stdin; stops at
 // the first failure.

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "runtime/client_words.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/shared_mounts.h"
@@ -53,6 +54,17 @@ std::vector<pid_t> processes_in_pid_namespace(pid_t init) {
   return pids;
 }
 
+// `kill --all` of a stopped container signals what its cgroup still holds
+// (a container that shares the host's pid namespace can leave processes
+// behind its init) and succeeds when nothing is left, as runc's does.
+Result<> kill_leftovers(const StateStore& store, const ContainerState& state, int signal) {
+  auto cgroup = cgroups::Cgroup::parse(store.load_cgroups(state.id));
+  auto pids = cgroup.pids();
+  if (!pids || pids->empty()) return {};
+  if (auto r = cgroup.signal_all(signal, 0); !r) return std::unexpected(r.error().wrap("kill --all"));
+  return {};
+}
+
 }  // namespace
 
 Result<> start_created(const StateStore& store, const ContainerState& state, int pidfd) {
@@ -95,42 +107,48 @@ Result<> start_created(const StateStore& store, const ContainerState& state, int
 
 Result<Runtime::Locked> Runtime::open_locked(const std::string& id) {
   WARD_TRY(validate_container_id(id));
-  auto lock = store_.lock(id);
-  if (!lock) return std::unexpected(lock.error());
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  Status status = current_status(store_, *state);
-  return Locked{std::move(*lock), std::move(*state), status};
+  auto lock = WARD_TRY(store_.lock(id));
+  auto state = WARD_TRY(store_.load(id));
+  Status status = current_status(store_, state);
+  return Locked{std::move(lock), std::move(state), status};
 }
 
 Result<> Runtime::start(const std::string& id) {
-  auto locked = open_locked(id);
-  if (!locked) return std::unexpected(locked.error());
-  auto* state = &locked->state;
-  Status status = locked->status;
+  auto locked = WARD_TRY(open_locked(id));
+  auto* state = &locked.state;
+  Status status = locked.status;
+  // runc's words for each state, which clients show to their users.
+  if (status == Status::stopped) return fail(fmt::format("cannot start a container that has stopped (\"{}\")", id));
+  if (status == Status::running) return fail(fmt::format("cannot start an already running container (\"{}\")", id));
+  if (status == Status::paused)
+    return fail(fmt::format("cannot start a container in the paused state (\"{}\")", id));
   if (status != Status::created)
     return fail(fmt::format("cannot start a container that is {} (\"{}\")", status_name(status), id));
-  auto pidfd = open_init(*state);
-  if (!pidfd) return std::unexpected(pidfd.error());
-  return start_created(store_, *state, pidfd->get());
+  auto pidfd = WARD_TRY(open_init(*state));
+  return start_created(store_, *state, pidfd.get());
 }
 
 Result<std::string> Runtime::state(const std::string& id) {
   WARD_TRY(validate_container_id(id));
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  return oci_state_json(*state, current_status(store_, *state), true);
+  auto state = WARD_TRY(store_.load(id));
+  // runc leaves "owner" empty in `state` but fills it in `list`; ward
+  // fills both, the same way, so the two never disagree.
+  if (state.owner.empty()) state.owner = store_.owner(id);
+  return oci_state_json(state, current_status(store_, state), true);
 }
 
 Result<> Runtime::kill(const std::string& id, int signal, bool all) {
-  auto locked = open_locked(id);
-  if (!locked) return std::unexpected(locked.error());
-  auto* state = &locked->state;
-  Status status = locked->status;
+  auto locked = WARD_TRY(open_locked(id));
+  auto* state = &locked.state;
+  Status status = locked.status;
+  // Like runc: --all signals whatever a stopped container left in its
+  // cgroup and succeeds; a single signal to a stopped init is refused with
+  // the words containerd's shim reads as "the process already exited".
+  if (status == Status::stopped && all) return kill_leftovers(store_, *state, signal);
   if (status == Status::stopped || status == Status::creating)
-    return fail(fmt::format("container \"{}\" is not running", id));
-  auto pidfd = open_init(*state);
-  if (!pidfd) return std::unexpected(pidfd.error());
+    return fail(ErrorKind::wrong_state,
+                fmt::format("{}: \"{}\" is {}", client_words::kNotRunning, id, status_name(status)));
+  auto pidfd = WARD_TRY(open_init(*state));
   if (all) {
     // The cgroup lists every process of the container; without one (a
     // rootless container that could not make one) the pid namespace does.
@@ -146,16 +164,20 @@ Result<> Runtime::kill(const std::string& id, int signal, bool all) {
     }
   }
   // After cgroup.kill the init may be gone (and reaped) already.
-  if (int r = sys::raw::pidfd_send_signal(pidfd->get(), signal); r < 0 && !(all && r == -ESRCH))
+  if (int r = sys::raw::pidfd_send_signal(pidfd.get(), signal); r < 0 && !(all && r == -ESRCH)) {
+    // Spelled out rather than strerror's "No such process", in runc's case.
+    if (r == -ESRCH)
+      return fail(ErrorKind::not_found,
+                  fmt::format("kill container \"{}\": signal init: {}", id, client_words::kNoSuchProcess));
     return fail_errno(-r, fmt::format("kill container \"{}\"", id));
+  }
   return {};
 }
 
 Result<> Runtime::remove(const std::string& id, bool force) {
-  auto locked = open_locked(id);
-  if (!locked) return std::unexpected(locked.error());
-  auto* state = &locked->state;
-  Status status = locked->status;
+  auto locked = WARD_TRY(open_locked(id));
+  auto* state = &locked.state;
+  Status status = locked.status;
   if ((status == Status::running || status == Status::paused) && !force)
     return fail(fmt::format("cannot delete container \"{}\" that is not stopped: {}", id, status_name(status)));
   if (status != Status::stopped) {
@@ -186,56 +208,52 @@ Result<> Runtime::remove(const std::string& id, bool force) {
 }
 
 Result<> Runtime::pause(const std::string& id) {
-  auto locked = open_locked(id);
-  if (!locked) return std::unexpected(locked.error());
-  Status status = locked->status;
-  if (status != Status::running)
-    return fail(fmt::format("cannot pause container \"{}\": it is {}", id, status_name(status)));
-  auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
-  if (auto r = cgroup.freeze(); !r) return std::unexpected(r.error().wrap(fmt::format("pause \"{}\"", id)));
-  return {};
+  return set_paused(id, true);
 }
 
 Result<> Runtime::resume(const std::string& id) {
-  auto locked = open_locked(id);
-  if (!locked) return std::unexpected(locked.error());
-  Status status = locked->status;
-  if (status != Status::paused)
-    return fail(fmt::format("cannot resume container \"{}\": it is {}", id, status_name(status)));
+  return set_paused(id, false);
+}
+
+Result<> Runtime::set_paused(const std::string& id, bool paused) {
+  auto locked = WARD_TRY(open_locked(id));
+  Status from = paused ? Status::running : Status::paused;
+  if (locked.status != from)
+    return fail(ErrorKind::wrong_state,
+                fmt::format("cannot {} container \"{}\": {} (it is {})", paused ? "pause" : "resume", id,
+                            paused ? client_words::kNotRunning : client_words::kNotPaused, status_name(locked.status)));
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
-  if (auto r = cgroup.thaw(); !r) return std::unexpected(r.error().wrap(fmt::format("resume \"{}\"", id)));
-  return {};
+  auto changed = paused ? cgroup.freeze() : cgroup.thaw();
+  return context(std::move(changed), "{} \"{}\"", paused ? "pause" : "resume", id);
 }
 
 Result<std::vector<pid_t>> Runtime::pids(const std::string& id) {
   WARD_TRY(validate_container_id(id));
-  auto state = store_.load(id);
-  if (!state) return std::unexpected(state.error());
-  Status status = current_status(store_, *state);
+  auto state = WARD_TRY(store_.load(id));
+  Status status = current_status(store_, state);
   if (status == Status::stopped) return std::vector<pid_t>{};
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
   auto pids = cgroup.pids();
   if (pids && !pids->empty()) return pids;
-  if (state->private_pid_namespace) return processes_in_pid_namespace(state->pid);
-  return std::vector<pid_t>{state->pid};
+  if (state.private_pid_namespace) return processes_in_pid_namespace(state.pid);
+  return std::vector<pid_t>{state.pid};
 }
 
 Result<std::vector<Runtime::Summary>> Runtime::list() {
-  auto ids = store_.ids();
-  if (!ids) return std::unexpected(ids.error());
+  auto ids = WARD_TRY(store_.ids());
   std::vector<Summary> result;
-  for (const auto& id : *ids) {
+  for (const auto& id : ids) {
     auto state = store_.load(id);
     if (!state) continue;
     Status status = current_status(store_, *state);
+    if (state->owner.empty()) state->owner = store_.owner(id);
     result.push_back(Summary{std::move(*state), status});
   }
   return result;
 }
 
 Result<> Runtime::create(const CreateOptions& options) {
-  auto launched = launch_container(store_, options, false);
-  if (!launched) return std::unexpected(launched.error());
+  auto launched = WARD_TRY(launch_container(store_, options, false));
   return {};
 }
 

@@ -63,13 +63,30 @@ int exit_code(int status) {
 
 // Forwards signals and relays the terminal until the init exits; returns
 // its wait status.
+namespace {
+
+// Blocks `signals` for as long as it lives, then restores the mask it
+// found, on every return path: supervise() runs inside a caller's process
+// (the engine's, a test's), whose signal handling it must leave as it was.
+class BlockedSignals {
+ public:
+  explicit BlockedSignals(const sigset_t& signals) { ::pthread_sigmask(SIG_BLOCK, &signals, &previous_); }
+  ~BlockedSignals() { ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+  BlockedSignals(const BlockedSignals&) = delete;
+  BlockedSignals& operator=(const BlockedSignals&) = delete;
+
+ private:
+  sigset_t previous_;
+};
+
+}  // namespace
+
 Result<int> supervise(LaunchedContainer& launched) {
   sigset_t signals;
   ::sigfillset(&signals);
   for (int blocked_not : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTTIN, SIGTTOU})
     ::sigdelset(&signals, blocked_not);
-  sigset_t previous;
-  ::sigprocmask(SIG_BLOCK, &signals, &previous);
+  BlockedSignals blocked(signals);
   int raw_sfd = ::signalfd(-1, &signals, SFD_CLOEXEC);
   if (raw_sfd < 0) return fail_errno(errno, "signalfd");
   UniqueFd sfd(raw_sfd);
@@ -111,26 +128,23 @@ Result<int> supervise(LaunchedContainer& launched) {
     while (::poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN) && pump(master, 1)) {
     }
   }
-  ::sigprocmask(SIG_SETMASK, &previous, nullptr);
   return status;
 }
 
 Result<int> Runtime::run(const RunOptions& options) {
-  auto launched = launch_container(store_, options.create, !options.detach);
-  if (!launched) return std::unexpected(launched.error());
-  if (auto started = start_created(store_, launched->state, launched->pidfd.get()); !started) {
-    launched->lock.reset();
-    (void)remove(launched->state.id, true);
+  auto launched = WARD_TRY(launch_container(store_, options.create, !options.detach));
+  if (auto started = start_created(store_, launched.state, launched.pidfd.get()); !started) {
+    launched.lock.reset();
+    (void)remove(launched.state.id, true);
     return std::unexpected(started.error());
   }
   if (options.detach) return 0;
-  launched->lock.reset();  // others may inspect or kill it while it runs
-  auto status = supervise(*launched);
-  if (!status) return std::unexpected(status.error());
+  launched.lock.reset();  // others may inspect or kill it while it runs
+  auto status = WARD_TRY(supervise(launched));
   if (!options.keep) {
-    if (auto removed = remove(launched->state.id, true); !removed) log::warning(removed.error().what());
+    if (auto removed = remove(launched.state.id, true); !removed) log::warning(removed.error().what());
   }
-  return exit_code(*status);
+  return exit_code(status);
 }
 
 }  // namespace ward::runtime

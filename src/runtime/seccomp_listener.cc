@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "oci/features.h"
+#include "oci/config.h"
 #include "util/fd.h"
 #include "util/sys.h"
 

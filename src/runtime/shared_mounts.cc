@@ -14,11 +14,10 @@ bool at_or_below(std::string_view path, std::string_view root) {
 }
 
 Result<SharedMounts> record_shared_mounts(const std::string& rootfs) {
-  auto table = sys::read_mountinfo();
-  if (!table) return std::unexpected(table.error());
+  auto table = WARD_TRY(sys::read_mountinfo());
   SharedMounts record;
   record.rootfs = rootfs;
-  for (const auto& mount : *table)
+  for (const auto& mount : table)
     if (at_or_below(mount.mount_point, rootfs)) record.kept.insert(mount.id);
   return record;
 }

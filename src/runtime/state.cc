@@ -1,19 +1,20 @@
 #include "runtime/state.h"
 
-#include "cgroups/cgroup.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "cgroups/cgroup.h"
+#include "runtime/client_words.h"
+#include "runtime/plan/id_mappings.h"
 #include "util/sys.h"
 
 namespace ward::runtime {
@@ -31,13 +32,13 @@ const char* status_name(Status status) {
   return "unknown";
 }
 
-std::string now_rfc3339() {
-  struct timespec ts;
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  struct tm tm;
-  ::gmtime_r(&ts.tv_sec, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+std::string default_state_root() {
+  const char* user = std::getenv("USER");
+  bool unprivileged =
+      ::geteuid() != 0 || (!sys::in_initial_user_namespace() && (user == nullptr || std::string_view(user) != "root"));
+  const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+  if (unprivileged && runtime_dir != nullptr && runtime_dir[0] == '/') return std::string(runtime_dir) + "/ward-oci";
+  return "/run/ward-oci";
 }
 
 Result<> validate_container_id(const std::string& id) {
@@ -78,6 +79,13 @@ std::vector<oci::Hook> hooks_from_json(const json& value) {
   return hooks;
 }
 
+// runc's words first (containerd's shim and Podman match them), then where
+// ward looked, since a wrong --root is the usual cause.
+std::unexpected<Error> not_found(const std::string& root, const std::string& id) {
+  return fail(ErrorKind::not_found,
+              fmt::format("{}: no container \"{}\" in {}", client_words::kDoesNotExist, id, root));
+}
+
 }  // namespace
 
 std::string oci_state_json(const ContainerState& state, Status status, bool pretty) {
@@ -101,12 +109,12 @@ Result<UniqueFd> StateStore::create_dir(const std::string& id) const {
   }
   std::string path = dir(id);
   if (::mkdir(path.c_str(), 0711) < 0) {
-    if (errno == EEXIST) return fail(fmt::format("container with id \"{}\" already exists", id));
+    if (errno == EEXIST)
+      return fail(ErrorKind::already_exists, fmt::format("{}: \"{}\"", client_words::kAlreadyExists, id));
     return fail_errno(errno, "mkdir " + path);
   }
-  auto fd = sys::open(path, O_RDONLY | O_DIRECTORY);
-  if (!fd) return std::unexpected(fd.error());
-  if (::flock(fd->get(), LOCK_EX) < 0) return fail_errno(errno, "lock " + path);
+  auto fd = WARD_TRY(sys::open(path, O_RDONLY | O_DIRECTORY));
+  if (::flock(fd.get(), LOCK_EX) < 0) return fail_errno(errno, "lock " + path);
   return fd;
 }
 
@@ -114,7 +122,7 @@ Result<UniqueFd> StateStore::lock(const std::string& id) const {
   std::string path = dir(id);
   int raw_fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (raw_fd < 0) {
-    if (errno == ENOENT) return fail(fmt::format("container \"{}\" does not exist", id));
+    if (errno == ENOENT) return not_found(root_, id);
     return fail_errno(errno, "open " + path);
   }
   UniqueFd fd(raw_fd);
@@ -122,6 +130,18 @@ Result<UniqueFd> StateStore::lock(const std::string& id) const {
     if (errno != EINTR) return fail_errno(errno, "lock " + path);
   }
   return fd;
+}
+
+std::string StateStore::owner(const std::string& id) const {
+  struct stat st{};
+  if (::stat(dir(id).c_str(), &st) < 0) return "";
+  // Read directly, not through getpwuid: ward-oci is linked statically.
+  std::string name;
+  if (auto passwd = sys::read_file("/etc/passwd")) name = user_name_from_passwd(*passwd, st.st_uid);
+  // Built by append, not `"#" + std::string&&`: GCC 12 at -O3 warns
+  // -Wrestrict on that operator+ (a false positive that -Werror turns fatal).
+  if (name.empty()) name.append("#").append(std::to_string(st.st_uid));
+  return name;
 }
 
 bool StateStore::locked_by_other(const std::string& id) const {
@@ -137,8 +157,8 @@ Result<ContainerState> StateStore::load(const std::string& id) const {
   std::string path = dir(id) + "/state.json";
   auto text = sys::read_file(path);
   if (!text) {
-    if (text.error().code == ENOENT) {
-      if (!sys::path_exists(dir(id))) return fail(fmt::format("container \"{}\" does not exist", id));
+    if (text.error().is(ErrorKind::not_found)) {
+      if (!sys::path_exists(dir(id))) return not_found(root_, id);
       ContainerState creating;
       creating.id = id;
       return creating;  // pid 0: being created, or the remains of a killed create
@@ -234,11 +254,14 @@ Status current_status(const StateStore& store, const ContainerState& state) {
 Result<UniqueFd> open_init(const ContainerState& state) {
   if (state.pid <= 0) return fail(fmt::format("container \"{}\" has no process", state.id));
   auto pidfd = sys::pidfd_open(state.pid);
-  if (!pidfd) return fail(fmt::format("container \"{}\" is not running", state.id));
+  if (!pidfd)
+    return fail(ErrorKind::wrong_state,
+                fmt::format("{}: the init of \"{}\" has exited", client_words::kNotRunning, state.id));
   // The pidfd pins the process; check that it is still the init we started.
   auto start_time = sys::process_start_time(state.pid);
   if (!start_time || *start_time != state.pid_start_time)
-    return fail(fmt::format("container \"{}\" is not running", state.id));
+    return fail(ErrorKind::wrong_state,
+                fmt::format("{}: the init of \"{}\" has exited", client_words::kNotRunning, state.id));
   return pidfd;
 }
 

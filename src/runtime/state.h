@@ -37,10 +37,15 @@ struct ContainerState {
 
 // The OCI state document given to hooks and printed by `state`.
 [[nodiscard]] std::string oci_state_json(const ContainerState& state, Status status, bool pretty);
-[[nodiscard]] std::string now_rfc3339();
 
 // Ids as runc accepts them: [A-Za-z0-9_+.-], not "." or "..".
 [[nodiscard]] Result<> validate_container_id(const std::string& id);
+
+// Where ward-oci keeps container state unless --root says otherwise, as
+// runc decides it: /run/ward-oci for root; $XDG_RUNTIME_DIR/ward-oci for
+// an unprivileged user, and for "root" in a user namespace a rootless
+// engine made (podman runs its runtime there) unless $USER is root.
+[[nodiscard]] std::string default_state_root();
 
 class StateStore {
  public:
@@ -67,6 +72,9 @@ class StateStore {
   [[nodiscard]] Result<> save_mount_record(const std::string& id, const std::string& text) const;
   [[nodiscard]] std::string load_mount_record(const std::string& id) const;
   [[nodiscard]] Result<std::vector<std::string>> ids() const;
+  // Who owns the container, as runc's `list` tells it: the name in
+  // /etc/passwd of the user owning ROOT/ID, "#UID" if it has none.
+  [[nodiscard]] std::string owner(const std::string& id) const;
   // True while another process holds the container's lock (a create in progress).
   [[nodiscard]] bool locked_by_other(const std::string& id) const;
 

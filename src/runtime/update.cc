@@ -2,17 +2,18 @@
 #include <fmt/format.h>
 
 #include "cgroups/cgroup.h"
+#include "runtime/client_words.h"
 #include "runtime/container.h"
 
 namespace ward::runtime {
 
 Result<> Runtime::update(const std::string& id, const oci::Resources& resources) {
-  auto locked = open_locked(id);
-  if (!locked) return std::unexpected(locked.error());
-  auto* state = &locked->state;
-  Status status = locked->status;
+  auto locked = WARD_TRY(open_locked(id));
+  auto* state = &locked.state;
+  Status status = locked.status;
   if (status == Status::stopped || status == Status::creating)
-    return fail(fmt::format("update: container \"{}\" is {}", id, status_name(status)));
+    return fail(ErrorKind::wrong_state,
+                fmt::format("update: {}: \"{}\" is {}", client_words::kNotRunning, id, status_name(status)));
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(id));
   if (cgroup.directories().empty()) return fail(fmt::format("update: container \"{}\" has no cgroup", id));
   std::vector<oci::DeviceRule> allowed = cgroups::default_allowed_devices();

@@ -2,11 +2,15 @@
 // when not (so no test passes vacuously).  Paths inside the container are
 // those of this host's v1 (hybrid) layout.
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <optional>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -128,7 +132,14 @@ TEST_F(Cgroups, DeleteRemovesTheCgroupAndItsProcesses) {
   ASSERT_EQ(oci({"run", "--detach", "cg"}).status, 0);
   std::string pids_dir = host_cgroup("pids", "cg");
   ASSERT_TRUE(exists(pids_dir));
-  std::string procs = read_text(pids_dir + "/cgroup.procs");
+  // `run --detach` returns once the shell runs, maybe before it forked the
+  // background sleep: wait (at most 5 s) for both processes.
+  std::string procs;
+  for (int i = 0; i < 100; ++i) {
+    procs = read_text(pids_dir + "/cgroup.procs");
+    if (std::count(procs.begin(), procs.end(), '\n') >= 2) break;
+    ::usleep(50000);
+  }
   EXPECT_GE(std::count(procs.begin(), procs.end(), '\n'), 2) << procs;
   ASSERT_EQ(oci({"delete", "--force", "cg"}).status, 0);
   EXPECT_FALSE(exists(pids_dir));
@@ -178,6 +189,27 @@ TEST_F(Cgroups, UpdateChangesLiveLimits) {
   auto bad = oci({"update", "--pids-limit", "many", "up"});
   EXPECT_NE(bad.status, 0);
   EXPECT_NE(bad.err.find("--pids-limit"), std::string::npos) << bad.err;
+}
+
+// Memory sizes with units, as runc takes them (`update --memory 100M`).
+TEST_F(Cgroups, UpdateTakesMemorySizesWithUnits) {
+  set_args({"sleep", "60"});
+  ASSERT_EQ(oci({"run", "--detach", "units"}).status, 0);
+  std::string memory = host_cgroup("memory", "units");
+  auto updated = oci({"update", "--memory", "100M", "--memory-reservation", "64MiB", "--memory-swap", "1.5g", "units"});
+  ASSERT_EQ(updated.status, 0) << updated.err;
+  EXPECT_EQ(read_text(memory + "/memory.limit_in_bytes"), "104857600\n");
+  EXPECT_EQ(read_text(memory + "/memory.soft_limit_in_bytes"), "67108864\n");
+  if (exists(memory + "/memory.memsw.limit_in_bytes")) {
+    EXPECT_EQ(read_text(memory + "/memory.memsw.limit_in_bytes"), "1610612736\n");
+  }
+  // A size that is not one: refused naming the flag, the limit unchanged.
+  auto bad = oci({"update", "--memory", "100X", "units"});
+  EXPECT_NE(bad.status, 0);
+  EXPECT_TRUE(bad.err.starts_with("ward-oci: update: --memory: \"100X\" is not a size")) << bad.err;
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_EQ(read_text(memory + "/memory.limit_in_bytes"), "104857600\n");
+  EXPECT_EQ(oci({"delete", "--force", "units"}).status, 0);
 }
 
 TEST_F(Cgroups, StatsMoveWithLoad) {
@@ -272,12 +304,34 @@ TEST_F(Cgroups, CpuQuotaHoldsABusyLoopNearHalfACore) {
                   "the quota:" << measured << ")";
 }
 
+// The whole disk (not a partition: blkio throttles only whole disks) that
+// holds the filesystem of `path`, or nullopt if it is on no block device.
+std::optional<std::pair<unsigned, unsigned>> disk_of(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) < 0) return std::nullopt;
+  std::string sys = fmt::format("/sys/dev/block/{}:{}", major(st.st_dev), minor(st.st_dev));
+  if (!exists(sys)) return std::nullopt;
+  std::string dev = read_text(exists(sys + "/partition") ? sys + "/../dev" : sys + "/dev");
+  unsigned disk_major = 0, disk_minor = 0;
+  if (std::sscanf(dev.c_str(), "%u:%u", &disk_major, &disk_minor) != 2) return std::nullopt;
+  return std::pair{disk_major, disk_minor};
+}
+
 // The container's own block I/O shows in its blkio statistics: 8 MiB
 // written with O_DIRECT (so the page cache cannot absorb it) to a bind
 // mount on the host's disk.  The control: before the write, nothing.
+// On cgroup v1 the kernel (6.x) counts a disk's I/O in blkio.throttle.*
+// only once a throttle limit has been set on that disk, by anyone, since
+// boot; without one every count stays 0.  So the container gets a write
+// limit far above any disk's speed on the disk it writes to, as a client
+// that wants these statistics would set.
 TEST_F(Cgroups, BlockIoStatsCountTheContainersWrites) {
   std::string data = dir_ + "/data";
   ASSERT_EQ(::mkdir(data.c_str(), 0755), 0);
+  auto disk = disk_of(data);
+  if (!disk) GTEST_SKIP() << data << " is on no block device: no block I/O to count";
+  config_["linux"]["resources"]["blockIO"]["throttleWriteBpsDevice"] = {
+      {{"major", disk->first}, {"minor", disk->second}, {"rate", std::uint64_t{1} << 40}}};
   add_mount("/data", "bind", data, {"rbind", "rw"});
   // A huge page limit gives the container a hugetlb cgroup (on cgroup2 here).
   bool huge_pages = exists("/sys/kernel/mm/hugepages/hugepages-2048kB");

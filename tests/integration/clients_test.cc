@@ -183,5 +183,27 @@ TEST_F(Containerd, ExecPauseMetricsKill) {
   EXPECT_NE(ctr({"task", "ls"}).out.find("STOPPED"), std::string::npos);
 }
 
+// What stopping a Kubernetes pod does through the CRI: a kill of a task
+// whose process has already exited.  The shim reads ward-oci's stderr for
+// runc's words; recognised, the kill is "process already finished: not
+// found" (which the CRI plugin ignores), as with runc, instead of "unknown
+// error after kill"; and kill --all succeeds, as runc's does.
+TEST_F(Containerd, KillOfAnExitedTaskIsAlreadyFinished) {
+  auto started = ctr(run_args({"-d", "localhost/bb:latest", "c3", "true"}));
+  ASSERT_EQ(started.status, 0) << started.err;
+  for (int i = 0; i < 100 && ctr({"task", "ls"}).out.find("STOPPED") == std::string::npos; ++i) ::usleep(50000);
+  ASSERT_NE(ctr({"task", "ls"}).out.find("STOPPED"), std::string::npos);
+  for (const char* signal : {"TERM", "KILL"}) {
+    auto killed = ctr({"task", "kill", "-s", signal, "c3"});
+    EXPECT_NE(killed.status, 0);
+    EXPECT_NE(killed.err.find("process already finished: not found"), std::string::npos) << killed.err;
+    EXPECT_EQ(killed.err.find("unknown error after kill"), std::string::npos) << killed.err;
+  }
+  auto all = ctr({"task", "kill", "--all", "-s", "KILL", "c3"});
+  EXPECT_EQ(all.status, 0) << all.err;
+  auto removed = ctr({"task", "rm", "c3"});
+  EXPECT_EQ(removed.status, 0) << removed.err;
+}
+
 }  // namespace
 }  // namespace ward::test

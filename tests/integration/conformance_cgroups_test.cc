@@ -111,11 +111,10 @@ const std::vector<std::tuple<std::string, std::string, std::string>> kCpuFiles =
 const std::vector<std::tuple<std::string, std::string, std::string>> kBlkioFiles = {
     {"blkio", "blkio.throttle.read_bps_device", "254:0 102400\n"},
     {"blkio", "blkio.throttle.write_iops_device", "254:0 300\n"}};
-// hugetlb is a v1 hierarchy where the host mounts it so (bench/lifecycle
-// does, for crun); otherwise this hybrid host has it on cgroup2, as
-// hugetlb.<size>.max.
+// This hybrid host has hugetlb on cgroup2, as hugetlb.<size>.max, unless a
+// v1 hierarchy holds it (bench/lifecycle mounts one for crun while it runs).
 std::vector<std::tuple<std::string, std::string, std::string>> hugetlb_files() {
-  if (exists("/sys/fs/cgroup/hugetlb")) return {{"hugetlb", "hugetlb.2MB.limit_in_bytes", "56623104\n"}};
+  if (!hugetlb_on_cgroup2()) return {{"hugetlb", "hugetlb.2MB.limit_in_bytes", "56623104\n"}};
   return {{"unified", "hugetlb.2MB.max", "56623104\n"}};
 }
 // The deny-all rule is first, then the allowed devices: no "a *:* rwm".

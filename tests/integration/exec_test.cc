@@ -92,11 +92,12 @@ TEST_F(Exec, ErrorsAreClear) {
   auto unknown = oci({"exec", "nope", "true"});
   EXPECT_NE(unknown.status, 0);
   EXPECT_NE(unknown.err.find("nope"), std::string::npos);
+  EXPECT_NE(unknown.err.find("container does not exist"), std::string::npos) << unknown.err;
   ASSERT_EQ(oci({"kill", "target", "KILL"}).status, 0);
   for (int i = 0; i < 100 && ::kill(pid_, 0) == 0; ++i) ::usleep(20000);
   auto stopped = oci({"exec", "target", "true"});
   EXPECT_NE(stopped.status, 0);
-  EXPECT_NE(stopped.err.find("not running"), std::string::npos) << stopped.err;
+  EXPECT_NE(stopped.err.find("cannot exec in a stopped container"), std::string::npos) << stopped.err;
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ TEST_F(AppArmorCli, BadTomlNamesKeyAndFile) {
   auto outcome = ward({"apparmor", "generate", file});
   EXPECT_EQ(outcome.status, 1);
   EXPECT_TRUE(outcome.out.empty());
-  EXPECT_EQ(outcome.err, "ward: " + file + ":4: unknown key \"filesystem.writeable\"\n");
+  EXPECT_EQ(outcome.err, "ward: apparmor generate: " + file + ":4: unknown key \"filesystem.writeable\"\n");
 
   // A name that would close the header and add a rule of its own.
   write_text(file, "name = \"x {\\n  /** rwix,\\n}\\nprofile y\"\n");

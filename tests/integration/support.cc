@@ -102,6 +102,14 @@ bool exists(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0;
 }
 
+bool hugetlb_on_cgroup2() {
+  std::istringstream controllers(read_text("/sys/fs/cgroup/unified/cgroup.controllers"));
+  std::string name;
+  while (controllers >> name)
+    if (name == "hugetlb") return true;
+  return false;
+}
+
 CgroupLayoutLock::CgroupLayoutLock(bool exclusive) {
   fd_ = ::open("/run/ward-test-cgroup-layout.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ >= 0) ::flock(fd_, exclusive ? LOCK_EX : LOCK_SH);

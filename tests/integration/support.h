@@ -29,6 +29,12 @@ std::string read_text(const std::string& path);
 void write_text(const std::string& path, const std::string& text);
 bool exists(const std::string& path);
 
+// Whether the hugetlb controller is on this hybrid host's cgroup2 (listed in
+// /sys/fs/cgroup/unified/cgroup.controllers).  It is not while a v1 hugetlb
+// hierarchy is mounted (bench/lifecycle mounts one for crun while it runs),
+// so tests that depend on where hugetlb is ask here instead of assuming.
+bool hugetlb_on_cgroup2();
+
 // The net_cls conformance test binds a v1 hierarchy for a moment, which
 // every process's /proc/PID/cgroup then lists; containerd's, Docker's and
 // Podman's cgroup code fails on a listed hierarchy it cannot find mounted.

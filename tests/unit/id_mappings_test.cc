@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "runtime/id_mappings.h"
+#include "runtime/plan/id_mappings.h"
 
 namespace {
 

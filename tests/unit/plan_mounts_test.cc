@@ -8,7 +8,8 @@
 
 #include "lsm_test_support.h"
 #include "oci/config.h"
-#include "runtime/launch_plan.h"
+#include "runtime/child/launch_plan.h"
+#include "runtime/plan/builder.h"
 
 namespace ward {
 namespace {

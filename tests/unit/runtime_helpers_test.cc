@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "runtime/process_scheduling.h"
-#include "runtime/passwd.h"
+#include "runtime/plan/scheduling.h"
 #include "runtime/state.h"
 #include "util/child_text.h"
 #include "util/error.h"
+#include "util/passwd.h"
 
 namespace {
 
@@ -14,10 +14,25 @@ TEST(Passwd, FindsHomeByUid) {
       "svc:x:1000:1000::/home/svc:/bin/sh\n"
       "broken line\n"
       "nohome:x:1001:1001:::/bin/sh\n";
-  EXPECT_EQ(ward::runtime::home_directory_from_passwd(passwd, 0), "/root");
-  EXPECT_EQ(ward::runtime::home_directory_from_passwd(passwd, 1000), "/home/svc");
-  EXPECT_EQ(ward::runtime::home_directory_from_passwd(passwd, 1001), "/");
-  EXPECT_EQ(ward::runtime::home_directory_from_passwd(passwd, 4242), "/");
+  EXPECT_EQ(ward::home_directory_from_passwd(passwd, 0), "/root");
+  EXPECT_EQ(ward::home_directory_from_passwd(passwd, 1000), "/home/svc");
+  EXPECT_EQ(ward::home_directory_from_passwd(passwd, 1001), "/");
+  EXPECT_EQ(ward::home_directory_from_passwd(passwd, 4242), "/");
+}
+
+// The uid field is plain digits: strtoul, used before, read
+// "-18446744073709551615" as 1, " 0" and "+0" as 0 and stopped at a NUL,
+// so a line could claim another uid.  fuzz/passwd_fuzz checks the reading
+// against a plain-digits reference.
+TEST(Passwd, UidFieldIsPlainDigits) {
+  const std::string passwd = std::string("a:x:-18446744073709551615:0::/wrapped:/bin/sh\n") +
+                             "b:x: 0:0::/spaced:/bin/sh\n" + "c:x:+0:0::/signed:/bin/sh\n" +
+                             std::string("d:x:0\0junk:0::/nul:/bin/sh\n", 27) + "e:x:4294967296:0::/wide:\n" +
+                             "f:x:0001:0::/padded:\n";
+  EXPECT_EQ(ward::home_directory_from_passwd(passwd, 0), "/");
+  EXPECT_EQ(ward::home_directory_from_passwd(passwd, 1), "/padded");  // leading zeros are digits, as in glibc
+  EXPECT_EQ(ward::home_directory_from_passwd("x:x:7:7::/seven\n", 7), "/seven");  // six fields are enough
+  EXPECT_EQ(ward::home_directory_from_passwd("x:x:7:7:/five\n", 7), "/");         // five are not
 }
 
 TEST(ContainerId, AcceptsRuncIds) {
@@ -30,11 +45,10 @@ TEST(ContainerId, AcceptsRuncIds) {
 }
 
 TEST(StateJson, StoppedContainerReportsPidZero) {
-  ward::runtime::ContainerState state;
-  state.id = "c1";
-  state.pid = 42;
-  state.bundle = "/b";
-  state.annotations["k"] = "v";
+  // Built whole rather than assigned field by field: at -O3 GCC 12 takes
+  // `state.bundle = "/b"` for a read of uninitialized memory (a
+  // -Wmaybe-uninitialized false positive of its std::string inlining).
+  ward::runtime::ContainerState state{.id = "c1", .pid = 42, .bundle = "/b", .annotations = {{"k", "v"}}};
   std::string running = ward::runtime::oci_state_json(state, ward::runtime::Status::running, false);
   EXPECT_NE(running.find("\"pid\":42"), std::string::npos);
   EXPECT_NE(running.find("\"status\":\"running\""), std::string::npos);

@@ -16,7 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "oci/features.h"
+#include "oci/config.h"
+#include "runtime/features.h"
 #include "util/fd.h"
 #include "util/sys.h"
 #include "temp_dir.h"
@@ -141,7 +142,7 @@ TEST_F(SeccompListenerSocket, ListenerThatNeverAcceptsTimesOut) {
 }
 
 TEST(Features, ListSeccompNotify) {
-  auto features = nlohmann::json::parse(oci::features_json());
+  auto features = nlohmann::json::parse(runtime::features_json());
   auto actions = features["linux"]["seccomp"]["actions"];
   EXPECT_NE(std::find(actions.begin(), actions.end(), "SCMP_ACT_NOTIFY"), actions.end());
 }
