@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "cli/oci/args.h"
+#include "cli/core/args.h"
 
 using ward::cli::FlagSpec;
 using ward::cli::parse_args;

@@ -5,23 +5,43 @@
 #include <string>
 #include <vector>
 
-#include "cli/oci/args.h"
+#include "cli/core/args.h"
+#include "cli/core/front_end.h"
 #include "util/error.h"
+
+namespace ward::runtime {
+class Runtime;
+}
 
 namespace ward::cli {
 
+// What ward-oci's global flags set, handed to every verb.
 struct GlobalOptions {
-  std::string root = "/run/ward-oci";
+  std::string root;  // the state root: --root, or runtime::default_state_root()
   bool systemd_cgroup = false;
 };
 
-// Prints "ward-oci: MESSAGE" on stderr and writes it to the --log file.
-int report_error(const Error& error);
-int report_error(const std::string& message);
-// Parses a verb's flags, printing usage on error; nullopt means "exit 1".
-std::optional<ParsedArgs> parse_verb(const std::string& verb, const std::vector<std::string>& args,
-                                     const std::vector<FlagSpec>& specs, size_t min_positional,
-                                     size_t max_positional, const std::string& usage);
+// ward-oci's errors: "ward-oci: MESSAGE" on stderr and in the --log file.
+// The runtime's messages carry their own context (and runc's words that
+// clients parse, see runtime/client_words.h), so no verb is added.
+inline const Reporter kReporter{"ward-oci"};
+inline int report_error(const Error& error) {
+  return kReporter.fail("", error);
+}
+inline int report_error(const std::string& message) {
+  return kReporter.fail("", message);
+}
+// Parses a verb's flags as runc does; nullopt means "exit 1".
+inline std::optional<ParsedArgs> parse_verb(std::string_view verb, const std::vector<std::string>& args,
+                                            const std::vector<FlagSpec>& specs, size_t min_positional,
+                                            size_t max_positional, std::string_view usage) {
+  return cli::parse_verb(VerbUsage{kReporter, verb, usage, kExitFailure}, args, specs, min_positional, max_positional);
+}
+
+// A verb whose only argument is a container id (start, pause, resume):
+// parses it, runs `action` on it, reports a failure.
+int run_on_container(const GlobalOptions& global, const std::vector<std::string>& args, std::string_view verb,
+                     Result<> (*action)(runtime::Runtime& runtime, const std::string& id));
 
 int cmd_create(const GlobalOptions& global, const std::vector<std::string>& args);
 int cmd_start(const GlobalOptions& global, const std::vector<std::string>& args);

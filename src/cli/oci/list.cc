@@ -32,7 +32,7 @@ int cmd_list(const GlobalOptions& global, const std::vector<std::string>& args) 
     for (const auto& c : *containers) {
       pid_t pid = c.status == runtime::Status::stopped ? 0 : c.state.pid;
       out += fmt::format("{:<12} {:<8} {:<10} {:<40} {:<30} {}\n", c.state.id, pid, runtime::status_name(c.status),
-                         c.state.bundle, c.state.created, c.state.owner.empty() ? "root" : c.state.owner);
+                         c.state.bundle, c.state.created, c.state.owner);
     }
   }
   std::fputs(out.c_str(), stdout);

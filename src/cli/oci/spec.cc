@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "cli/oci/commands.h"
-#include "oci/features.h"
+#include "runtime/features.h"
 #include "oci/spec_default.h"
 #include "security/apparmor.h"
 #include "util/sys.h"
@@ -31,7 +31,7 @@ int cmd_spec(const GlobalOptions&, const std::vector<std::string>& args) {
 int cmd_features(const GlobalOptions&, const std::vector<std::string>& args) {
   auto parsed = parse_verb("features", args, {}, 0, 0, "");
   if (!parsed) return 1;
-  std::fputs((oci::features_json() + "\n").c_str(), stdout);
+  std::fputs((runtime::features_json() + "\n").c_str(), stdout);
   return 0;
 }
 

@@ -1,14 +1,12 @@
+// start: let a created container's init exec the user's process.
 #include "cli/oci/commands.h"
 #include "runtime/container.h"
 
 namespace ward::cli {
 
 int cmd_start(const GlobalOptions& global, const std::vector<std::string>& args) {
-  auto parsed = parse_verb("start", args, {}, 1, 1, "<container-id>");
-  if (!parsed) return 1;
-  runtime::Runtime runtime(global.root);
-  if (auto r = runtime.start(parsed->positional[0]); !r) return report_error(r.error());
-  return 0;
+  return run_on_container(global, args, "start",
+                          [](runtime::Runtime& runtime, const std::string& id) { return runtime.start(id); });
 }
 
 }  // namespace ward::cli

@@ -7,6 +7,7 @@
 
 #include "cli/oci/commands.h"
 #include "runtime/container.h"
+#include "util/byte_size.h"
 #include "util/sys.h"
 
 namespace ward::cli {
@@ -25,6 +26,16 @@ Result<std::int64_t> signed_value(const ParsedArgs& parsed, const std::string& f
   }
 }
 
+// A memory flag as runc reads it: a size with an optional unit (100M, 1.5G,
+// 512KiB; util/byte_size.h), or -1 for "unlimited".
+Result<std::int64_t> size_value(const ParsedArgs& parsed, const std::string& flag) {
+  std::string text = parsed.value(flag);
+  if (text == "-1") return -1;
+  auto bytes = parse_byte_size(text);
+  if (!bytes) bytes.error().wrap("update: --" + flag);
+  return bytes;
+}
+
 }  // namespace
 
 int cmd_update(const GlobalOptions& global, const std::vector<std::string>& args) {
@@ -38,9 +49,9 @@ int cmd_update(const GlobalOptions& global, const std::vector<std::string>& args
                             {{"cpu-rt-runtime"}, true, "CPU realtime runtime in microseconds"},
                             {{"cpuset-cpus"}, true, "CPUs to use (0-3, 0,1)"},
                             {{"cpuset-mems"}, true, "memory nodes to use"},
-                            {{"memory"}, true, "memory limit in bytes"},
-                            {{"memory-reservation"}, true, "memory soft limit in bytes"},
-                            {{"memory-swap"}, true, "memory plus swap limit in bytes (-1: unlimited)"},
+                            {{"memory"}, true, "memory limit (bytes, or with a unit: 100M, 1G)"},
+                            {{"memory-reservation"}, true, "memory soft limit (bytes, or with a unit)"},
+                            {{"memory-swap"}, true, "memory plus swap limit (bytes, or with a unit; -1: unlimited)"},
                             {{"pids-limit"}, true, "maximum number of pids (-1: unlimited)"}},
                            1, 1, "[command options] <container-id>");
   if (!parsed) return 1;
@@ -61,7 +72,8 @@ int cmd_update(const GlobalOptions& global, const std::vector<std::string>& args
   }
   auto get = [&](const std::string& flag) -> std::optional<std::int64_t> {
     if (!parsed->has(flag)) return std::nullopt;
-    auto value = signed_value(*parsed, flag);
+    bool size = flag.starts_with("memory");
+    auto value = size ? size_value(*parsed, flag) : signed_value(*parsed, flag);
     if (!value) {
       report_error(value.error());
       std::exit(1);

@@ -1,6 +1,11 @@
-// Command-line parsing the way runc's (urfave/cli) works: flags before
-// positional arguments, "-flag" or "--flag", values as "--flag value" or
-// "--flag=value", booleans as "--flag" or "--flag=true|false".
+// Command-line parsing, in the two styles ward's front ends speak:
+//  - runc's (urfave/cli), for ward-oci: flags before positional arguments,
+//    "-flag" or "--flag", values as "--flag value" or "--flag=value",
+//    booleans as "--flag" or "--flag=true|false".
+//  - Docker's (pflag), for ward: long names only with "--"; one dash takes
+//    single-letter flags that combine ("-it", "-dp 80:80", "-p80:80",
+//    "-e=X"); a flag given again adds a value ("-e A -e B").
+// Both: "--" ends the flags; "-" alone is an argument (standard input).
 #pragma once
 
 #include <map>
@@ -44,6 +49,10 @@ struct ParsedArgs {
 // verb, as runc).  Errors name the flag.
 [[nodiscard]] Result<ParsedArgs> parse_args(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs,
                                             bool stop_at_positional);
+// The same in Docker's style.  With `stop_at_positional`, as `docker run
+// IMAGE COMMAND...`: the container's command keeps its own flags.
+[[nodiscard]] Result<ParsedArgs> parse_docker_args(const std::vector<std::string>& args,
+                                                   const std::vector<FlagSpec>& specs, bool stop_at_positional);
 
 [[nodiscard]] std::string flags_help(const std::vector<FlagSpec>& specs);
 
