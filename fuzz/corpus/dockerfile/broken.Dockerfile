@@ -1,0 +1,3 @@
+FROM debian:12.5
+RUN echo one
+FOO bar
