@@ -267,6 +267,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
     return fail_errno(errno, "--bundle " + options.bundle);
   std::string bundle = bundle_buf;
   auto config = WARD_TRY(oci::load_config(bundle));
+  log::timing("config.json read and parsed");
 
   auto cgroup = WARD_TRY(cgroups::Cgroup::resolve(config.linux.cgroups_path, options.id));
 
@@ -284,6 +285,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   plan_options.in_user_namespace_host = !sys::in_initial_user_namespace();
   auto plan_result = WARD_TRY(build_launch_plan(config, plan_options));
   LaunchPlan& plan = plan_result;
+  log::timing("launch plan built");
   plan.set_groups = !plan.new_user_namespace || plan.id_maps.setgroups_allowed;
 
   UniqueFd console_socket;
@@ -305,6 +307,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   transaction.dir_made();
   auto in_cgroup = WARD_TRY(make_cgroup(store, options.id, config, cgroup, transaction));
   if (!in_cgroup) WARD_TRY(bind_own_cgroups(plan, cgroup));
+  log::timing("state directory and cgroup made");
 
   if (plan.shares_mount_namespace) {
     log::warning("no mount namespace: the container's mounts are made in the runtime's mount namespace");
@@ -328,6 +331,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   plan.parent_only_fds[2] = parent_sock.get();
   auto init = WARD_TRY(clone_init(plan, parent_sock.get(), child_sock.get()));
   child_sock.reset();
+  log::timing("init cloned");
   transaction.init_started(init.pid, init.pidfd.get());
   state.pid = init.pid;
   auto start_time = WARD_TRY(sys::process_start_time(init.pid));
@@ -346,18 +350,21 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
     std::string json = oci_state_json(state, Status::created, false);
     sys::raw::write_all(plan.start_state_fd.get(), json.data(), json.size());
   }
+  log::timing("init placed in its cgroup, id maps written");
   SetupHandshake handshake(parent_sock.get(), "container init");
   WARD_TRY(handshake.go());
   HandshakeSteps steps = create_steps(config, state);
   steps.console_socket = console_socket.get();
   steps.console_master = &launched.console_master;
   WARD_TRY(handshake.until_ready(steps));
+  log::timing("init ready: rootfs, devices, hooks done");
 
   WARD_TRY(store.save(state));
   WARD_TRY(write_pid_file(options.pid_file, state.pid));
   WARD_TRY(handshake.created());
   launched.pidfd = std::move(init.pidfd);
   transaction.commit();
+  log::timing("created");
   log::debug(fmt::format("container {} created, init pid {}", state.id, state.pid));
   return launched;
 }

@@ -88,6 +88,7 @@ Result<> start_created(const StateStore& store, const ContainerState& state, int
   char byte;
   if (sys::raw::read_some(fifo->get(), &byte, 1) != 1) return fail("start: no byte from the container's init");
   ::unlink(fifo_path.c_str());
+  log::timing("started: the init passed the exec fifo");
   // The init keeps its close-on-exec write end open through the
   // startContainer hooks: end of file means the user process was executed
   // (or the init died), so poststart hooks run strictly after exec.

@@ -141,9 +141,11 @@ Result<int> Runtime::run(const RunOptions& options) {
   if (options.detach) return 0;
   launched.lock.reset();  // others may inspect or kill it while it runs
   auto status = WARD_TRY(supervise(launched));
+  log::timing("container exited");
   if (!options.keep) {
     if (auto removed = remove(launched.state.id, true); !removed) log::warning(removed.error().what());
   }
+  log::timing("deleted");
   return exit_code(status);
 }
 

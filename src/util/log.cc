@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -22,6 +23,11 @@ Settings& g_settings_ref() {
 UniqueFd& g_file_ref() {
   static UniqueFd file;
   return file;
+}
+
+std::chrono::steady_clock::time_point& g_start_ref() {
+  static std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  return start;
 }
 
 const char* level_name(Level level) {
@@ -58,6 +64,7 @@ std::string json_escape(std::string_view text) {
 
 bool configure(const Settings& settings, std::string& problem) {
   g_settings_ref() = settings;
+  g_start_ref() = std::chrono::steady_clock::now();
   if (settings.file.empty()) return true;
   int fd = ::open(settings.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
@@ -85,6 +92,16 @@ void write(Level level, std::string_view message) {
     line = fmt::format("time=\"{}\" level={} msg=\"{}\"\n", now_rfc3339(), level_name(level), json_escape(message));
   }
   sys::raw::write_all(g_file_ref().get(), line.data(), line.size());
+}
+
+bool debug_enabled() {
+  return g_settings_ref().debug;
+}
+
+void timing(std::string_view what) {
+  if (!debug_enabled()) return;
+  std::chrono::duration<double, std::milli> since = std::chrono::steady_clock::now() - g_start_ref();
+  write(Level::debug, fmt::format("+{:.3f} ms: {}", since.count(), what));
 }
 
 }  // namespace ward::log

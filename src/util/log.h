@@ -29,6 +29,13 @@ inline void debug(std::string_view message) { write(Level::debug, message); }
 inline void warning(std::string_view message) { write(Level::warning, message); }
 inline void error(std::string_view message) { write(Level::error, message); }
 
+// With --debug, a debug line "+N.NNN ms: WHAT", the time since configure()
+// (the front end's start): the launch path's steps, timed, so a profile of
+// `ward-oci --debug run` shows where a container's start goes.  Without
+// --debug it costs one branch.
+bool debug_enabled();
+void timing(std::string_view what);
+
 // Escapes a string for a JSON string literal (without the quotes).
 std::string json_escape(std::string_view text);
 

@@ -73,6 +73,41 @@ TEST_F(Lifecycle, RunExitsWithTheContainersStatus) {
   EXPECT_TRUE(state_entries().empty());
 }
 
+// --debug times the launch path's steps (docs/BENCHMARKS.md reads them):
+// one "+N ms: STEP" line each, in order, with times that never go back.
+TEST_F(Lifecycle, DebugLogTimesEachLaunchStep) {
+  set_args({"ward-checker", "exit", "0"});
+  std::string log = dir_ + "/debug.log";
+  ASSERT_EQ(oci({"--debug", "--log", log, "run", "timed"}).status, 0);
+  std::string text = read_text(log);
+  const char* steps[] = {"config.json read and parsed",
+                         "launch plan built",
+                         "state directory and cgroup made",
+                         "init cloned",
+                         "init placed in its cgroup, id maps written",
+                         "init ready: rootfs, devices, hooks done",
+                         "created",
+                         "started: the init passed the exec fifo",
+                         "container exited",
+                         "deleted"};
+  size_t at = 0;
+  double last_ms = 0;
+  for (const char* step : steps) {
+    size_t found = text.find(std::string(" ms: ") + step + "\"", at);
+    ASSERT_NE(found, std::string::npos) << step << " missing or out of order in:\n" << text;
+    size_t plus = text.rfind('+', found);
+    ASSERT_NE(plus, std::string::npos);
+    double ms = std::stod(text.substr(plus + 1, found - plus - 1));
+    EXPECT_GE(ms, last_ms) << step;
+    last_ms = ms;
+    at = found + 1;
+  }
+  // Without --debug, no timing is written.
+  std::string quiet = dir_ + "/quiet.log";
+  ASSERT_EQ(oci({"--log", quiet, "run", "untimed"}).status, 0);
+  EXPECT_EQ(read_text(quiet).find(" ms: "), std::string::npos);
+}
+
 TEST_F(Lifecycle, RunPassesStdio) {
   set_args({"sh", "-c", "read line; echo got:$line; echo oops >&2"});
   auto outcome = oci({"run", "io"}, "hello\n");
