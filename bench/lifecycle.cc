@@ -7,6 +7,10 @@
 // with `run`, then RUNS/4 times through `create`, `start`, `delete --force`.
 // Prints the median wall time per container and the peak RSS of the runtime
 // process (wait4's ru_maxrss, the figure `/usr/bin/time -v` reports).
+// The name `floor` is not a runtime: PATH is unshare(1), run as
+// `unshare --fork --pid --mount --uts --ipc --net /bin/true`, the least any
+// runtime must do for those namespaces (no rootfs, cgroup or security).
+// The runtimes' stderr goes to $WARD_BENCH_STDERR (default /dev/null).
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -38,6 +42,8 @@ Sample spawn_and_time(const std::vector<std::string>& argv, const std::string& c
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  const char* err = std::getenv("WARD_BENCH_STDERR");
+  posix_spawn_file_actions_addopen(&actions, 2, err ? err : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   auto start = std::chrono::steady_clock::now();
   pid_t pid = -1;
@@ -71,9 +77,24 @@ struct Runtime {
   int failures = 0;
 };
 
+bool is_floor(const Runtime& runtime) {
+  return runtime.name == "floor";
+}
+
 void measure_run(Runtime& runtime, const std::string& bundle, int runs, int rep) {
   for (int i = 0; i < runs; ++i) {
     std::string id = "bench-" + std::to_string(rep) + "-" + std::to_string(i);
+    if (is_floor(runtime)) {
+      Sample sample =
+          spawn_and_time({runtime.path, "--fork", "--pid", "--mount", "--uts", "--ipc", "--net", "/bin/true"}, bundle);
+      if (sample.status != 0) {
+        ++runtime.failures;
+        continue;
+      }
+      runtime.run_ms.push_back(sample.ms);
+      runtime.peak_rss_kb = std::max(runtime.peak_rss_kb, sample.max_rss_kb);
+      continue;
+    }
     Sample sample = spawn_and_time({runtime.path, "--root", runtime.root, "run", id}, bundle);
     if (sample.status != 0) {
       ++runtime.failures;
@@ -131,19 +152,22 @@ int main(int argc, char** argv) {
   for (int rep = 0; rep < reps; ++rep) {
     for (auto& runtime : runtimes) {
       measure_run(runtime, bundle, runs, rep);
-      measure_cycle(runtime, bundle, std::max(1, runs / 4), rep);
+      if (!is_floor(runtime)) measure_cycle(runtime, bundle, std::max(1, runs / 4), rep);
       if (isatty(2)) std::fprintf(stderr, "\rrepetition %d/%d: %s done   ", rep + 1, reps, runtime.name.c_str());
     }
   }
   if (isatty(2)) std::fprintf(stderr, "\n");
   double base = runtimes.empty() ? 0 : median(runtimes.front().run_ms);
-  std::printf("| runtime | run /bin/true, median ms | vs %s | create+start+delete, median ms | peak RSS MB | failures |\n",
-              runtimes.front().name.c_str());
+  std::printf(
+      "| runtime | run /bin/true, median ms | vs %s | create+start+delete, median ms | peak RSS MB | failures |\n",
+      runtimes.front().name.c_str());
   std::printf("|---|---|---|---|---|---|\n");
   for (const auto& runtime : runtimes) {
     double run = median(runtime.run_ms);
-    std::printf("| %s | %.2f | %.2fx | %.2f | %.1f | %d |\n", runtime.name.c_str(), run, base > 0 ? run / base : 0,
-                median(runtime.cycle_ms), static_cast<double>(runtime.peak_rss_kb) / 1024.0, runtime.failures);
+    char cycle[32] = "-";  // the floor has no create/start/delete
+    if (!runtime.cycle_ms.empty()) std::snprintf(cycle, sizeof(cycle), "%.2f", median(runtime.cycle_ms));
+    std::printf("| %s | %.2f | %.2fx | %s | %.1f | %d |\n", runtime.name.c_str(), run, base > 0 ? run / base : 0, cycle,
+                static_cast<double>(runtime.peak_rss_kb) / 1024.0, runtime.failures);
   }
   return 0;
 }
