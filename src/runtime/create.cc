@@ -18,6 +18,7 @@
 #include "runtime/plan/id_mappings.h"
 #include "runtime/child/init.h"
 #include "runtime/launch.h"
+#include "runtime/launch_transaction.h"
 #include "runtime/child/launch_plan.h"
 #include "runtime/plan/builder.h"
 #include "runtime/seccomp_listener.h"
@@ -39,62 +40,6 @@ namespace {
 Status prestart_hook_status(const oci::Config& config) {
   return config.oci_version.starts_with("1.0.") ? Status::created : Status::creating;
 }
-
-// Undoes a half-made container unless committed: kills and reaps the init,
-// runs poststop hooks once the init existed, removes the state directory.
-class CreateTransaction {
- public:
-  CreateTransaction(const StateStore& store, std::string id) : store_(store), id_(std::move(id)) {}
-  CreateTransaction(const CreateTransaction&) = delete;
-  CreateTransaction& operator=(const CreateTransaction&) = delete;
-  ~CreateTransaction() {
-    if (committed_) return;
-    if (pid_ > 0) {
-      if (pidfd_ >= 0) sys::raw::pidfd_send_signal(pidfd_, SIGKILL);
-      int status;
-      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-    }
-    // Once the init is gone, nothing mounts there any more.
-    if (shared_mounts_ != nullptr) {
-      if (auto r = unmount_shared_mounts(*shared_mounts_); !r) log::warning(r.error().what());
-    }
-    if (pid_ > 0) {
-      if (!poststop_.empty()) {
-        run_hooks_warning_only(poststop_, state_json_, "poststop");
-      }
-    }
-    if (cgroup_ != nullptr) {
-      if (auto r = cgroup_->destroy(); !r) log::warning(r.error().what());
-    }
-    if (dir_made_) (void)store_.remove(id_);
-  }
-
-  void dir_made() { dir_made_ = true; }
-  void cgroup_made(cgroups::Cgroup* cgroup) { cgroup_ = cgroup; }
-  void mounts_recorded(const SharedMounts* record) { shared_mounts_ = record; }
-  void init_started(pid_t pid, int pidfd) {
-    pid_ = pid;
-    pidfd_ = pidfd;
-  }
-  void set_poststop(const std::vector<oci::Hook>& hooks, std::string state_json) {
-    poststop_ = hooks;
-    state_json_ = std::move(state_json);
-  }
-  void commit() { committed_ = true; }
-
- private:
-  const StateStore& store_;
-  std::string id_;
-  bool dir_made_ = false;
-  bool committed_ = false;
-  cgroups::Cgroup* cgroup_ = nullptr;
-  const SharedMounts* shared_mounts_ = nullptr;
-  pid_t pid_ = 0;
-  int pidfd_ = -1;
-  std::vector<oci::Hook> poststop_;
-  std::string state_json_;
-};
 
 Result<UniqueFd> connect_console_socket(const std::string& path) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -128,7 +73,7 @@ bool asks_for_limits(const oci::Resources& r) {
 // Records, makes and configures the container's cgroup; false when a
 // rootless container runs without one.
 Result<bool> make_cgroup(const StateStore& store, const std::string& id, const oci::Config& config,
-                         cgroups::Cgroup& cgroup, CreateTransaction& transaction) {
+                         cgroups::Cgroup& cgroup, LaunchTransaction& transaction) {
   // Before anything exists: the directories as "made", so that a delete
   // after a kill here removes whatever part of them got created.
   std::string planned = cgroup.serialize();
@@ -303,8 +248,8 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   auto lock = WARD_TRY(store.create_dir(options.id));
   launched.lock = std::move(lock);
   SharedMounts shared_mounts;  // before the transaction, which may point at it
-  CreateTransaction transaction(store, options.id);
-  transaction.dir_made();
+  LaunchTransaction transaction;
+  transaction.dir_made(store, options.id);
   auto in_cgroup = WARD_TRY(make_cgroup(store, options.id, config, cgroup, transaction));
   if (!in_cgroup) WARD_TRY(bind_own_cgroups(plan, cgroup));
   log::timing("state directory and cgroup made");
@@ -332,7 +277,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   auto init = WARD_TRY(clone_init(plan, parent_sock.get(), child_sock.get()));
   child_sock.reset();
   log::timing("init cloned");
-  transaction.init_started(init.pid, init.pidfd.get());
+  transaction.process_started(init.pid, init.pidfd.get());
   state.pid = init.pid;
   auto start_time = WARD_TRY(sys::process_start_time(init.pid));
   state.pid_start_time = start_time;

@@ -21,6 +21,7 @@
 #include "runtime/container.h"
 #include "runtime/handshake.h"
 #include "runtime/launch.h"
+#include "runtime/launch_transaction.h"
 #include "runtime/child/launch_plan.h"
 #include "runtime/plan/builder.h"
 #include "runtime/seccomp_listener.h"
@@ -133,17 +134,8 @@ Result<int> Runtime::exec(const ExecOptions& options) {
   if (!child) return std::unexpected(child.error().wrap("exec"));
   child_sock.reset();
   // Killed and reaped unless it reaches its execve.
-  struct Reaper {
-    ClonedInit* child;
-    bool armed = true;
-    ~Reaper() {
-      if (!armed) return;
-      sys::raw::pidfd_send_signal(child->pidfd.get(), SIGKILL);
-      int status;
-      while (::waitpid(child->pid, &status, 0) < 0 && errno == EINTR) {
-      }
-    }
-  } reaper{&*child};
+  LaunchTransaction transaction;
+  transaction.process_started(child->pid, child->pidfd.get());
 
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(options.id));
   // A rootless container may run without a cgroup (see create.cc).
@@ -168,7 +160,7 @@ Result<int> Runtime::exec(const ExecOptions& options) {
   }
   WARD_TRY(handshake.until_ready(steps));
   WARD_TRY(handshake.created());
-  reaper.armed = false;
+  transaction.commit();
   if (!options.pid_file.empty())
     WARD_TRY(sys::write_file_atomic(options.pid_file, std::to_string(child->pid), 0644));
   if (options.detach) return 0;

@@ -85,6 +85,20 @@ TEST_F(Exec, DetachWithPidFile) {
   EXPECT_NE(std::find(ps.begin(), ps.end(), pid), ps.end());
 }
 
+// An exec that fails after its process was cloned (here: no such
+// command) leaves nothing in the container: the launch transaction kills
+// and reaps the process, so only the init remains in the cgroup.
+TEST_F(Exec, FailedExecLeavesNoProcess) {
+  for (const char* missing : {"no-such-command", "/no/such/path"}) {
+    auto failed = oci({"exec", "target", missing});
+    EXPECT_NE(failed.status, 0);
+    EXPECT_NE(failed.err.find(missing), std::string::npos) << failed.err;
+  }
+  auto ps = oci({"ps", "--format", "json", "target"});
+  ASSERT_EQ(ps.status, 0) << ps.err;
+  EXPECT_EQ(nlohmann::json::parse(ps.out), nlohmann::json::array({pid_})) << ps.out;
+}
+
 TEST_F(Exec, ErrorsAreClear) {
   auto missing = oci({"exec", "target", "no-such-command"});
   EXPECT_NE(missing.status, 0);
