@@ -149,38 +149,8 @@ Result<std::map<std::string, std::string>> parse_annotations(const Node& documen
 
 Result<Config> parse_config_document(std::string_view text);
 
-// Turns nlohmann's parse error into "invalid JSON at line L column C: ...".
-Error describe_parse_error(std::string_view text, const json::Value::parse_error& error) {
-  // error.byte counts the characters read, so the offending one is the last.
-  std::size_t line = 1, column = 1;
-  std::size_t end = std::min<std::size_t>(error.byte, text.size() + 1);
-  for (std::size_t i = 0; i + 1 < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  // what() is "[json.exception.parse_error.101] parse error at line 1,
-  // column 2: syntax error while ..."; keep only the explanation.
-  std::string_view what = error.what();
-  std::size_t explanation = what.find(": ", what.find("parse error"));
-  if (explanation != std::string_view::npos) what.remove_prefix(explanation + 2);
-  return Error{
-      0, fmt::format("invalid JSON at line {} column {}: {}", line, column, what), {}, ErrorKind::invalid_input};
-}
-
-Result<json::Value> parse_json(std::string_view text) {
-  try {
-    return json::Value::parse(text.data(), text.data() + text.size());
-  } catch (const json::Value::parse_error& error) {
-    return std::unexpected(describe_parse_error(text, error));
-  }
-}
-
 Result<Config> parse_config_document(std::string_view text) {
-  auto document_value = WARD_TRY(parse_json(text));
+  auto document_value = WARD_TRY(json::parse(text));
   Node document(document_value, "");
   WARD_TRY(document.expect_object());
 
@@ -263,7 +233,7 @@ Result<Config> load_config(const std::string& bundle_dir) {
 
 Result<Resources> parse_resources(std::string_view json_text) {
   auto parsed = catch_json_exceptions([&]() -> Result<Resources> {
-    auto document = WARD_TRY(parse_json(json_text));
+    auto document = WARD_TRY(json::parse(json_text));
     return detail::parse_resources(Node(document, ""));
   });
   return context(std::move(parsed), "resources");
@@ -271,7 +241,7 @@ Result<Resources> parse_resources(std::string_view json_text) {
 
 Result<Process> parse_process(std::string_view json_text) {
   auto parsed = catch_json_exceptions([&]() -> Result<Process> {
-    auto document = WARD_TRY(parse_json(json_text));
+    auto document = WARD_TRY(json::parse(json_text));
     return detail::parse_process_object(Node(document, ""));
   });
   return context(std::move(parsed), "process.json");

@@ -1,6 +1,32 @@
 #include "util/json_reader.h"
 
+#include <algorithm>
+
 namespace ward::json {
+
+Result<Value> parse(std::string_view text) {
+  try {
+    return Value::parse(text.data(), text.data() + text.size());
+  } catch (const Value::parse_error& error) {
+    // error.byte counts the characters read, so the offending one is the last.
+    std::size_t line = 1, column = 1;
+    std::size_t end = std::min<std::size_t>(error.byte, text.size() + 1);
+    for (std::size_t i = 0; i + 1 < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    // what() is "[json.exception.parse_error.101] parse error at line 1,
+    // column 2: syntax error while ..."; keep only the explanation.
+    std::string_view what = error.what();
+    std::size_t explanation = what.find(": ", what.find("parse error"));
+    if (explanation != std::string_view::npos) what.remove_prefix(explanation + 2);
+    return fail(ErrorKind::invalid_input, fmt::format("invalid JSON at line {} column {}: {}", line, column, what));
+  }
+}
 
 const char* kind_name(const Value& value) {
   switch (value.type()) {

@@ -33,6 +33,10 @@ using Value = nlohmann::json;
 template <class T>
 concept Integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char>;
 
+// Parses a whole document; a syntax error becomes "invalid JSON at line L
+// column C: <nlohmann's explanation>", of kind invalid_input.
+[[nodiscard]] Result<Value> parse(std::string_view text);
+
 // How a value is described in messages: "string", "negative integer", ...
 [[nodiscard]] const char* kind_name(const Value& value);
 

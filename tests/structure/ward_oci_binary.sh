@@ -12,9 +12,9 @@ if readelf -d "$binary" | grep -q 'NEEDED\|INTERP'; then
   readelf -d "$binary" | grep NEEDED >&2
   exit 1
 fi
-if nm "$binary" 2>/dev/null | grep -Eq ' (sqlite3_|curl_easy_|archive_read_|SSL_CTX_)'; then
+if nm "$binary" 2>/dev/null | grep -Eq ' (sqlite3_|curl_easy_|archive_read_|SSL_CTX_|EVP_)'; then
   echo "ward_oci_binary: $binary contains engine libraries (SQLite, libcurl, libarchive or OpenSSL):" >&2
-  nm "$binary" | grep -E ' (sqlite3_|curl_easy_|archive_read_|SSL_CTX_)' | head -5 >&2
+  nm "$binary" | grep -E ' (sqlite3_|curl_easy_|archive_read_|SSL_CTX_|EVP_)' | head -5 >&2
   exit 1
 fi
 stripped=$(mktemp)

@@ -55,7 +55,7 @@ const std::vector<std::pair<std::string, std::set<std::string>>>& third_party() 
   static const std::vector<std::pair<std::string, std::set<std::string>>> rules = {
       {"seccomp.h", {"security"}},
       {"toml++/", {"security"}},
-      {"nlohmann/", {"util", "oci", "runtime", "cli/oci", "cli/ward", "audit", "audit/lint"}},
+      {"nlohmann/", {"util", "oci", "runtime", "image", "cli/oci", "cli/ward", "audit", "audit/lint"}},
       {"yaml-cpp/", {"audit/lint"}},
       {"sqlite3.h", {"engine", "image"}},
       {"curl/", {"image"}},
