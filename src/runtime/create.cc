@@ -277,7 +277,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   auto init = WARD_TRY(clone_init(plan, parent_sock.get(), child_sock.get()));
   child_sock.reset();
   log::timing("init cloned");
-  transaction.process_started(init.pid, init.pidfd.get());
+  transaction.process_started(init.pid);
   state.pid = init.pid;
   auto start_time = WARD_TRY(sys::process_start_time(init.pid));
   state.pid_start_time = start_time;

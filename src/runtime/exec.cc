@@ -135,7 +135,7 @@ Result<int> Runtime::exec(const ExecOptions& options) {
   child_sock.reset();
   // Killed and reaped unless it reaches its execve.
   LaunchTransaction transaction;
-  transaction.process_started(child->pid, child->pidfd.get());
+  transaction.process_started(child->pid);
 
   auto cgroup = cgroups::Cgroup::parse(store_.load_cgroups(options.id));
   // A rootless container may run without a cgroup (see create.cc).

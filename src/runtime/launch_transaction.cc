@@ -1,6 +1,5 @@
 #include "runtime/launch_transaction.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -11,19 +10,13 @@
 #include "runtime/shared_mounts.h"
 #include "runtime/state.h"
 #include "util/log.h"
-#include "util/sys.h"
 
 namespace ward::runtime {
 
 LaunchTransaction::~LaunchTransaction() {
   if (committed_) return;
   if (pid_ > 0) {
-    // Without a pidfd (its copy failed), the pid is still safe to signal:
-    // an unreaped child's pid is not reused.
-    if (pidfd_)
-      sys::raw::pidfd_send_signal(pidfd_.get(), SIGKILL);
-    else
-      ::kill(pid_, SIGKILL);
+    ::kill(pid_, SIGKILL);
     int status;
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
@@ -52,9 +45,8 @@ void LaunchTransaction::mounts_recorded(const SharedMounts* record) {
   shared_mounts_ = record;
 }
 
-void LaunchTransaction::process_started(pid_t pid, int pidfd) {
+void LaunchTransaction::process_started(pid_t pid) {
   pid_ = pid;
-  pidfd_.reset(pidfd >= 0 ? ::fcntl(pidfd, F_DUPFD_CLOEXEC, 0) : -1);
 }
 
 void LaunchTransaction::set_poststop(const std::vector<oci::Hook>& hooks, std::string state_json) {

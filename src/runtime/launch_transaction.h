@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "oci/config.h"
-#include "util/fd.h"
 
 namespace ward::cgroups {
 class Cgroup;
@@ -36,10 +35,12 @@ class LaunchTransaction {
   void cgroup_made(cgroups::Cgroup* cgroup);
   // create, without a mount namespace: the mounts to undo.
   void mounts_recorded(const SharedMounts* record);
-  // create and exec: the cloned process (the init, or the exec'd process),
-  // our child until reaped.  The transaction keeps its own copy of the
-  // pidfd, so it does not matter which of the two is destroyed first.
-  void process_started(pid_t pid, int pidfd);
+  // create and exec: the cloned process (the init, or the exec'd process).
+  // It is this process's child (the stage clones the init with
+  // CLONE_PARENT), so its pid cannot be reused before it is reaped here:
+  // the pid is signalled, no pidfd is needed, and it does not matter
+  // whether the caller's pidfd is closed before the rollback runs.
+  void process_started(pid_t pid);
   // create: the hooks to run, with this state, once the init existed.
   void set_poststop(const std::vector<oci::Hook>& hooks, std::string state_json);
   // The launch succeeded: undo nothing.
@@ -52,7 +53,6 @@ class LaunchTransaction {
   cgroups::Cgroup* cgroup_ = nullptr;
   const SharedMounts* shared_mounts_ = nullptr;
   pid_t pid_ = 0;
-  UniqueFd pidfd_;
   std::vector<oci::Hook> poststop_;
   std::string state_json_;
 };

@@ -1,6 +1,6 @@
 // ShellCheck on each RUN script, as hadolint does: the script on stdin,
 // the stage's ARG/ENV names exported first so they count as set, findings
-// reported as SCxxxx at the RUN's line.
+// reported under ShellCheck's own codes (SC2086, ...) at the RUN's line.
 #include <sys/mman.h>
 #include <unistd.h>
 
