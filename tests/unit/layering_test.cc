@@ -55,12 +55,13 @@ const std::vector<std::pair<std::string, std::set<std::string>>>& third_party() 
   static const std::vector<std::pair<std::string, std::set<std::string>>> rules = {
       {"seccomp.h", {"security"}},
       {"toml++/", {"security"}},
-      {"nlohmann/", {"util", "oci", "runtime", "image", "cli/oci", "cli/ward", "audit", "audit/lint"}},
+      {"nlohmann/", {"util", "oci", "runtime", "image", "cli/oci", "cli/ward", "audit", "audit/lint", "audit/scan"}},
       {"yaml-cpp/", {"audit/lint"}},
-      {"sqlite3.h", {"engine", "image"}},
+      {"sqlite3.h", {"engine/db"}},
       {"curl/", {"image"}},
-      {"archive.h", {"image", "audit"}},
-      {"archive_entry.h", {"image", "audit"}},
+      {"archive.h", {"image", "audit/scan"}},
+      {"archive_entry.h", {"image", "audit/scan"}},
+      {"re2/", {"audit", "audit/lint", "audit/scan"}},
       {"openssl/", {"image"}},
   };
   return rules;
