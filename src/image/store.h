@@ -102,7 +102,7 @@ struct GarbageReport {
 // table; until then no store has one and no image counts as in use.
 using ImageUsersQuery = std::function<Result<std::vector<std::string>>(db::Database& database, const Digest& image_id)>;
 
-class LayerWriter;
+class PendingLayer;
 
 class Store {
  public:
@@ -120,9 +120,9 @@ class Store {
   [[nodiscard]] std::string layer_path(const Digest& chain_id) const;
   // The row; nullopt when there is none.
   [[nodiscard]] Result<std::optional<LayerRecord>> find_layer(const Digest& chain_id);
-  // A temp directory to unpack the layer into; LayerWriter::commit makes it
-  // <root>/layers/<hex>.
-  [[nodiscard]] Result<LayerWriter> begin_layer(const Digest& chain_id);
+  // A temp directory (mode 0700) to unpack the layer into;
+  // PendingLayer::commit makes it <root>/layers/<hex>.
+  [[nodiscard]] Result<PendingLayer> begin_layer(const Digest& chain_id);
 
   // --- images ---
   // Adds (or re-tags) an image whose blobs and layers are all in place,
@@ -155,9 +155,14 @@ class Store {
   // younger than `grace` are kept: an image being pulled has its blobs and
   // layers in place before its row, and must not lose them.
   [[nodiscard]] Result<GarbageReport> collect_garbage(std::chrono::seconds grace = std::chrono::minutes(10));
+  // Undoes an image load that failed halfway: of the candidate `layers`
+  // (chain IDs) and `blobs` it put in place, deletes those no image
+  // references (a layer's row and directory, a blob's file), with no
+  // grace.  Anything an existing image uses stays.
+  [[nodiscard]] Result<> discard_unreferenced(std::span<const Digest> blobs, std::span<const Digest> layers);
 
  private:
-  friend class LayerWriter;
+  friend class PendingLayer;
   Store(BlobStore blobs, db::Database database) : blobs_(std::move(blobs)), database_(std::move(database)) {}
 
   BlobStore blobs_;
@@ -166,25 +171,26 @@ class Store {
 };
 
 // A layer being unpacked into a temp directory; removed unless committed.
-class LayerWriter {
+class PendingLayer {
  public:
-  LayerWriter(LayerWriter&& other) noexcept;
-  LayerWriter& operator=(LayerWriter&&) = delete;
-  LayerWriter(const LayerWriter&) = delete;
-  LayerWriter& operator=(const LayerWriter&) = delete;
-  ~LayerWriter();
+  PendingLayer(PendingLayer&& other) noexcept;
+  PendingLayer& operator=(PendingLayer&&) = delete;
+  PendingLayer(const PendingLayer&) = delete;
+  PendingLayer& operator=(const PendingLayer&) = delete;
+  ~PendingLayer();
 
   // The directory to unpack into.
   [[nodiscard]] const std::string& path() const { return temp_path_; }
-  // Renames the directory to <root>/layers/<hex> and inserts the row
-  // (record.chain_id must be this writer's).  If another writer committed
+  // Makes the directory 0755 (it becomes a container's "/"), renames it
+  // to <root>/layers/<hex> and inserts the row (record.chain_id must be
+  // this writer's).  If another writer committed
   // the same chain ID first, this one's directory is discarded and the
   // stored row returned: a layer is unpacked once and shared.
   [[nodiscard]] Result<LayerRecord> commit(const LayerRecord& record);
 
  private:
   friend class Store;
-  LayerWriter(Store* store, Digest chain_id, std::string temp_path)
+  PendingLayer(Store* store, Digest chain_id, std::string temp_path)
       : store_(store), chain_id_(std::move(chain_id)), temp_path_(std::move(temp_path)) {}
 
   Store* store_;
