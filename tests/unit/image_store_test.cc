@@ -276,6 +276,28 @@ TEST_F(ImageStore, SecondCommitOfTheSameChainIdReturnsTheStoredRow) {
   EXPECT_EQ(entries("tmp"), 0u);
 }
 
+TEST_F(ImageStore, CommitReplacesADirectoryLeftWithoutItsRow) {
+  // A crash between the rename and the row left this behind.
+  const Digest chain = digest("crashed");
+  ASSERT_TRUE(sys::mkdir_all(store().layer_path(chain)));
+  ASSERT_TRUE(sys::write_file_atomic(store().layer_path(chain) + "/stale", "old"));
+  auto pending = store().begin_layer(chain);
+  ASSERT_TRUE(pending);
+  ASSERT_TRUE(sys::write_file_atomic(pending->path() + "/fresh", "new"));
+  auto committed = pending->commit({chain, chain, {}, 3, {}, ""});
+  ASSERT_TRUE(committed) << committed.error().what();
+  EXPECT_TRUE(sys::path_exists(store().layer_path(chain) + "/fresh"));
+  EXPECT_FALSE(sys::path_exists(store().layer_path(chain) + "/stale"));
+}
+
+TEST_F(ImageStore, OpenRefusesANewerSchema) {
+  ASSERT_TRUE(store().database().execute("PRAGMA user_version = 99", "pretend a newer ward wrote it"));
+  store_.reset();
+  auto opened = Store::open(dir_.path());
+  ASSERT_FALSE(opened);
+  EXPECT_TRUE(opened.error().is(ErrorKind::unsupported)) << opened.error().what();
+}
+
 TEST_F(ImageStore, CollectGarbageKeepsYoungAndReferencedContent) {
   auto image = add_image("config", {"used"}, {"kept"});
   const Digest loose_layer = commit_layers({digest("loose")});
