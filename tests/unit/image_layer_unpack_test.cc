@@ -297,6 +297,28 @@ TEST_F(LayerUnpackTest, HardLinksStayInsideTheLayer) {
   expect_outside_untouched();
 }
 
+// The same confinement where openat2 is missing (old kernels, seccomp
+// filters that refuse it): util/sys's component walk resolves instead.
+TEST_F(LayerUnpackTest, HostileLayersStayInsideWithTheOpenat2Fallback) {
+  struct ForceFallback {
+    ForceFallback() { sys::raw::force_openat2_fallback(true); }
+    ~ForceFallback() { sys::raw::force_openat2_fallback(false); }
+  } force;
+  ASSERT_TRUE(sys::write_file_atomic(outside_ + "/secret", "host"));
+  EXPECT_FALSE(unpack({LayerEntry::symlink_to("up", "../outside"), LayerEntry::file_with("up/x", "escape")}, {}, true));
+  EXPECT_FALSE(unpack({LayerEntry::symlink_to("abs", outside_), LayerEntry::file_with("abs/y", "escape")}, {}, true));
+  EXPECT_FALSE(unpack({LayerEntry::symlink_to("o", outside_), LayerEntry::hard_link_to("t", "o/secret")}, {}, true));
+  auto rooted = unpack({LayerEntry::symlink_to("r", "/"), LayerEntry::file_with("r/inside/f", "in")}, {}, true);
+  ASSERT_TRUE(rooted) << rooted.error().what();
+  EXPECT_EQ(sys::read_file(at("inside/f")).value(), "in");
+  auto opaque = unpack({LayerEntry::directory_at("d"), LayerEntry::file_with("d/.wh..wh..opq", "")});
+  ASSERT_TRUE(opaque) << opaque.error().what();
+  EXPECT_EQ(xattr_of(at("d"), "trusted.overlay.opaque"), "y");
+  EXPECT_EQ(sys::read_file(outside_ + "/secret").value(), "host");
+  ASSERT_TRUE(sys::remove_all(outside_ + "/secret"));
+  expect_outside_untouched();
+}
+
 TEST_F(LayerUnpackTest, OverlayXattrsFromTheLayerAreRefused) {
   LayerEntry forged = LayerEntry::directory_at("d");
   forged.xattrs = {{"trusted.overlay.redirect", "/elsewhere"}};
