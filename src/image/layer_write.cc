@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <map>
 #include <string_view>
 
@@ -76,6 +77,24 @@ Result<std::vector<std::pair<std::string, std::string>>> read_xattrs(int dir_fd,
   }
   std::sort(xattrs.begin(), xattrs.end());
   return xattrs;
+}
+
+// add()'s checks: names inside the layer, no empty names.
+Result<> check_entry(const LayerEntry& entry) {
+  if (!plain_relative_path(entry.path))
+    return fail(ErrorKind::invalid_input,
+                fmt::format("layer entry \"{}\": not a relative path of plain components", entry.path));
+  if (entry.type == LayerEntryType::hard_link && !plain_relative_path(entry.link_target))
+    return fail(ErrorKind::invalid_input, fmt::format("layer entry \"{}\": hard link target \"{}\" is not a relative "
+                                                      "path of plain components",
+                                                      entry.path, entry.link_target));
+  if (entry.type == LayerEntryType::symlink &&
+      (entry.link_target.empty() || entry.link_target.find('\0') != std::string::npos))
+    return fail(ErrorKind::invalid_input, fmt::format("layer entry \"{}\": empty symlink target", entry.path));
+  for (const auto& [name, value] : entry.xattrs)
+    if (name.empty() || name.find('\0') != std::string::npos)
+      return fail(ErrorKind::invalid_input, fmt::format("layer entry \"{}\": an xattr without a name", entry.path));
+  return {};
 }
 
 }  // namespace
@@ -170,10 +189,13 @@ struct LayerWriter::State {
     return error;
   }
 
-  Result<> write_entry(const LayerEntry& entry);
+  // A file's content comes from `entry.content`, or when `content_fd` is
+  // not -1 from that fd (`content_size` bytes, streamed: add_tree).
+  Result<> write_entry(const LayerEntry& entry, int content_fd = -1, std::uint64_t content_size = 0);
+  Result<> copy_content(int content_fd, std::uint64_t content_size);
 };
 
-Result<> LayerWriter::State::write_entry(const LayerEntry& entry) {
+Result<> LayerWriter::State::write_entry(const LayerEntry& entry, int content_fd, std::uint64_t content_size) {
   if (finished) return fail(ErrorKind::wrong_state, "layer writer: add after finish");
   ArchiveEntry header(archive_entry_new());
   if (!header) return fail_errno(ENOMEM, "layer entry");
@@ -194,7 +216,8 @@ Result<> LayerWriter::State::write_entry(const LayerEntry& entry) {
   archive_entry_set_uid(e, uid);
   archive_entry_set_gid(e, gid);
   archive_entry_set_mtime(e, options.fixed_mtime.value_or(entry.mtime), 0);
-  archive_entry_set_size(e, entry.type == LayerEntryType::file ? static_cast<la_int64_t>(entry.content.size()) : 0);
+  std::uint64_t size = content_fd >= 0 ? content_size : entry.content.size();
+  archive_entry_set_size(e, entry.type == LayerEntryType::file ? static_cast<la_int64_t>(size) : 0);
   if (entry.type == LayerEntryType::symlink) archive_entry_copy_symlink(e, entry.link_target.c_str());
   if (entry.type == LayerEntryType::hard_link) archive_entry_copy_hardlink(e, entry.link_target.c_str());
   if (entry.type == LayerEntryType::char_device || entry.type == LayerEntryType::block_device) {
@@ -206,7 +229,9 @@ Result<> LayerWriter::State::write_entry(const LayerEntry& entry) {
 
   std::string what = fmt::format("layer entry \"{}\"", entry.path);
   if (archive_write_header(tar_writer.get(), e) != ARCHIVE_OK) return std::unexpected(error_of(tar_writer.get(), what));
-  if (entry.type == LayerEntryType::file) {
+  if (entry.type == LayerEntryType::file && content_fd >= 0) {
+    if (auto copied = copy_content(content_fd, content_size); !copied) return context(std::move(copied), "{}", what);
+  } else if (entry.type == LayerEntryType::file) {
     std::string_view rest = entry.content;
     while (!rest.empty()) {
       la_ssize_t n = archive_write_data(tar_writer.get(), rest.data(), rest.size());
@@ -215,6 +240,26 @@ Result<> LayerWriter::State::write_entry(const LayerEntry& entry) {
     }
   }
   if (failure) return std::unexpected(error_of(tar_writer.get(), what));
+  return {};
+}
+
+Result<> LayerWriter::State::copy_content(int content_fd, std::uint64_t content_size) {
+  std::vector<char> buffer(64 * 1024);
+  std::uint64_t copied = 0;
+  for (;;) {
+    ssize_t n = sys::raw::read_some(content_fd, buffer.data(), buffer.size());
+    if (n < 0) return fail_errno(static_cast<int>(-n), "read");
+    if (n == 0) break;
+    // A file that grew while read: the header already holds its size.
+    if (copied + static_cast<std::uint64_t>(n) > content_size) return fail("the file changed while it was read");
+    for (std::size_t done = 0; done < static_cast<std::size_t>(n);) {
+      la_ssize_t w = archive_write_data(tar_writer.get(), buffer.data() + done, static_cast<std::size_t>(n) - done);
+      if (w <= 0) return std::unexpected(error_of(tar_writer.get(), "write"));
+      done += static_cast<std::size_t>(w);
+    }
+    copied += static_cast<std::uint64_t>(n);
+  }
+  if (copied != content_size) return fail("the file changed while it was read");
   return {};
 }
 
@@ -262,19 +307,7 @@ LayerWriter& LayerWriter::operator=(LayerWriter&&) noexcept = default;
 LayerWriter::~LayerWriter() = default;
 
 Result<> LayerWriter::add(const LayerEntry& entry) {
-  if (!plain_relative_path(entry.path))
-    return fail(ErrorKind::invalid_input,
-                fmt::format("layer entry \"{}\": not a relative path of plain components", entry.path));
-  if (entry.type == LayerEntryType::hard_link && !plain_relative_path(entry.link_target))
-    return fail(ErrorKind::invalid_input, fmt::format("layer entry \"{}\": hard link target \"{}\" is not a relative "
-                                                      "path of plain components",
-                                                      entry.path, entry.link_target));
-  if (entry.type == LayerEntryType::symlink &&
-      (entry.link_target.empty() || entry.link_target.find('\0') != std::string::npos))
-    return fail(ErrorKind::invalid_input, fmt::format("layer entry \"{}\": empty symlink target", entry.path));
-  for (const auto& [name, value] : entry.xattrs)
-    if (name.empty() || name.find('\0') != std::string::npos)
-      return fail(ErrorKind::invalid_input, fmt::format("layer entry \"{}\": an xattr without a name", entry.path));
+  WARD_TRY(check_entry(entry));
   return add_raw(entry);
 }
 
@@ -284,8 +317,12 @@ Result<> LayerWriter::add_raw(const LayerEntry& entry) {
 
 namespace {
 
+// Writes one entry; a regular file's content is streamed from `content_fd`
+// (-1 for every other type).
+using TreeSink = std::function<Result<>(const LayerEntry& entry, int content_fd, std::uint64_t content_size)>;
+
 struct TreeWalk {
-  LayerWriter& writer;
+  TreeSink sink;
   std::map<std::pair<dev_t, ino_t>, std::string> first_path;  // of files with more than one link
 
   Result<> walk(int dir_fd, const std::string& prefix) {
@@ -305,22 +342,24 @@ struct TreeWalk {
         if (!first) {
           entry.type = LayerEntryType::hard_link;
           entry.link_target = it->second;
-          WARD_TRY(writer.add(entry));
+          WARD_TRY(sink(entry, -1, 0));
           continue;
         }
       }
       entry.xattrs = WARD_TRY(read_xattrs(dir_fd, name));
       if (S_ISDIR(st.st_mode)) {
         entry.type = LayerEntryType::directory;
-        WARD_TRY(writer.add(entry));
+        WARD_TRY(sink(entry, -1, 0));
         auto child = WARD_TRY(sys::open_at(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
         WARD_TRY(walk(child.get(), entry.path + "/"));
         continue;
       }
       if (S_ISREG(st.st_mode)) {
         auto file = WARD_TRY(sys::open_at(dir_fd, name, O_RDONLY | O_NOFOLLOW));
-        entry.content = WARD_TRY(context(sys::read_fd(file.get()), "read {}", entry.path));
-      } else if (S_ISLNK(st.st_mode)) {
+        WARD_TRY(sink(entry, file.get(), static_cast<std::uint64_t>(st.st_size)));
+        continue;
+      }
+      if (S_ISLNK(st.st_mode)) {
         entry.type = LayerEntryType::symlink;
         std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
         ssize_t n = ::readlinkat(dir_fd, name.c_str(), target.data(), target.size());
@@ -334,7 +373,7 @@ struct TreeWalk {
       } else if (S_ISFIFO(st.st_mode)) {
         entry.type = LayerEntryType::fifo;
       }
-      WARD_TRY(writer.add(entry));
+      WARD_TRY(sink(entry, -1, 0));
     }
     return {};
   }
@@ -343,7 +382,12 @@ struct TreeWalk {
 }  // namespace
 
 Result<> LayerWriter::add_tree(int dir_fd, const std::string& prefix) {
-  TreeWalk walk{*this, {}};
+  State& state = *state_;
+  TreeWalk walk{[&state](const LayerEntry& entry, int content_fd, std::uint64_t content_size) -> Result<> {
+                  WARD_TRY(check_entry(entry));
+                  return state.write_entry(entry, content_fd, content_size);
+                },
+                {}};
   return context(walk.walk(dir_fd, prefix), "add a tree to the layer");
 }
 

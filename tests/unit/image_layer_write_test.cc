@@ -108,6 +108,8 @@ TEST(LayerWrite, AddTreeWritesSharedInodesAsHardLinksAndSkipsSockets) {
   ASSERT_EQ(::link((s + "/b/file").c_str(), (s + "/a-link").c_str()), 0);
   ASSERT_EQ(::symlink("b/file", (s + "/c-symlink").c_str()), 0);
   ASSERT_EQ(::mkfifo((s + "/d-fifo").c_str(), 0600), 0);
+  std::string big(300 * 1000 + 7, 'z');  // streamed in several reads
+  ASSERT_TRUE(sys::write_file_atomic(s + "/f-big", big, 0600));
   int sock = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   ASSERT_GE(sock, 0);
   sockaddr_un address{};
@@ -149,7 +151,8 @@ TEST(LayerWrite, AddTreeWritesSharedInodesAsHardLinksAndSkipsSockets) {
   ASSERT_EQ(::lstat((copy.path() + "/d-fifo").c_str(), &fifo), 0);
   EXPECT_TRUE(S_ISFIFO(fifo.st_mode));
   EXPECT_FALSE(sys::path_exists(copy.path() + "/e-socket"));
-  EXPECT_EQ(unpacked->entries, 5U);  // a-link, b, b/file, c-symlink, d-fifo
+  EXPECT_EQ(sys::read_file(copy.path() + "/f-big").value(), big);
+  EXPECT_EQ(unpacked->entries, 6U);  // a-link, b, b/file, c-symlink, d-fifo, f-big
 
   auto prefixed = write_tree("opt/");
   ASSERT_TRUE(prefixed) << prefixed.error().what();
