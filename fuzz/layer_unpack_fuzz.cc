@@ -36,6 +36,11 @@ const std::string& base_directory() {
     if (::mkdir((pattern + "/sibling").c_str(), 0755) < 0) std::abort();
     return pattern;
   }();
+  static const bool cleanup_registered = [] {
+    std::atexit([] { (void)ward::sys::remove_all(base); });
+    return true;
+  }();
+  (void)cleanup_registered;
   return base;
 }
 
