@@ -89,6 +89,15 @@ TEST(FormatTemplate, IfElseAndWith) {
   EXPECT_EQ(run("{{not .State.Running}}", image), "false");
 }
 
+TEST(FormatTemplate, MoreControl) {
+  EXPECT_EQ(run("{{if .Missing}}a{{else with .State}}{{.Status}}{{end}}", image), "running");
+  EXPECT_EQ(run("{{range $i, $t := .RepoTags}}{{if eq $i 0}}{{continue}}{{end}}{{$t}}{{end}}", image), "alpine:latest");
+  EXPECT_EQ(run(R"({{(index .Config.Env 1) | printf "%.3s"}} {{(.State).Pid}})", image), "HOM 4242");
+  EXPECT_EQ(run("{{.Config.Labels | json}}", image), R"({"a":"1","b":"two"})");
+  EXPECT_EQ(run("{{ $x := 1 }}{{ $x }}"), "1");
+  EXPECT_EQ(run("{{if eq 1 1.0}}same{{end}}"), "same");
+}
+
 TEST(FormatTemplate, Variables) {
   EXPECT_EQ(run("{{$x := .Tag}}{{$x}}", image), "3.19");
   EXPECT_EQ(run("{{$x := 1}}{{if true}}{{$x = 2}}{{end}}{{$x}}"), "2");

@@ -172,34 +172,40 @@ class Evaluator {
     return result;
   }
 
+  // Walks fields by pointer: a field chain copies only the value it ends at.
   Result<Value> eval_operand(const Operand& operand, const Value& dot) {
-    Value base;
+    static const Value missing;
+    Value owned;
+    const Value* base = &dot;
     switch (operand.kind) {
-      case Operand::Kind::dot: base = dot; break;
-      case Operand::Kind::literal: base = operand.literal; break;
-      case Operand::Kind::nested: base = WARD_TRY(eval_pipeline(*operand.nested, dot)); break;
+      case Operand::Kind::dot: break;
+      case Operand::Kind::literal: base = &operand.literal; break;
+      case Operand::Kind::nested:
+        owned = WARD_TRY(eval_pipeline(*operand.nested, dot));
+        base = &owned;
+        break;
       case Operand::Kind::function: return call(operand, {operand}, dot, nullptr);
       case Operand::Kind::variable: {
         auto it = variables_.rbegin();
         while (it != variables_.rend() && it->first != operand.name) ++it;
         if (it == variables_.rend()) return error(operand.pos, fmt::format("undefined variable: {}", operand.name));
-        base = it->second;
+        base = &it->second;
         break;
       }
     }
-    if (operand.fields.empty()) return base;
+    if (operand.fields.empty()) return *base;
     if (labels_ != nullptr) {  // a table header: every field is its column's label
       auto label = labels_->find(operand.fields.front());
       return Value(label != labels_->end() ? label->second : upper_ascii(operand.fields.front()));
     }
     for (const std::string& field : operand.fields) {
-      if (base.is_null()) continue;  // a missing object's fields are missing too
-      if (!base.is_object())
-        return error(operand.pos, fmt::format("can't evaluate field {} in type {}", field, type_name(base)));
-      auto it = base.find(field);
-      base = it == base.end() ? Value(nullptr) : Value(*it);
+      if (base->is_null()) continue;  // a missing object's fields are missing too
+      if (!base->is_object())
+        return error(operand.pos, fmt::format("can't evaluate field {} in type {}", field, type_name(*base)));
+      auto it = base->find(field);
+      base = it == base->end() ? &missing : &*it;
     }
-    return base;
+    return *base;
   }
 
   const Tree& tree_;
