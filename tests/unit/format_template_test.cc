@@ -71,6 +71,9 @@ TEST(FormatTemplate, Range) {
   EXPECT_EQ(run("{{range .RepoTags}}{{$.Repository}} {{end}}", image), "alpine alpine ");
   EXPECT_EQ(run("{{range .RepoTags}}{{.}}{{break}}{{end}}", image), "alpine:3.19");
   EXPECT_EQ(run("{{range 3}}{{.}}{{end}}"), "012");
+  EXPECT_EQ(run("{{range $i, $v := 2}}{{$i}}{{$v}},{{end}}"), "00,11,");
+  EXPECT_EQ(run("{{range 0}}x{{else}}none{{end}} {{range -1}}x{{end}}"), "none ");
+  EXPECT_EQ(run("{{range 1000000000000}}{{.}}{{break}}{{end}}"), "0");
   EXPECT_EQ(run("{{range .Repository}}{{end}}", image),
             "error: template: 1:1: executing: range can't iterate over alpine");
 }

@@ -2,6 +2,7 @@
 // each block remembers its height and drops what it declared on the way out,
 // which gives Go's scoping ($x declared in an {{if}} ends at its {{end}}).
 #include <cctype>
+#include <cstdint>
 #include <utility>
 
 #include <fmt/format.h>
@@ -83,18 +84,24 @@ class Evaluator {
     const Pipeline& pipe = node.pipeline;
     Pipeline plain{{}, true, pipe.commands, pipe.pos};
     Value over = WARD_TRY(eval_pipeline(plain, dot));
-    std::vector<std::pair<Value, Value>> items;  // (index or key, element)
-    if (over.is_array()) {
-      for (std::size_t i = 0; i < over.size(); ++i) items.emplace_back(Value(i), over[i]);
-    } else if (over.is_object()) {
-      for (const auto& [key, element] : over.items()) items.emplace_back(Value(key), element);
-    } else if (over.is_number_integer()) {
-      for (std::int64_t i = 0; i < over.get<std::int64_t>(); ++i) items.emplace_back(Value(i), Value(i));
-    } else if (!over.is_null()) {
+    std::size_t count = 0;
+    if (over.is_array() || over.is_object())
+      count = over.size();
+    else if (over.is_number_integer() && over.get<std::int64_t>() > 0)
+      count = over.get<std::size_t>();
+    else if (!over.is_null() && !over.is_number_integer())
       return error(node.pos, fmt::format("range can't iterate over {}", print_value(over)));
-    }
-    if (items.empty()) return walk_list(node.otherwise, dot);
-    for (const auto& [index, element] : items) {
+    if (count == 0) return walk_list(node.otherwise, dot);
+    bool container = over.is_array() || over.is_object();
+    Value::const_iterator item = over.cbegin();
+    for (std::size_t i = 0; i < count; ++i) {  // arrays in order, objects in key order, integers 0..n-1
+      Value index = Value(i);
+      Value element = index;
+      if (container) {
+        if (over.is_object()) index = Value(item.key());
+        element = *item;
+        ++item;
+      }
       Scope iteration(variables_);
       if (pipe.variables.size() == 1) declare(pipe.variables[0], element, pipe.declare);
       if (pipe.variables.size() == 2) {
