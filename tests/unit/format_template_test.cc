@@ -106,7 +106,11 @@ TEST(FormatTemplate, Variables) {
   EXPECT_EQ(run("{{$x := 1}}{{if true}}{{$x = 2}}{{end}}{{$x}}"), "2");
   EXPECT_EQ(run("{{$.State.Pid}}", image), "4242");
   EXPECT_EQ(run("{{with $s := .State}}{{$s.Status}}{{end}}", image), "running");
-  EXPECT_EQ(run("{{if true}}{{$y := 1}}{{end}}{{$y}}"), "error: template: 1:32: executing: undefined variable: $y");
+  EXPECT_EQ(run("{{if true}}{{$y := 1}}{{end}}{{$y}}"), "error: template: 1:32: undefined variable \"$y\"");
+  EXPECT_EQ(run("{{range $i, $v := .RepoTags}}{{end}}{{$i}}", image),
+            "error: template: 1:39: undefined variable \"$i\"");
+  EXPECT_EQ(run("{{$z = 1}}"), "error: template: 1:3: undefined variable \"$z\"");
+  EXPECT_EQ(run("{{if $v := .Tag}}{{$v}}{{else}}{{$v}}{{end}}", image), "3.19");
 }
 
 TEST(FormatTemplate, IndexAndLen) {

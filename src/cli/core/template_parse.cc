@@ -36,6 +36,22 @@ class Parser {
     return fail(ErrorKind::invalid_input, fmt::format("template: {}: {}", position(source_, pos), message));
   }
 
+  // Variables declared in a list or a block's pipeline end with it, as in Go.
+  struct VariableScope {
+    explicit VariableScope(std::vector<std::string>& names) : names_(names), height_(names.size()) {}
+    ~VariableScope() { names_.resize(height_); }
+    VariableScope(const VariableScope&) = delete;
+    VariableScope& operator=(const VariableScope&) = delete;
+    std::vector<std::string>& names_;
+    std::size_t height_;
+  };
+
+  Result<void> check_declared(const std::string& name, std::size_t pos) const {
+    for (const std::string& known : variables_)
+      if (known == name) return {};
+    return error(pos, fmt::format("undefined variable \"{}\"", name));
+  }
+
   const Token& peek(std::size_t ahead = 0) const { return tokens_[std::min(at_ + ahead, tokens_.size() - 1)]; }
   const Token& next() {
     const Token& token = peek();
@@ -53,6 +69,7 @@ class Parser {
   // Nodes up to an {{else}} or {{end}} (left unconsumed after "{{", with
   // keyword_ set) or the end of input.  `depth` counts enclosing blocks.
   Result<std::vector<Node>> parse_list(int depth) {
+    VariableScope scope(variables_);
     std::vector<Node> nodes;
     while (true) {
       const Token& token = peek();
@@ -95,6 +112,7 @@ class Parser {
   // After "{{if", "{{range" or "{{with": the pipeline, the body, an optional
   // else branch and the end.  "{{else if x}}" nests an if that shares the end.
   Result<Node> parse_block(const std::string& keyword, std::size_t open_pos, int depth) {
+    VariableScope scope(variables_);  // the pipeline's variables live until {{end}}
     Node node;
     node.pos = open_pos;
     node.kind = keyword == "if"      ? Node::Kind::if_block
@@ -141,6 +159,8 @@ class Parser {
       if (after == TokenKind::declare || after == TokenKind::assign) {
         if (static_cast<int>(names.size()) > max_variables)
           return error(peek().pos, fmt::format("too many variables in {}", where));
+        if (after == TokenKind::assign)
+          for (const std::string& name : names) WARD_TRY(check_declared(name, peek().pos));
         pipeline.variables = std::move(names);
         pipeline.declare = after == TokenKind::declare;
         at_ += ahead + 1;
@@ -149,7 +169,10 @@ class Parser {
     while (true) {
       pipeline.commands.push_back(WARD_TRY(parse_command(where)));
       const Token& token = next();
-      if (token.kind == TokenKind::close) break;
+      if (token.kind == TokenKind::close) {
+        if (pipeline.declare) variables_.insert(variables_.end(), pipeline.variables.begin(), pipeline.variables.end());
+        break;
+      }
       if (token.kind == TokenKind::pipe) continue;
       if (token.kind == TokenKind::end_of_input) return error(token.pos, fmt::format("unclosed action in {}", where));
       return error(token.pos, fmt::format("unexpected {} in {}", describe(token), where));
@@ -200,6 +223,7 @@ class Parser {
         operand.fields.push_back(token.text);
         break;
       case TokenKind::variable:
+        WARD_TRY(check_declared(token.text, token.pos));
         operand.kind = Operand::Kind::variable;
         operand.name = token.text;
         break;
@@ -235,6 +259,7 @@ class Parser {
   std::size_t at_ = 0;
   std::string keyword_;  // the "else" or "end" that stopped the last parse_list
   int loops_ = 0;
+  std::vector<std::string> variables_{"$"};  // declared so far and still in scope
 };
 
 }  // namespace
