@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cerrno>
 #include <cstdlib>
@@ -235,7 +236,7 @@ Result<> mkdir_all(const std::string& path, mode_t mode) {
 }
 
 namespace {
-Result<> remove_tree_at(int dirfd, const char* name) {
+Result<> remove_tree_at_name(int dirfd, const char* name) {
   int fd = ::openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return {};
@@ -252,8 +253,8 @@ Result<> remove_tree_at(int dirfd, const char* name) {
   }
   while (struct dirent* entry = ::readdir(dir)) {
     if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) continue;
-    if (entry->d_type == DT_DIR) {
-      if (auto r = remove_tree_at(::dirfd(dir), entry->d_name); !r) {
+    if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN) {
+      if (auto r = remove_tree_at_name(::dirfd(dir), entry->d_name); !r) {
         ::closedir(dir);
         return r;
       }
@@ -271,7 +272,11 @@ Result<> remove_tree_at(int dirfd, const char* name) {
 }  // namespace
 
 Result<> remove_all(const std::string& path) {
-  return context(remove_tree_at(AT_FDCWD, path.c_str()), "remove {}", path);
+  return context(remove_tree_at_name(AT_FDCWD, path.c_str()), "remove {}", path);
+}
+
+Result<> remove_tree_at(int dir_fd, const std::string& name) {
+  return context(remove_tree_at_name(dir_fd, name.c_str()), "remove {}", name);
 }
 
 Result<std::vector<std::string>> list_directory(const std::string& path) {
@@ -287,6 +292,26 @@ Result<std::vector<std::string>> list_directory(const std::string& path) {
   int error = errno;
   ::closedir(dir);
   if (error != 0) return fail_errno(error, "readdir " + path);
+  return names;
+}
+
+Result<std::vector<std::string>> list_directory_at(int dir_fd) {
+  auto dir = WARD_TRY(open_at(dir_fd, ".", O_RDONLY | O_DIRECTORY));
+  std::vector<std::string> names;
+  alignas(8) char buffer[16384];
+  for (;;) {
+    ssize_t n = raw::getdents64(dir.get(), buffer, sizeof(buffer));
+    if (n < 0) return fail_errno(static_cast<int>(-n), "read directory");
+    if (n == 0) break;
+    for (ssize_t offset = 0; offset < n;) {
+      const auto* record = reinterpret_cast<const raw::DirentRecord*>(buffer + offset);
+      std::string_view name(record->name);
+      if (name != "." && name != "..") names.emplace_back(name);
+      offset += record->length;
+    }
+  }
+  // std::string compares as unsigned chars, like memcmp.
+  std::sort(names.begin(), names.end());
   return names;
 }
 

@@ -117,8 +117,14 @@ Result<> write_file(const std::string& path, std::string_view data);
 Result<> mkdir_all(const std::string& path, mode_t mode = 0755);
 // Removes a directory tree without following symlinks.
 Result<> remove_all(const std::string& path);
+// Removes `name` in the directory `dir_fd` and, if it is a directory,
+// everything under it, never following a symlink; a missing name is fine.
+Result<> remove_tree_at(int dir_fd, const std::string& name);
 // The names in a directory, "." and ".." left out, in no particular order.
 Result<std::vector<std::string>> list_directory(const std::string& path);
+// The same for the directory `dir_fd` (read through a fresh open of it, so
+// the fd's own offset is untouched), sorted in byte order.
+Result<std::vector<std::string>> list_directory_at(int dir_fd);
 Result<UniqueFd> pidfd_open(pid_t pid);
 bool path_exists(const std::string& path);
 // Whether this process runs in the initial user namespace (its uid_map maps

@@ -55,7 +55,8 @@ const std::vector<std::pair<std::string, std::set<std::string>>>& third_party() 
   static const std::vector<std::pair<std::string, std::set<std::string>>> rules = {
       {"seccomp.h", {"security"}},
       {"toml++/", {"security"}},
-      {"nlohmann/", {"util", "oci", "runtime", "image", "cli/oci", "cli/ward", "audit", "audit/lint", "audit/scan"}},
+      {"nlohmann/",
+       {"util", "oci", "runtime", "image", "cli/core", "cli/oci", "cli/ward", "audit", "audit/lint", "audit/scan"}},
       {"yaml-cpp/", {"audit/lint"}},
       {"sqlite3.h", {"engine/db"}},
       {"curl/", {"image"}},
