@@ -274,6 +274,7 @@ Result<LayerWriter> LayerWriter::create(int output_fd, LayerWriterOptions option
   auto state = std::make_unique<State>(output_fd, std::move(options), std::move(blob), std::move(tar));
 
   if (compression != LayerCompression::none) {
+    WARD_TRY(detail::require_in_process_codec(compression));
     state->compressor.reset(archive_write_new());
     archive* c = state->compressor.get();
     if (c == nullptr) return fail_errno(ENOMEM, "layer writer");
