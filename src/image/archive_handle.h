@@ -4,9 +4,14 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fmt/format.h>
 
 #include <memory>
 #include <string>
+#include <string_view>
+
+#include "image/spec.h"
+#include "util/error.h"
 
 namespace ward::image::detail {
 
@@ -28,6 +33,19 @@ using ArchiveEntry = std::unique_ptr<archive_entry, ArchiveEntryFree>;
 inline std::string archive_message(archive* handle) {
   const char* text = archive_error_string(handle);
   return text != nullptr ? std::string(text) : std::string("unknown libarchive error");
+}
+
+// Whether libarchive compresses `compression` in process.  Built without
+// zlib or libzstd it would run the external gzip or zstd program instead,
+// a fork from inside ward's library: refused rather than done.
+inline Result<> require_in_process_codec(LayerCompression compression) {
+  if (compression == LayerCompression::none) return {};
+  bool gzip = compression == LayerCompression::gzip;
+  std::string_view library = gzip ? "zlib" : "libzstd";
+  std::string_view details = archive_version_details();
+  if (details.find(fmt::format("{}/", library)) != std::string_view::npos) return {};
+  return fail(ErrorKind::unsupported, fmt::format("{} layers: not supported by this libarchive, built without {} ({})",
+                                                  gzip ? "gzip" : "zstd", library, details));
 }
 
 }  // namespace ward::image::detail

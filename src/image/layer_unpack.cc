@@ -73,6 +73,7 @@ class LayerSource {
 
   Result<> open_decoder(LayerCompression compression) {
     if (compression == LayerCompression::none) return {};
+    WARD_TRY(detail::require_in_process_codec(compression));
     decoder_.reset(archive_read_new());
     archive* d = decoder_.get();
     if (d == nullptr) return fail_errno(ENOMEM, "layer decoder");

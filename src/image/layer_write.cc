@@ -228,7 +228,11 @@ Result<> LayerWriter::State::write_entry(const LayerEntry& entry, int content_fd
     archive_entry_xattr_add_entry(e, name.c_str(), value.data(), value.size());
 
   std::string what = fmt::format("layer entry \"{}\"", entry.path);
-  if (archive_write_header(tar_writer.get(), e) != ARCHIVE_OK) return std::unexpected(error_of(tar_writer.get(), what));
+  // ARCHIVE_WARN: written, with a name that is not ASCII kept as raw bytes
+  // (a pax record with hdrcharset=BINARY); ward sets no locale, so the
+  // bytes are the same on every machine.
+  if (archive_write_header(tar_writer.get(), e) < ARCHIVE_WARN)
+    return std::unexpected(error_of(tar_writer.get(), what));
   if (entry.type == LayerEntryType::file && content_fd >= 0) {
     if (auto copied = copy_content(content_fd, content_size); !copied) return context(std::move(copied), "{}", what);
   } else if (entry.type == LayerEntryType::file) {
@@ -270,6 +274,7 @@ Result<LayerWriter> LayerWriter::create(int output_fd, LayerWriterOptions option
   auto state = std::make_unique<State>(output_fd, std::move(options), std::move(blob), std::move(tar));
 
   if (compression != LayerCompression::none) {
+    WARD_TRY(detail::require_in_process_codec(compression));
     state->compressor.reset(archive_write_new());
     archive* c = state->compressor.get();
     if (c == nullptr) return fail_errno(ENOMEM, "layer writer");
@@ -293,8 +298,6 @@ Result<LayerWriter> LayerWriter::create(int output_fd, LayerWriterOptions option
   archive* t = state->tar_writer.get();
   if (t == nullptr) return fail_errno(ENOMEM, "layer writer");
   int r = archive_write_set_format_pax_restricted(t);
-  // Names go in as bytes, whatever the locale: no charset conversion.
-  if (r == ARCHIVE_OK) r = archive_write_set_format_option(t, "pax", "hdrcharset", "BINARY");
   if (r == ARCHIVE_OK) r = archive_write_set_bytes_in_last_block(t, 1);
   if (r == ARCHIVE_OK) r = archive_write_open(t, state.get(), nullptr, &State::tar_callback, nullptr);
   if (r != ARCHIVE_OK) return std::unexpected(state->error_of(t, "layer writer: set up the tar writer"));

@@ -98,6 +98,25 @@ TEST(LayerWrite, AddRefusesPathsThatAreNotPlainAndRelative) {
   EXPECT_FALSE(writer->add(LayerEntry::file_with("late", "x")));
 }
 
+TEST(LayerWrite, NamesThatAreNotAsciiKeepTheirBytes) {
+  std::vector<LayerEntry> entries = {LayerEntry::file_with("caf\xc3\xa9", "utf-8"),
+                                     LayerEntry::file_with("raw\xff", "not utf-8"),
+                                     LayerEntry::file_with("plain", "p")};
+  auto blob = write_layer(entries);
+  ASSERT_TRUE(blob) << blob.error().what();
+  auto again = write_layer(entries);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(blob->written.diff_id, again->written.diff_id);
+  test_support::TempDir dir("ward-layer-names");
+  ASSERT_TRUE(dir.ok());
+  UniqueFd root(::open(dir.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  auto unpacked = unpack_layer(blob->fd.get(), root.get(), {});
+  ASSERT_TRUE(unpacked) << unpacked.error().what();
+  EXPECT_EQ(sys::read_file(dir.path() + "/caf\xc3\xa9").value(), "utf-8");
+  EXPECT_EQ(sys::read_file(dir.path() + "/raw\xff").value(), "not utf-8");
+  EXPECT_EQ(sys::read_file(dir.path() + "/plain").value(), "p");
+}
+
 TEST(LayerWrite, AddTreeWritesSharedInodesAsHardLinksAndSkipsSockets) {
   test_support::TempDir source("ward-layer-tree");
   test_support::TempDir copy("ward-layer-tree-copy");

@@ -126,10 +126,9 @@ bool is_true(const Value& value) {
     case Value::value_t::number_integer: return value.get<std::int64_t>() != 0;
     case Value::value_t::number_unsigned: return value.get<std::uint64_t>() != 0;
     case Value::value_t::number_float: return value.get<double>() != 0;
-    case Value::value_t::string:
+    case Value::value_t::string: return !value.get_ref<const std::string&>().empty();
     case Value::value_t::array:
-    case Value::value_t::object:
-      return !value.empty() && !(value.is_string() && value.get_ref<const std::string&>().empty());
+    case Value::value_t::object: return !value.empty();
     default: return false;
   }
 }
