@@ -208,10 +208,10 @@ const std::vector<json> rows = {
 };
 
 TEST(FormatTemplate, TableAlignsLikeTabwriter) {
-  // Column 1 is as wide as its widest cell (29) plus 3; column 2 gets the minimum, 20.
-  std::string expected = "REPOSITORY" + std::string(22, ' ') + "TAG" + std::string(17, ' ') + "SIZE\n" +  //
-                         "alpine" + std::string(26, ' ') + "3.19" + std::string(16, ' ') + "7.4MB\n" +    //
-                         "registry.example.com/team/app" + std::string(3, ' ') + "latest" + std::string(14, ' ') +
+  // Column 1 is as wide as its widest cell (29) plus 3; column 2 gets the minimum, 10.
+  std::string expected = "REPOSITORY" + std::string(22, ' ') + "TAG" + std::string(7, ' ') + "SIZE\n" +  //
+                         "alpine" + std::string(26, ' ') + "3.19" + std::string(6, ' ') + "7.4MB\n" +    //
+                         "registry.example.com/team/app" + std::string(3, ' ') + "latest" + std::string(4, ' ') +
                          "120MB\n";
   EXPECT_EQ(render_format(R"(table {{.Repository}}\t{{.Tag}}\t{{.Size}})", labels, rows).value(), expected);
 }
@@ -219,7 +219,7 @@ TEST(FormatTemplate, TableAlignsLikeTabwriter) {
 TEST(FormatTemplate, TableHeaderUsesLabelsOrUpperCasedNames) {
   auto out = render_format("table {{.ID}}\t{{upper .Tag}}", labels, {});
   ASSERT_TRUE(out);
-  EXPECT_EQ(*out, "ID" + std::string(18, ' ') + "TAG\n");
+  EXPECT_EQ(*out, "ID" + std::string(8, ' ') + "TAG\n");
 }
 
 TEST(FormatTemplate, PlainFormatIsOneLinePerRow) {

@@ -7,11 +7,10 @@
 namespace ward::cli {
 namespace {
 
-// Docker's tabwriter.NewWriter(out, 20, 1, 3, ' ', 0) before 20.10, which
-// ward's callers were written against; docker/cli 20.10 and later use a
-// minimum width of 10 ("CONTAINER ID   IMAGE"): changing this one constant
-// follows them.
-constexpr std::size_t min_width = 20;
+// docker/cli 20.10's tabwriter.NewWriter(out, 10, 1, 3, ' ', 0): the Docker
+// that Debian 12 ships ("CONTAINER ID   IMAGE"); releases before 20.10 used
+// a minimum width of 20.
+constexpr std::size_t min_width = 10;
 constexpr std::size_t padding = 3;
 
 std::size_t char_count(std::string_view text) {
