@@ -127,4 +127,24 @@ Result<Descriptor> select_manifest(const Index& index, const Platform& wanted) {
                           platform_string(normalize_platform(wanted)), offered.empty() ? "none" : offered));
 }
 
+Result<Platform> parse_platform(std::string_view text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    auto slash = text.find('/', start);
+    parts.emplace_back(text.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  bool empty_part = false;
+  for (const auto& part : parts) empty_part = empty_part || part.empty();
+  if (parts.size() < 2 || parts.size() > 3 || empty_part)
+    return fail(ErrorKind::invalid_input, fmt::format("platform \"{}\": not OS/ARCH[/VARIANT]", text));
+  Platform platform;
+  platform.os = parts[0];
+  platform.architecture = parts[1];
+  if (parts.size() == 3) platform.variant = parts[2];
+  return normalize_platform(std::move(platform));
+}
+
 }  // namespace ward::image

@@ -27,6 +27,9 @@ namespace ward::image {
 
 // "linux/arm/v7", "linux/amd64".
 [[nodiscard]] std::string platform_string(const Platform& platform);
+// The reverse, normalised, for --platform: "linux/amd64", "linux/arm/v7",
+// "linux/arm64/v8"; invalid_input naming `text` for anything else.
+[[nodiscard]] Result<Platform> parse_platform(std::string_view text);
 
 // The platforms a host of `wanted` runs, most preferred first, normalised.
 [[nodiscard]] std::vector<Platform> compatible_platforms(const Platform& wanted);
