@@ -13,6 +13,8 @@
 #include <memory>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "clients_support.h"
 #include "support.h"
 
@@ -151,6 +153,41 @@ void Docker::TearDownTestSuite() {
   run_command({"rm", "-rf", "--one-file-system", dir_});
   struct stat st;
   EXPECT_NE(::stat(("/sys/fs/cgroup/memory" + cgroup_parent_).c_str(), &st), 0) << "cgroup left behind";
+}
+
+// `ward save` writes what `docker load` reads (Docker 20.10 wants
+// docker-archive with plain layer tars), and `docker save` what `ward
+// load` reads: the same image ID and layers both ways, and Docker runs it.
+TEST_F(Docker, LoadsWhatWardSavesAndWardLoadsWhatDockerSaves) {
+  std::string root = dir_ + "/ward-store";
+  auto ward = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {WARD_FRONT_BINARY, "--root", root};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, "", 120);
+  };
+  auto saved = ward({"save", "-o", dir_ + "/ward-saved.tar", "busybox"});
+  ASSERT_EQ(saved.status, 0) << saved.err;
+  auto ours = nlohmann::json::parse(ward({"image", "inspect", "busybox"}).out).at(0);
+  auto loaded = docker({"load", "-i", dir_ + "/ward-saved.tar"});
+  ASSERT_EQ(loaded.status, 0) << loaded.err;
+  EXPECT_EQ(loaded.out, "Loaded image: busybox:latest\n");
+  auto theirs = nlohmann::json::parse(docker({"image", "inspect", "busybox:latest"}).out).at(0);
+  EXPECT_EQ(theirs["Id"], ours["Id"]);
+  EXPECT_EQ(theirs["RootFS"]["Layers"], ours["RootFS"]["Layers"]);
+  auto ran = docker(run_args({"--rm", "busybox:latest", "echo", "from ward"}));
+  EXPECT_EQ(ran.status, 0) << ran.err;
+  EXPECT_EQ(ran.out, "from ward\n");
+
+  auto exported = docker({"save", "-o", dir_ + "/docker-saved.tar", kImage});
+  ASSERT_EQ(exported.status, 0) << exported.err;
+  auto back = ward({"load", "-i", dir_ + "/docker-saved.tar"});
+  ASSERT_EQ(back.status, 0) << back.err;
+  EXPECT_EQ(back.out, std::string("Loaded image: ") + kImage + ":latest\n");
+  auto docker_view = nlohmann::json::parse(docker({"image", "inspect", kImage}).out).at(0);
+  auto ward_view = nlohmann::json::parse(ward({"image", "inspect", kImage}).out).at(0);
+  EXPECT_EQ(ward_view["Id"], docker_view["Id"]);
+  EXPECT_EQ(ward_view["RootFS"]["Layers"], docker_view["RootFS"]["Layers"]);
+  docker({"rmi", "busybox:latest"});
 }
 
 TEST_F(Docker, RunPrintsOutputAndPropagatesExitCode) {

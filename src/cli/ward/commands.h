@@ -6,19 +6,36 @@
 #include <vector>
 
 #include "cli/core/front_end.h"
+#include "image/store.h"
 
 namespace ward::cli::engine {
 
 inline constexpr int kExitUsage = 2;
 
-// What ward's global flags set, handed to every verb (none yet: --root and
-// the store come with the image store).
-struct WardOptions {};
+// What ward's global flags set, handed to every verb.
+struct WardOptions {
+  std::string root;  // --root or $WARD_ROOT; empty: image::default_store_root()
+};
+
+// The image store under the options' root, opened (created on first use).
+[[nodiscard]] Result<image::Store> open_store(const WardOptions& options);
 
 // ward's errors: "ward: VERB: WHAT: WHY", one line on stderr.
 inline const Reporter kReporter{"ward"};
 
 int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_lint(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_image(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_history(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_image_prune(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_import(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_images(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_image_inspect(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_inspect(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_load(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_save(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_rmi(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_system(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_tag(const WardOptions& options, const std::vector<std::string>& args);
 
 }  // namespace ward::cli::engine

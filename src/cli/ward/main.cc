@@ -20,13 +20,27 @@ int cmd_version(const WardOptions&, const std::vector<std::string>& args) {
 
 constexpr Verb<WardOptions> kVerbs[] = {
     {"apparmor", "generate AppArmor profiles (ward-default, or from a TOML description)", cmd_apparmor},
+    {"history", "show the history of an image", cmd_history},
+    {"image", "manage images: ls, inspect, history, import, prune, rm, tag, load, save", cmd_image},
+    {"images", "list images", cmd_images},
+    {"import", "create an image from a root filesystem tarball", cmd_import},
+    {"inspect", "show low-level information on images", cmd_inspect},
     {"lint", "check Dockerfiles: hadolint's rules, ShellCheck, secrets", cmd_lint},
+    {"load", "load images from an OCI layout, an OCI archive or a docker save archive", cmd_load},
+    {"rmi", "remove images", cmd_rmi},
+    {"save", "save images to a docker-archive or an OCI archive", cmd_save},
+    {"system", "manage ward: df", cmd_system},
+    {"tag", "give an image another name", cmd_tag},
     {"version", "print the version", cmd_version},
 };
 
 void print_usage(std::FILE* out) {
-  std::string text = "usage: ward COMMAND [ARGS...]\n\nCommands:\n" + verb_list<WardOptions>(kVerbs) +
-                     "\nRun 'ward COMMAND --help' for a command's usage.\n";
+  std::string text =
+      "usage: ward [--root DIR] COMMAND [ARGS...]\n\n"
+      "Options:\n   --root DIR  the store (default /var/lib/ward as root, else\n"
+      "               $XDG_DATA_HOME/ward; $WARD_ROOT overrides the default)\n\n"
+      "Commands:\n" +
+      verb_list<WardOptions>(kVerbs) + "\nRun 'ward COMMAND --help' for a command's usage.\n";
   std::fputs(text.c_str(), out);
 }
 
@@ -42,12 +56,29 @@ int main(int argc, char** argv) {
     print_usage(stderr);
     return kExitUsage;
   }
+  WardOptions options;
+  // Global flags come before the verb: --root DIR, --root=DIR.
+  while (!args.empty() && args.front().starts_with("--root")) {
+    if (args.front() == "--root" && args.size() >= 2) {
+      options.root = args[1];
+      args.erase(args.begin(), args.begin() + 2);
+    } else if (args.front().starts_with("--root=")) {
+      options.root = args.front().substr(7);
+      args.erase(args.begin());
+    } else {
+      return kReporter.fail("", "flag needs an argument: --root", kExitUsage);
+    }
+    if (options.root.empty()) return kReporter.fail("", "--root: must not be empty", kExitUsage);
+  }
+  if (args.empty()) {
+    print_usage(stderr);
+    return kExitUsage;
+  }
   const std::string& verb = args.front();
   if (verb == "--help" || verb == "-h" || verb == "help") {
     print_usage(stdout);
     return 0;
   }
-  WardOptions options;
   if (verb == "--version") return cmd_version(options, {});
   if (verb.starts_with('-')) return kReporter.fail("", fmt::format("unknown flag: {}", verb), kExitUsage);
   const auto* found = find_verb<WardOptions>(kVerbs, verb);

@@ -1,0 +1,12 @@
+// open_store (commands.h): the one place a verb gets the image store.
+#include "cli/ward/commands.h"
+
+namespace ward::cli::engine {
+
+Result<image::Store> open_store(const WardOptions& options) {
+  std::string root = options.root;
+  if (root.empty()) root = WARD_TRY(image::default_store_root());
+  return context(image::Store::open(root), "store {}", root);
+}
+
+}  // namespace ward::cli::engine
