@@ -41,11 +41,13 @@ inline std::string archive_message(archive* handle) {
 inline Result<> require_in_process_codec(LayerCompression compression) {
   if (compression == LayerCompression::none) return {};
   bool gzip = compression == LayerCompression::gzip;
-  std::string_view library = gzip ? "zlib" : "libzstd";
-  std::string_view details = archive_version_details();
-  if (details.find(fmt::format("{}/", library)) != std::string_view::npos) return {};
-  return fail(ErrorKind::unsupported, fmt::format("{} layers: not supported by this libarchive, built without {} ({})",
-                                                  gzip ? "gzip" : "zstd", library, details));
+  // Null when libarchive was built without the library.  (Not
+  // archive_version_details(): libarchive 3.6 leaks its buffer on each call.)
+  const char* version = gzip ? archive_zlib_version() : archive_libzstd_version();
+  if (version != nullptr) return {};
+  return fail(ErrorKind::unsupported,
+              fmt::format("{} layers: not supported by this libarchive, built without {}", gzip ? "gzip" : "zstd",
+                          gzip ? "zlib" : "libzstd"));
 }
 
 }  // namespace ward::image::detail
