@@ -1,0 +1,23 @@
+// Version ordering of the package managers ward reads: dpkg's (Debian,
+// Ubuntu) and apk's (Alpine).  Both take untrusted text from an image and
+// never fail: a version either format cannot read still sorts, by dpkg's
+// rules (dpkg) or as a plain string after every valid one (apk).
+#pragma once
+
+#include <string_view>
+
+namespace ward::audit::scan {
+
+// dpkg's order (deb-version(7)): [epoch:]upstream[-revision], compared part
+// by part; in each part non-digit runs compare with `~` before everything
+// (even the end), letters before other characters, and digit runs compare
+// as numbers.  <0, 0 or >0 as strcmp.
+[[nodiscard]] int compare_debian_versions(std::string_view a, std::string_view b);
+
+// apk's order (apk-package(5)): numbers[.numbers...][letter][_suffix[N]...][-rN],
+// with _alpha < _beta < _pre < _rc < (none) < _cvs < _svn < _git < _hg < _p.
+[[nodiscard]] int compare_apk_versions(std::string_view a, std::string_view b);
+// Whether `text` is a version apk reads.
+[[nodiscard]] bool valid_apk_version(std::string_view text);
+
+}  // namespace ward::audit::scan
