@@ -45,9 +45,8 @@ inline Result<> require_in_process_codec(LayerCompression compression) {
   // archive_version_details(): libarchive 3.6 leaks its buffer on each call.)
   const char* version = gzip ? archive_zlib_version() : archive_libzstd_version();
   if (version != nullptr) return {};
-  return fail(ErrorKind::unsupported,
-              fmt::format("{} layers: not supported by this libarchive, built without {}", gzip ? "gzip" : "zstd",
-                          gzip ? "zlib" : "libzstd"));
+  return fail(ErrorKind::unsupported, fmt::format("{} layers: not supported by this libarchive, built without {}",
+                                                  gzip ? "gzip" : "zstd", gzip ? "zlib" : "libzstd"));
 }
 
 }  // namespace ward::image::detail

@@ -39,6 +39,7 @@ int run_subcommand(const SubcommandGroup& group, const WardOptions& options, con
 
 int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_lint(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_scan(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_image(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_history(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_image_prune(const WardOptions& options, const std::vector<std::string>& args);

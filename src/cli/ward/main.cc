@@ -29,6 +29,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"load", "load images from an OCI layout, an OCI archive or a docker save archive", cmd_load},
     {"rmi", "remove images", cmd_rmi},
     {"save", "save images to a docker-archive or an OCI archive", cmd_save},
+    {"scan", "scan an image or a root filesystem: files, accounts, settings, packages, vulnerabilities", cmd_scan},
     {"system", "manage ward: df", cmd_system},
     {"tag", "give an image another name", cmd_tag},
     {"version", "print the version", cmd_version},

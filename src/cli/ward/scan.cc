@@ -1,0 +1,97 @@
+// ward scan [OPTIONS] IMAGE|DIR: files, accounts, image configuration,
+// packages and vulnerabilities (docs/SCAN.md).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "audit/output.h"
+#include "audit/scan/scan.h"
+#include "cli/core/args.h"
+#include "cli/core/version.h"
+#include "cli/ward/commands.h"
+
+namespace ward::cli::engine {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ward scan [OPTIONS] IMAGE|DIR\n\n"
+    "Scans an image in ward's store, or a root filesystem directory, for setuid files, world-writable\n"
+    "files, device nodes, credential files and leftovers, weak or empty passwords, duplicate accounts,\n"
+    "risky image settings (dockle's CIS-DI/DKL checkpoints) and installed packages (dpkg, apk); with\n"
+    "--vuln-db, their known vulnerabilities.  Exit status 1 when a finding is at or above --fail-on,\n"
+    "2 on a usage error.\n\n"
+    "Options:\n";
+
+const std::vector<FlagSpec> kFlags = {
+    {{"format", "f"}, true, "table (default), json, sarif, checkstyle or gitlab"},
+    {{"fail-on"}, true, "exit 1 at this severity or above: error, warning, info, style, none (default none)"},
+    {{"ignore"}, true, "a rule ID (or vulnerability ID) to leave out (repeatable)"},
+    {{"vuln-db"}, true, "a directory of OSV records to match the installed packages against"},
+    {{"sbom"}, true, "cyclonedx or spdx (not supported yet)"},
+    {{"no-color"}, false, "no colour, even on a terminal"},
+    {{"help", "h"}, false, "show help"},
+};
+
+// A directory is scanned as it is; anything else names an image.  A file
+// (an archive) is refused until archives can be scanned without loading.
+Result<audit::scan::ScanTarget> target_of(const WardOptions& options, const std::string& text) {
+  struct stat st;
+  if (::stat(text.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return audit::scan::directory_target(text);
+    return fail(ErrorKind::unsupported,
+                fmt::format("{}: scanning an archive is not supported yet; 'ward load -i {}' it and scan the image",
+                            text, text));
+  }
+  auto store = WARD_TRY(open_store(options));
+  auto target = audit::scan::image_target(store, text);
+  if (!target && target.error().is(ErrorKind::not_found))
+    return fail(ErrorKind::not_found, fmt::format("no such image or directory: {}", text));
+  return target;
+}
+
+}  // namespace
+
+int cmd_scan(const WardOptions& options, const std::vector<std::string>& args) {
+  auto parsed = parse_docker_args(args, kFlags, false);
+  if (!parsed) return kReporter.fail("scan", parsed.error(), kExitUsage);
+  if (parsed->flag("help")) {
+    std::fputs((kUsage + flags_help(kFlags)).c_str(), stdout);
+    return 0;
+  }
+  if (parsed->positional.size() != 1)
+    return kReporter.fail("scan", "expected one IMAGE or DIR (see 'ward scan --help')", kExitUsage);
+  if (parsed->has("sbom"))
+    return kReporter.fail("scan", "--sbom: SBOM output (CycloneDX, SPDX) is not supported yet", kExitUsage);
+  auto format = audit::parse_format(parsed->value("format", "table"));
+  if (!format) return kReporter.fail("scan", fmt::format("--format: {}", format.error().what()), kExitUsage);
+  audit::Threshold threshold;
+  if (parsed->has("fail-on")) {
+    auto parsed_threshold = audit::parse_threshold(parsed->value("fail-on"));
+    if (!parsed_threshold)
+      return kReporter.fail("scan", fmt::format("--fail-on: {}", parsed_threshold.error().what()), kExitUsage);
+    threshold = *parsed_threshold;
+  }
+  audit::scan::ScanOptions scan_options;
+  scan_options.vulnerability_database = parsed->value("vuln-db");
+  for (const std::string& id : parsed->all("ignore")) scan_options.ignored.insert(id);
+
+  const std::string& name = parsed->positional.front();
+  auto target = target_of(options, name);
+  if (!target) return kReporter.fail("scan", target.error());
+  auto result = audit::scan::run_scan(*target, scan_options);
+  if (!result) return kReporter.fail("scan", context(std::move(result), "{}", name).error());
+
+  bool colour = *format == audit::Format::table && !parsed->flag("no-color") && std::getenv("NO_COLOR") == nullptr &&
+                ::isatty(STDOUT_FILENO) == 1;
+  std::string text = audit::render(result->report, *format, colour, kVersion);
+  std::fputs(text.c_str(), stdout);
+  if (std::fflush(stdout) != 0) return kReporter.fail("scan", "write standard output", kExitFailure);
+  return audit::fails(result->report.findings, threshold) ? kExitFailure : 0;
+}
+
+}  // namespace ward::cli::engine

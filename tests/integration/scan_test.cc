@@ -1,0 +1,178 @@
+// `ward scan` end to end: a root filesystem directory with planted
+// problems (setuid files, a world-writable directory, a device node, a
+// private key, a .git leftover, an empty password, a duplicate UID,
+// packages with a known vulnerability in the project's fixture OSV
+// database), the same tree imported as an image, output formats (SARIF
+// valid against the official schema), --fail-on, --ignore, and one-line
+// errors for what is wrong or not supported.
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "images_support.h"
+#include "util/sys.h"
+
+namespace ward::test {
+namespace {
+
+const fs::path kData = fs::path(WARD_TEST_DATA_DIR) / "scan";
+const fs::path kValidator = fs::path(WARD_TEST_DATA_DIR).parent_path() / "schemas" / "validate_sarif.py";
+
+class Scan : public ImageStoreTest {
+ protected:
+  void SetUp() override {
+    ImageStoreTest::SetUp();
+    rootfs_ = dir_ + "/rootfs";
+    fs::copy(kData / "rootfs", rootfs_, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+    plant(rootfs_);
+  }
+  // What cannot live in git: modes, a device node.
+  static void plant(const std::string& root) {
+    fs::create_directories(root + "/usr/bin");
+    fs::create_directories(root + "/app/.git");
+    fs::create_directories(root + "/root/.ssh");
+    fs::create_directories(root + "/shared");
+    for (const auto& [path, mode] : std::vector<std::pair<std::string, mode_t>>{
+             {"/usr/bin/su", 04755}, {"/usr/bin/ls", 0755}, {"/root/.ssh/id_rsa", 0600}, {"/app/.git/HEAD", 0644}}) {
+      ASSERT_TRUE(sys::write_file_atomic(root + path, "x"));
+      ASSERT_EQ(::chmod((root + path).c_str(), mode), 0);
+    }
+    ASSERT_EQ(::chmod((root + "/shared").c_str(), 0777), 0);
+    ASSERT_EQ(::mknod((root + "/usr/bin/kmem").c_str(), S_IFCHR | 0600, makedev(1, 2)), 0);
+  }
+  Outcome scan(std::vector<std::string> args) {
+    args.insert(args.begin(), "scan");
+    return ward(args);
+  }
+  static std::set<std::pair<std::string, std::string>> codes(const std::string& json) {
+    std::set<std::pair<std::string, std::string>> out;
+    for (const auto& record : nlohmann::json::parse(json)) out.emplace(record["code"], record["file"]);
+    return out;
+  }
+
+  std::string rootfs_;
+};
+
+TEST_F(Scan, ADirectoryWithPlantedProblemsShowsEachOne) {
+  auto outcome = scan({"--format", "json", "--vuln-db", (kData / "osv").string(), rootfs_});
+  ASSERT_EQ(outcome.status, 0) << outcome.err;  // no --fail-on: findings alone do not fail
+  auto found = codes(outcome.out);
+  std::set<std::pair<std::string, std::string>> want = {
+      {"CIS-DI-0008", "/usr/bin/su"},
+      {"WARD-SCAN-FILE-001", "/shared"},
+      {"WARD-SCAN-FILE-002", "/usr/bin/kmem"},
+      {"CIS-DI-0010", "/root/.ssh/id_rsa"},
+      {"DKL-LI-0003", "/app/.git"},
+      {"DKL-LI-0003", "/root/.ssh"},
+      {"DKL-LI-0001", "/etc/shadow"},
+      {"DKL-LI-0002", "/etc/passwd"},
+      // libssl3 3.0.11-1~deb12u2 comes from openssl, before the fix; zlib is
+      // fixed; the Debian 11 record does not apply to this Debian 12 tree.
+      {"DEBIAN-CVE-2023-5678", "/var/lib/dpkg/status"},
+  };
+  EXPECT_EQ(found, want) << outcome.out;
+  for (const auto& record : nlohmann::json::parse(outcome.out))
+    if (record["code"] == "DEBIAN-CVE-2023-5678") {
+      EXPECT_EQ(record["level"], "warning");  // CVSS 5.3: MEDIUM
+      std::string message = record["message"];
+      EXPECT_NE(message.find("libssl3 3.0.11-1~deb12u2"), std::string::npos) << message;
+      EXPECT_NE(message.find("fixed in 3.0.13-1~deb12u1"), std::string::npos) << message;
+    }
+  // The host's own files never show up: the scan stayed inside the tree.
+  EXPECT_EQ(outcome.out.find(rootfs_), std::string::npos);
+}
+
+TEST_F(Scan, FailOnIgnoreAndTheTableForPeople) {
+  auto failing = scan({"--fail-on", "error", rootfs_});
+  EXPECT_EQ(failing.status, 1) << failing.err;
+  EXPECT_NE(failing.out.find("/etc/shadow:2 DKL-LI-0001"), std::string::npos) << failing.out;
+  EXPECT_EQ(failing.out.find("\x1b["), std::string::npos);  // piped: no colour
+
+  // Leave out every error-level rule and the same threshold passes.
+  auto passing = scan({"--fail-on", "error", "--ignore", "DKL-LI-0001", "--ignore", "DKL-LI-0002", "--ignore",
+                       "CIS-DI-0010", "--format", "json", rootfs_});
+  EXPECT_EQ(passing.status, 0) << passing.out << passing.err;
+  for (const auto& [code, file] : codes(passing.out)) EXPECT_NE(code, "DKL-LI-0001");
+}
+
+TEST_F(Scan, SarifIsValidAgainstTheSchema) {
+  auto probe = run_command({"python3", "-c", "import jsonschema"});
+  if (probe.status != 0) GTEST_SKIP() << "python3-jsonschema is not installed";
+  auto outcome = scan({"--format", "sarif", "--vuln-db", (kData / "osv").string(), rootfs_});
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  auto log = nlohmann::json::parse(outcome.out);
+  EXPECT_EQ(log["runs"][0]["tool"]["driver"]["name"], "ward scan");
+  EXPECT_FALSE(log["runs"][0]["results"].empty());
+  std::string file = dir_ + "/scan.sarif";
+  ASSERT_TRUE(sys::write_file_atomic(file, outcome.out));
+  auto valid = run_command({"python3", kValidator.string(), file});
+  EXPECT_EQ(valid.status, 0) << valid.out << valid.err;
+}
+
+TEST_F(Scan, AnImportedImageIsScannedWithItsConfiguration) {
+  std::string tar = dir_ + "/rootfs.tar";
+  auto packed = run_command({"tar", "--numeric-owner", "-C", rootfs_, "-cf", tar, "."});
+  ASSERT_EQ(packed.status, 0) << packed.err;
+  auto imported = ward({"import", "--change", "EXPOSE 22", "--change", "ENV DB_PASSWORD=hunter2", tar, "planted:1"});
+  ASSERT_EQ(imported.status, 0) << imported.err;
+  auto outcome = scan({"--format", "json", "planted:1"});
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  auto found = codes(outcome.out);
+  for (const auto& want : std::vector<std::pair<std::string, std::string>>{{"CIS-DI-0008", "/usr/bin/su"},
+                                                                           {"WARD-SCAN-FILE-002", "/usr/bin/kmem"},
+                                                                           {"DKL-LI-0001", "/etc/shadow"},
+                                                                           {"CIS-DI-0001", "image-config"},
+                                                                           {"CIS-DI-0006", "image-config"},
+                                                                           {"CIS-DI-0010", "image-config"},
+                                                                           {"WARD-SCAN-IMAGE-001", "image-config"}})
+    EXPECT_TRUE(found.contains(want)) << want.first << " " << want.second << "\n" << outcome.out;
+  // Named by a version tag, not latest.
+  EXPECT_FALSE(found.contains({"DKL-DI-0006", "image-config"}));
+
+  // The built-in busybox: root user, no HEALTHCHECK, and named by latest.
+  auto busybox = scan({"--format", "json", "busybox"});
+  ASSERT_EQ(busybox.status, 0) << busybox.err;
+  auto bb = codes(busybox.out);
+  EXPECT_TRUE(bb.contains({"CIS-DI-0001", "image-config"})) << busybox.out;
+  EXPECT_TRUE(bb.contains({"DKL-DI-0006", "image-config"})) << busybox.out;
+}
+
+TEST_F(Scan, WrongInputIsOneLineAndWhatIsNotSupportedSaysSo) {
+  auto missing = scan({dir_ + "/nothing-here"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_EQ(missing.err, "ward: scan: no such image or directory: " + dir_ + "/nothing-here\n");
+
+  std::string archive = dir_ + "/image.tar";
+  ASSERT_TRUE(sys::write_file_atomic(archive, "not scanned"));
+  auto file = scan({archive});
+  EXPECT_EQ(file.status, 1);
+  EXPECT_NE(file.err.find("scanning an archive is not supported yet"), std::string::npos) << file.err;
+  EXPECT_EQ(std::count(file.err.begin(), file.err.end(), '\n'), 1);
+
+  auto sbom = scan({"--sbom", "cyclonedx", rootfs_});
+  EXPECT_EQ(sbom.status, 2);
+  EXPECT_EQ(sbom.err, "ward: scan: --sbom: SBOM output (CycloneDX, SPDX) is not supported yet\n");
+
+  auto format = scan({"--format", "yaml", rootfs_});
+  EXPECT_EQ(format.status, 2);
+  EXPECT_NE(format.err.find("--format"), std::string::npos) << format.err;
+
+  std::string bad_db = dir_ + "/bad-db";
+  fs::create_directories(bad_db);
+  ASSERT_TRUE(sys::write_file_atomic(bad_db + "/broken.json", "{"));
+  auto db = scan({"--vuln-db", bad_db, rootfs_});
+  EXPECT_EQ(db.status, 1);
+  EXPECT_NE(db.err.find("broken.json"), std::string::npos) << db.err;
+  EXPECT_EQ(std::count(db.err.begin(), db.err.end(), '\n'), 1) << db.err;
+}
+
+}  // namespace
+}  // namespace ward::test
