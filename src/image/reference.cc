@@ -212,4 +212,9 @@ Result<Reference> parse_reference(std::string_view text) {
   return reference;
 }
 
+std::string familiar_name(std::string_view text) {
+  auto parsed = parse_reference(text);
+  return parsed ? parsed->familiar() : std::string(text);
+}
+
 }  // namespace ward::image

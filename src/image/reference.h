@@ -47,6 +47,9 @@ struct Reference {
 // reference and its wrong part:
 //   invalid reference "Busybox": repository name must be lower-case
 [[nodiscard]] Result<Reference> parse_reference(std::string_view text);
+// The familiar form of a stored, normalised name ("busybox:latest" for
+// "docker.io/library/busybox:latest"); `text` itself when it does not parse.
+[[nodiscard]] std::string familiar_name(std::string_view text);
 
 // Whether `text` names no domain (its first '/'-separated component is not
 // a host), without validating the rest.

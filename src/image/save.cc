@@ -22,11 +22,6 @@ namespace ward::image {
 
 namespace {
 
-std::string familiar(const std::string& reference) {
-  auto parsed = parse_reference(reference);
-  return parsed ? parsed->familiar() : reference;
-}
-
 struct ReadFree {
   void operator()(archive* handle) const { archive_read_free(handle); }
 };
@@ -72,7 +67,7 @@ Result<> write_docker_archive(Store& store, const std::vector<SaveItem>& items, 
   for (const auto& item : items) {
     DockerArchiveImage entry;
     entry.config = item.image.config_digest.hex() + ".json";
-    for (const auto& tag : item.tags) entry.repo_tags.push_back(familiar(tag));
+    for (const auto& tag : item.tags) entry.repo_tags.push_back(familiar_name(tag));
     if (written.insert(entry.config).second)
       WARD_TRY(writer.add_bytes(entry.config, WARD_TRY(store.blobs().read_blob(item.image.config_digest))));
     for (const auto& layer : item.image.layers) {

@@ -2,7 +2,10 @@
 // returning the exit status.  Usage errors exit 2, failures 1.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cli/core/front_end.h"
@@ -22,6 +25,17 @@ struct WardOptions {
 
 // ward's errors: "ward: VERB: WHAT: WHY", one line on stderr.
 inline const Reporter kReporter{"ward"};
+
+// A management command's subcommands: `ward image ls`, `ward system df`.
+struct SubcommandGroup {
+  std::string_view name;     // "image"
+  std::string_view summary;  // "Manage images."
+  std::span<const Verb<WardOptions>> verbs;
+  std::span<const std::pair<std::string_view, std::string_view>> aliases;  // {"list", "ls"}
+};
+// Runs the subcommand args[0] names with the rest of `args`; usage errors
+// and unknown subcommands exit 125, as Docker's do.
+int run_subcommand(const SubcommandGroup& group, const WardOptions& options, const std::vector<std::string>& args);
 
 int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_lint(const WardOptions& options, const std::vector<std::string>& args);

@@ -24,11 +24,6 @@ const std::vector<FlagSpec> kFlags = {
     {{"help", "h"}, false, "show help"},
 };
 
-std::string familiar(const std::string& reference) {
-  auto parsed = image::parse_reference(reference);
-  return parsed ? parsed->familiar() : reference;
-}
-
 }  // namespace
 
 int cmd_load(const WardOptions& options, const std::vector<std::string>& args) {
@@ -55,7 +50,7 @@ int cmd_load(const WardOptions& options, const std::vector<std::string>& args) {
   if (!loaded) return kReporter.fail("load", loaded.error(), kExitDockerUsage);
   for (const auto& image : *loaded) {
     if (image.tags.empty()) std::printf("Loaded image ID: %s\n", image.id.string().c_str());
-    for (const auto& tag : image.tags) std::printf("Loaded image: %s\n", familiar(tag).c_str());
+    for (const auto& tag : image.tags) std::printf("Loaded image: %s\n", image::familiar_name(tag).c_str());
   }
   return 0;
 }

@@ -125,11 +125,6 @@ bool confirmed(bool all) {
   return answer == "y" || answer == "Y";
 }
 
-std::string familiar(const std::string& reference) {
-  auto parsed = image::parse_reference(reference);
-  return parsed ? parsed->familiar() : reference;
-}
-
 std::int64_t stored_bytes(const image::DiskUsage& usage) {
   return usage.layers_size + usage.blobs_size;
 }
@@ -166,8 +161,9 @@ int cmd_image_prune(const WardOptions& options, const std::vector<std::string>& 
       if (!removed.error().is(ErrorKind::in_use)) status = kReporter.fail("image prune", removed.error());
       continue;
     }
-    for (const auto& tag : record.repo_tags) report += fmt::format("untagged: {}\n", familiar(tag));
-    for (const auto& digest : record.repo_digests) report += fmt::format("untagged: {}\n", familiar(digest));
+    for (const auto& tag : record.repo_tags) report += fmt::format("untagged: {}\n", image::familiar_name(tag));
+    for (const auto& digest : record.repo_digests)
+      report += fmt::format("untagged: {}\n", image::familiar_name(digest));
     report += fmt::format("deleted: {}\n", record.id.string());
   }
   auto after = store->disk_usage();

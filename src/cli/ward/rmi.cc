@@ -19,11 +19,6 @@ const std::vector<FlagSpec> kFlags = {
     {{"help", "h"}, false, "show help"},
 };
 
-std::string familiar(const std::string& reference) {
-  auto parsed = image::parse_reference(reference);
-  return parsed ? parsed->familiar() : reference;
-}
-
 // Does `text` name the image by one of its names (not by ID)?
 std::optional<std::string> matching_name(const image::ImageRecord& record, std::string_view text) {
   auto parsed = image::parse_reference(text);
@@ -41,7 +36,7 @@ Result<> remove_one(image::Store& store, std::string_view text, bool force) {
   auto name = matching_name(record, text);
   if (name && record.repo_tags.size() > 1) {
     WARD_TRY(store.untag(*name));
-    std::printf("Untagged: %s\n", familiar(*name).c_str());
+    std::printf("Untagged: %s\n", image::familiar_name(*name).c_str());
     return {};
   }
   if (!name && record.repo_tags.size() > 1 && !force)
@@ -50,8 +45,8 @@ Result<> remove_one(image::Store& store, std::string_view text, bool force) {
                             "repositories",
                             record.id.hex().substr(0, 12)));
   WARD_TRY(store.remove_image(record.id));
-  for (const auto& tag : record.repo_tags) std::printf("Untagged: %s\n", familiar(tag).c_str());
-  for (const auto& digest : record.repo_digests) std::printf("Untagged: %s\n", familiar(digest).c_str());
+  for (const auto& tag : record.repo_tags) std::printf("Untagged: %s\n", image::familiar_name(tag).c_str());
+  for (const auto& digest : record.repo_digests) std::printf("Untagged: %s\n", image::familiar_name(digest).c_str());
   std::printf("Deleted: %s\n", record.id.string().c_str());
   return {};
 }

@@ -71,29 +71,10 @@ constexpr Verb<WardOptions> kSystemVerbs[] = {
     {"df", "show disk usage", cmd_system_df},
 };
 
-void print_usage(std::FILE* out) {
-  std::string text = "usage: ward system COMMAND\n\nManage ward.\n\nCommands:\n" +
-                     verb_list<WardOptions>(kSystemVerbs) +
-                     "\nRun 'ward system COMMAND --help' for a command's usage.\n";
-  std::fputs(text.c_str(), out);
-}
-
 }  // namespace
 
 int cmd_system(const WardOptions& options, const std::vector<std::string>& args) {
-  if (args.empty()) {
-    print_usage(stderr);
-    return kExitDockerUsage;
-  }
-  if (args.front() == "--help" || args.front() == "-h") {
-    print_usage(stdout);
-    return 0;
-  }
-  const auto* verb = find_verb<WardOptions>(kSystemVerbs, args.front());
-  if (verb == nullptr)
-    return kReporter.fail("system", fmt::format("unknown command \"{}\" (see 'ward system --help')", args.front()),
-                          kExitDockerUsage);
-  return verb->run(options, std::vector<std::string>(args.begin() + 1, args.end()));
+  return run_subcommand({"system", "Manage ward.", kSystemVerbs, {}}, options, args);
 }
 
 }  // namespace ward::cli::engine
