@@ -304,6 +304,12 @@ Result<std::optional<Credentials>> find_credentials(std::string_view registry) {
 Result<> save_credentials(std::string_view registry, const Credentials& credentials) {
   auto path = WARD_TRY(docker_config_path());
   auto text = WARD_TRY(read_if_present(path));
+  auto existing = WARD_TRY(context(lookup_credentials(text, registry), "{}", path));
+  if (!existing.helper.empty())
+    return fail(ErrorKind::unsupported,
+                fmt::format("{} names the credential helper docker-credential-{}: storing credentials through a "
+                            "helper is not supported",
+                            path, existing.helper));
   auto updated = WARD_TRY(context(set_credentials(text, registry, credentials), "{}", path));
   std::string dir = path.substr(0, path.rfind('/'));
   WARD_TRY(context(sys::mkdir_all(dir, 0700), "create {}", dir));

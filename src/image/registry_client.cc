@@ -117,6 +117,23 @@ Result<std::uint64_t> resume_skip(std::uint64_t have, long status, std::string_v
   return 0;
 }
 
+Result<std::string> manifest_media_type(std::string_view content_type, std::string_view body, std::string_view what) {
+  std::string type(content_type.substr(0, content_type.find(';')));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  if (type.empty() || type == "application/json" || type == "text/plain") {
+    auto document = nlohmann::json::parse(body, nullptr, false);
+    if (!document.is_discarded() && document.is_object()) {
+      type = document.value("mediaType", "");
+      if (type.empty() && document.value("schemaVersion", 0) == 1) type = media_type::kDockerSchema1Manifest;
+    }
+  }
+  if (is_schema1_media_type(type))
+    return fail(
+        ErrorKind::unsupported,
+        fmt::format("{}: a Docker schema 1 manifest ({}); ward pulls only schema 2 and OCI images", what, type));
+  return type;
+}
+
 Result<RegistryClient> RegistryClient::connect(std::string domain, std::string repository, RegistryOptions options) {
   RegistryClient client(std::move(domain), std::move(repository), std::move(options));
   std::string host = registry_host(client.domain_);
@@ -133,8 +150,9 @@ Result<RegistryClient> RegistryClient::connect(std::string domain, std::string r
   } else {
     client.credentials_ = WARD_TRY(context(find_credentials(client.domain_), "credentials for {}", client.domain_));
   }
-  client.scopes_.insert(
-      fmt::format("repository:{}:{}", client.repository_, client.options_.push ? "pull,push" : "pull"));
+  if (!client.repository_.empty())  // `ward login` asks for no repository
+    client.scopes_.insert(
+        fmt::format("repository:{}:{}", client.repository_, client.options_.push ? "pull,push" : "pull"));
   WARD_TRY(client.ping());
   return client;
 }
@@ -249,7 +267,7 @@ Result<HttpResponse> RegistryClient::send(HttpRequest request, bool* transport_e
 
 Result<> RegistryClient::check_credentials() {
   auto response = WARD_TRY(send(HttpRequest{.url = url("/v2/")}));
-  if (response.status != 200) return std::unexpected(http_error(response, fmt::format("login to {}", domain_)));
+  if (response.status != 200) return std::unexpected(http_error(response, fmt::format("registry {}", domain_)));
   return {};
 }
 
@@ -266,21 +284,7 @@ Result<FetchedManifest> RegistryClient::get_manifest(std::string_view reference)
   if (response.status != 200) return std::unexpected(http_error(response, what));
   FetchedManifest fetched;
   fetched.body = std::move(response.body);
-  fetched.media_type = response.header("content-type");
-  if (auto semicolon = fetched.media_type.find(';'); semicolon != std::string::npos)
-    fetched.media_type.resize(semicolon);
-  if (fetched.media_type.empty() || fetched.media_type == "application/json" || fetched.media_type == "text/plain") {
-    auto document = nlohmann::json::parse(fetched.body, nullptr, false);
-    if (!document.is_discarded() && document.is_object()) {
-      fetched.media_type = document.value("mediaType", "");
-      if (fetched.media_type.empty() && document.value("schemaVersion", 0) == 1)
-        fetched.media_type = media_type::kDockerSchema1Manifest;
-    }
-  }
-  if (is_schema1_media_type(fetched.media_type))
-    return fail(ErrorKind::unsupported,
-                fmt::format("{}: a Docker schema 1 manifest ({}); ward pulls only schema 2 and OCI images", what,
-                            fetched.media_type));
+  fetched.media_type = WARD_TRY(manifest_media_type(response.header("content-type"), fetched.body, what));
   DigestAlgorithm algorithm = DigestAlgorithm::sha256;
   std::optional<Digest> expected;
   if (auto parsed = Digest::parse(reference)) expected = *parsed;

@@ -45,6 +45,13 @@ namespace ward::image {
 // Appends `key=value` (value URL-escaped by the caller) with ? or &.
 [[nodiscard]] std::string add_query(std::string_view url, std::string_view key, std::string_view value);
 
+// The media type of a fetched manifest: the Content-Type's, else (none,
+// application/json, text/plain) the document's mediaType, or schema 1 for a
+// body with schemaVersion 1.  Schema 1 is refused (unsupported, naming it
+// and `what`): ward pulls only schema 2 and OCI images.
+[[nodiscard]] Result<std::string> manifest_media_type(std::string_view content_type, std::string_view body,
+                                                      std::string_view what);
+
 // Range resume: after `have` bytes of a blob were stored, a retry asked for
 // "Range: bytes=have-".  How many bytes of the new response's body to drop:
 // 0 for a 206 starting at `have`, `have` for a 200 (the server ignored the
