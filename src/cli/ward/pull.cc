@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -27,8 +28,25 @@ const std::vector<FlagSpec> kFlags = {
     {{"platform"}, true, "the platform to pull from a multi-platform image (os/arch[/variant])"},
     {{"quiet", "q"}, false, "print only the image's reference"},
     {{"all-tags", "a"}, false, "not supported: pull every tag of a repository"},
-    {{"disable-content-trust"}, true, "content trust is not supported; only \"true\" (the default) is accepted"},
+    {{"disable-content-trust"}, false, "content trust is not supported; only \"true\" (the default) is accepted"},
     {{"help", "h"}, false, "show help"},
+};
+
+// The store's progress words in Docker's pull words: a layer is
+// "Extracting", then "Pull complete".
+class PullWords final : public Progress {
+ public:
+  explicit PullWords(Progress& out) : out_(out) {}
+  void begin(std::string_view id, std::string_view action, std::uint64_t total) override {
+    out_.begin(id, action == "Unpacking layer" ? "Extracting" : action, total);
+  }
+  void advance(std::string_view id, std::uint64_t done) override { out_.advance(id, done); }
+  void end(std::string_view id, std::string_view status) override {
+    out_.end(id, status == "Loaded" ? "Pull complete" : status);
+  }
+
+ private:
+  Progress& out_;
 };
 
 // Whether the text named neither tag nor digest ("busybox", "host:5000/x").
@@ -52,7 +70,7 @@ int cmd_pull(const WardOptions& options, const std::vector<std::string>& args) {
     return 0;
   }
   if (parsed->flag("all-tags")) return kReporter.fail("pull", "--all-tags: not supported", kExitDockerUsage);
-  if (parsed->has("disable-content-trust") && parsed->value("disable-content-trust") != "true")
+  if (parsed->has("disable-content-trust") && !parsed->flag("disable-content-trust"))
     return kReporter.fail("pull", "--disable-content-trust=false: content trust is not supported", kExitDockerUsage);
   if (parsed->positional.size() != 1)
     return kReporter.fail("pull", "requires exactly 1 argument: NAME[:TAG|@DIGEST]", kExitDockerUsage);
@@ -76,13 +94,16 @@ int cmd_pull(const WardOptions& options, const std::vector<std::string>& args) {
     std::printf("%s: Pulling from %s\n", wanted.c_str(), reference->path.c_str());
     std::fflush(stdout);
   }
-  auto progress = quiet ? nullptr : make_terminal_progress(stdout);
+  auto terminal = quiet ? nullptr : make_terminal_progress(stdout);
+  std::unique_ptr<Progress> progress;
+  if (terminal) progress = std::make_unique<PullWords>(*terminal);
   image::PullOptions pull{
       .load = {.platform = platform, .rootless = ::geteuid() != 0, .progress = progress.get()},
       .registry = {},
   };
   auto pulled = image::pull_image(*store, *reference, pull);
   progress.reset();
+  terminal.reset();
   if (!pulled) return kReporter.fail("pull", pulled.error());
   if (!quiet) {
     std::printf("Digest: %s\n", pulled->manifest_digest.string().c_str());

@@ -24,7 +24,7 @@ namespace {
 const std::vector<FlagSpec> kFlags = {
     {{"quiet", "q"}, false, "print only the image's reference"},
     {{"all-tags", "a"}, false, "not supported: push every tag of a repository"},
-    {{"disable-content-trust"}, true, "content trust is not supported; only \"true\" (the default) is accepted"},
+    {{"disable-content-trust"}, false, "content trust is not supported; only \"true\" (the default) is accepted"},
     {{"help", "h"}, false, "show help"},
 };
 
@@ -41,7 +41,7 @@ int cmd_push(const WardOptions& options, const std::vector<std::string>& args) {
     return 0;
   }
   if (parsed->flag("all-tags")) return kReporter.fail("push", "--all-tags: not supported", kExitDockerUsage);
-  if (parsed->has("disable-content-trust") && parsed->value("disable-content-trust") != "true")
+  if (parsed->has("disable-content-trust") && !parsed->flag("disable-content-trust"))
     return kReporter.fail("push", "--disable-content-trust=false: content trust is not supported", kExitDockerUsage);
   if (parsed->positional.size() != 1)
     return kReporter.fail("push", "requires exactly 1 argument: NAME[:TAG]", kExitDockerUsage);
