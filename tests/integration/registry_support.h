@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,10 +48,29 @@ inline bool port_accepts(int port) {
   return socket_fd && ::connect(socket_fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
 }
 
+// What 127.0.0.1:port answers to a plain-HTTP GET of `path` (its first
+// bytes; empty when nothing answers within the socket's 10 s timeout).
+inline std::string plain_http_get(int port, const std::string& path) {
+  UniqueFd socket_fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  timeval timeout{.tv_sec = 10, .tv_usec = 0};
+  (void)::setsockopt(socket_fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (!socket_fd || ::connect(socket_fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return "";
+  std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (::write(socket_fd.get(), request.data(), request.size()) != static_cast<ssize_t>(request.size())) return "";
+  char buffer[512];
+  ssize_t got = ::read(socket_fd.get(), buffer, sizeof buffer);
+  return got > 0 ? std::string(buffer, static_cast<std::size_t>(got)) : "";
+}
+
 class LocalRegistry {
  public:
   // `htpasswd`: a file of user:bcrypt lines, or empty for no auth.
-  LocalRegistry(const std::string& dir, const std::string& htpasswd = "") : dir_(dir) {
+  // `tls`: serve HTTPS only, with a self-signed certificate made here.
+  LocalRegistry(const std::string& dir, const std::string& htpasswd = "", bool tls = false) : dir_(dir) {
     port_ = free_local_port();
     EXPECT_GT(port_, 0);
     std::string config = fmt::format(
@@ -59,6 +79,12 @@ class LocalRegistry {
         "storage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n"
         "http:\n  addr: 127.0.0.1:{}\n",
         storage(), port_);
+    if (tls) {
+      auto made = run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir_ + "/key.pem",
+                               "-out", dir_ + "/cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1"});
+      EXPECT_EQ(made.status, 0) << made.err;
+      config += fmt::format("  tls:\n    certificate: {0}/cert.pem\n    key: {0}/key.pem\n", dir_);
+    }
     if (!htpasswd.empty()) config += fmt::format("auth:\n  htpasswd:\n    realm: ward-test\n    path: {}\n", htpasswd);
     write_text(dir_ + "/config.yml", config);
     pid_ = spawn_daemon({"docker-registry", "serve", dir_ + "/config.yml"}, log_path());
@@ -79,6 +105,7 @@ class LocalRegistry {
   LocalRegistry& operator=(const LocalRegistry&) = delete;
 
   [[nodiscard]] std::string host() const { return fmt::format("127.0.0.1:{}", port_); }
+  [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] std::string storage() const { return dir_ + "/storage"; }
   [[nodiscard]] std::string log_path() const { return dir_ + "/registry.log"; }
   [[nodiscard]] std::string log() const { return read_text(log_path()); }

@@ -57,10 +57,10 @@ class Registries : public ImageStoreTest {
     ImageStoreTest::TearDown();
   }
 
-  LocalRegistry& start_registry(const std::string& htpasswd = "") {
+  LocalRegistry& start_registry(const std::string& htpasswd = "", bool tls = false) {
     std::string where = dir_ + "/registry";
     std::filesystem::create_directories(where);
-    registry_ = std::make_unique<LocalRegistry>(where, htpasswd);
+    registry_ = std::make_unique<LocalRegistry>(where, htpasswd, tls);
     return *registry_;
   }
 
@@ -220,6 +220,26 @@ TEST_F(Registries, PullsThePlatformAskedForFromAnIndex) {
   auto missing = ward({"pull", "--platform", "linux/s390x", name});
   expect_one_error_line(missing, "pull", "s390x");
   expect_empty_store();
+}
+
+// A loopback registry that speaks only HTTPS (self-signed): ward tries
+// HTTPS first and, for loopback as Docker does, does not verify it.
+TEST_F(Registries, PushesAndPullsOverHttpsOnLoopback) {
+  auto& registry = start_registry("", true);
+  std::string name = registry.host() + "/secure";
+  ASSERT_EQ(ward({"tag", "busybox", name + ":1"}).status, 0);
+  auto pushed = ward({"push", "-q", name + ":1"});
+  ASSERT_EQ(pushed.status, 0) << pushed.err;
+  ASSERT_EQ(ward({"rmi", name + ":1", "busybox"}).status, 0);
+  expect_empty_store();
+  auto pulled = ward({"pull", "-q", name + ":1"});
+  ASSERT_EQ(pulled.status, 0) << pulled.err;
+  EXPECT_EQ(pulled.out, name + ":1\n");
+  // The registry answers plain HTTP with a refusal, so ward went over TLS.
+  std::string plain = plain_http_get(registry.port(), "/v2/");
+  EXPECT_NE(plain.find("HTTP request to an HTTPS server"), std::string::npos) << plain;
+  EXPECT_EQ(remote_digest("secure:1"),
+            inspect(name + ":1")["RepoDigests"][0].get<std::string>().substr(name.size() + 1));
 }
 
 TEST_F(Registries, PushedImageIsReadBackBySkopeoWithTheSameDigest) {
