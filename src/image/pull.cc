@@ -39,6 +39,7 @@ Result<PullResult> pull(Store& store, const Reference& reference, const PullOpti
   auto client = WARD_TRY(RegistryClient::connect(reference.domain, reference.path, options.registry));
   std::string wanted = reference.digest ? reference.digest->string() : reference.tag;
   auto fetched = WARD_TRY(client.get_manifest(wanted));
+  if (options.found) options.found();
   Digest repo_digest = fetched.digest;  // the index's when there is one, as Docker records it
   std::string where = fmt::format("{}@{}", reference.name(), fetched.digest.string());
   if (is_index_media_type(fetched.media_type)) {

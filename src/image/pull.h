@@ -7,6 +7,7 @@
 // references: a bad blob keeps nothing.  Layers download one at a time.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "image/digest.h"
@@ -21,6 +22,9 @@ namespace ward::image {
 struct PullOptions {
   LoadOptions load;  // platform, rootless, progress
   RegistryOptions registry;
+  // Called once the registry has answered with the manifest (or index),
+  // before any blob is fetched: where a front end says "Pulling from".
+  std::function<void()> found;
 };
 
 struct PullResult {

@@ -381,6 +381,9 @@ TEST_F(Registries, UnknownImageOrTagIsOneLineNamingIt) {
   expect_one_error_line(no_repo, "pull", registry.host() + "/nope:latest");
   auto no_tag = ward({"pull", registry.host() + "/bb:nope"});
   expect_one_error_line(no_tag, "pull", registry.host() + "/bb:nope");
+  // "Pulling from" only once the registry has the manifest, as in Docker.
+  EXPECT_EQ(no_repo.out, "Using default tag: latest\n");
+  EXPECT_EQ(no_tag.out, "");
   expect_empty_store();
   auto no_image = ward({"push", registry.host() + "/absent:1"});
   expect_one_error_line(no_image, "push", registry.host() + "/absent:1");

@@ -88,19 +88,21 @@ int cmd_pull(const WardOptions& options, const std::vector<std::string>& args) {
   auto store = open_store(options);
   if (!store) return kReporter.fail("pull", store.error());
 
-  if (!quiet) {
-    if (names_no_tag(text)) std::printf("Using default tag: %s\n", std::string(image::kDefaultTag).c_str());
-    std::string wanted = reference->digest ? reference->digest->string() : reference->tag;
-    std::printf("%s: Pulling from %s\n", wanted.c_str(), reference->path.c_str());
-    std::fflush(stdout);
-  }
+  if (!quiet && names_no_tag(text)) std::printf("Using default tag: %s\n", std::string(image::kDefaultTag).c_str());
   auto terminal = quiet ? nullptr : make_terminal_progress(stdout);
   std::unique_ptr<Progress> progress;
   if (terminal) progress = std::make_unique<PullWords>(*terminal);
   image::PullOptions pull{
       .load = {.platform = platform, .rootless = ::geteuid() != 0, .progress = progress.get()},
       .registry = {},
+      .found = {},
   };
+  if (!quiet)
+    pull.found = [&] {
+      std::string wanted = reference->digest ? reference->digest->string() : reference->tag;
+      std::printf("%s: Pulling from %s\n", wanted.c_str(), reference->path.c_str());
+      std::fflush(stdout);
+    };
   auto pulled = image::pull_image(*store, *reference, pull);
   progress.reset();
   terminal.reset();
