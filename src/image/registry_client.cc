@@ -57,6 +57,18 @@ std::string url_escape(std::string_view text) {
 
 }  // namespace
 
+void add_challenge_scopes(const AuthChallenge& challenge, std::set<std::string>& scopes) {
+  auto scope = challenge.params.find("scope");
+  if (scope == challenge.params.end()) return;
+  std::string_view rest = scope->second;
+  while (!rest.empty()) {
+    auto space = rest.find(' ');
+    if (space != 0) scopes.insert(std::string(rest.substr(0, space)));
+    if (space == std::string_view::npos) break;
+    rest.remove_prefix(space + 1);
+  }
+}
+
 std::string registry_host(std::string_view domain) {
   if (domain == "docker.io" || domain == "index.docker.io") return "registry-1.docker.io";
   return std::string(domain);
@@ -221,8 +233,7 @@ Result<> RegistryClient::authorize(const AuthChallenge& challenge) {
     return fail(ErrorKind::unsupported,
                 fmt::format("registry {}: auth scheme \"{}\" is not supported yet", domain_, challenge.scheme));
   std::set<std::string> scopes = scopes_;
-  if (auto scope = challenge.params.find("scope"); scope != challenge.params.end() && !scope->second.empty())
-    scopes.insert(scope->second);
+  add_challenge_scopes(challenge, scopes);
   HttpRequest request{.url = WARD_TRY(context(token_url(challenge, scopes), "registry {}", domain_))};
   if (credentials_)
     request.headers.push_back("Authorization: Basic " +
@@ -255,9 +266,7 @@ Result<HttpResponse> RegistryClient::send(HttpRequest request, bool* transport_e
   auto challenges = parse_www_authenticate(header);
   if (!challenges) return response;
   const AuthChallenge& challenge = challenges->front();
-  if (challenge.scheme == "bearer") {
-    if (auto scope = challenge.params.find("scope"); scope != challenge.params.end()) scopes_.insert(scope->second);
-  }
+  if (challenge.scheme == "bearer") add_challenge_scopes(challenge, scopes_);
   WARD_TRY(authorize(challenge));
   if (authorization_ == sent_authorization) return response;  // nothing new to try
   if (!authorization_.empty()) request.headers.push_back(authorization_);

@@ -40,6 +40,9 @@ namespace ward::image {
 // The token request's URL for a Bearer challenge: realm?service=..&scope=..
 // (one scope parameter per scope, as the token spec says).
 [[nodiscard]] Result<std::string> token_url(const AuthChallenge& challenge, const std::set<std::string>& scopes);
+// Adds the scopes a Bearer challenge names: its scope parameter holds one
+// or more, separated by spaces ("repository:a:pull,push repository:b:pull").
+void add_challenge_scopes(const AuthChallenge& challenge, std::set<std::string>& scopes);
 // A Location header made absolute against the registry's base URL.
 [[nodiscard]] std::string resolve_location(std::string_view base_url, std::string_view location);
 // Appends `key=value` (value URL-escaped by the caller) with ? or &.

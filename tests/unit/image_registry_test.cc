@@ -242,6 +242,14 @@ TEST(RegistryClientParts, TokenUrlCarriesServiceAndEveryScope) {
   EXPECT_FALSE(token_url(AuthChallenge{"bearer", {}}, {}));
 }
 
+TEST(RegistryClientParts, AChallengesScopesAreSplitOnSpaces) {
+  std::set<std::string> scopes = {"repository:a:pull"};
+  add_challenge_scopes(AuthChallenge{"bearer", {{"scope", "repository:b:pull,push repository:a:pull"}}}, scopes);
+  EXPECT_EQ(scopes, (std::set<std::string>{"repository:a:pull", "repository:b:pull,push"}));
+  add_challenge_scopes(AuthChallenge{"bearer", {{"realm", "x"}}}, scopes);
+  EXPECT_EQ(scopes.size(), 2u);
+}
+
 TEST(RegistryClientParts, LocationsAndQueries) {
   EXPECT_EQ(resolve_location("http://h:5", "/v2/x/blobs/uploads/u?s=1"), "http://h:5/v2/x/blobs/uploads/u?s=1");
   EXPECT_EQ(resolve_location("http://h:5", "https://other/u"), "https://other/u");
