@@ -68,9 +68,10 @@ inline std::string plain_http_get(int port, const std::string& path) {
 
 class LocalRegistry {
  public:
-  // `htpasswd`: a file of user:bcrypt lines, or empty for no auth.
-  // `tls`: serve HTTPS only, with a self-signed certificate made here.
-  LocalRegistry(const std::string& dir, const std::string& htpasswd = "", bool tls = false) : dir_(dir) {
+  // `auth`: the config's auth section (htpasswd_auth, token_auth), or
+  // empty for none.  `tls`: serve HTTPS only, with a self-signed
+  // certificate made here.
+  LocalRegistry(const std::string& dir, const std::string& auth = "", bool tls = false) : dir_(dir) {
     port_ = free_local_port();
     EXPECT_GT(port_, 0);
     std::string config = fmt::format(
@@ -85,7 +86,7 @@ class LocalRegistry {
       EXPECT_EQ(made.status, 0) << made.err;
       config += fmt::format("  tls:\n    certificate: {0}/cert.pem\n    key: {0}/key.pem\n", dir_);
     }
-    if (!htpasswd.empty()) config += fmt::format("auth:\n  htpasswd:\n    realm: ward-test\n    path: {}\n", htpasswd);
+    config += auth;
     write_text(dir_ + "/config.yml", config);
     pid_ = spawn_daemon({"docker-registry", "serve", dir_ + "/config.yml"}, log_path());
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -103,6 +104,18 @@ class LocalRegistry {
   }
   LocalRegistry(const LocalRegistry&) = delete;
   LocalRegistry& operator=(const LocalRegistry&) = delete;
+
+  // Basic auth checked against a file of user:bcrypt lines.
+  static std::string htpasswd_auth(const std::string& file) {
+    return fmt::format("auth:\n  htpasswd:\n    realm: ward-test\n    path: {}\n", file);
+  }
+  // Bearer tokens from `realm`, signed by the key of `certificate`.
+  static std::string token_auth(const std::string& realm, const std::string& certificate) {
+    return fmt::format(
+        "auth:\n  token:\n    realm: {}\n    service: ward-registry\n    issuer: ward-test-issuer\n"
+        "    rootcertbundle: {}\n",
+        realm, certificate);
+  }
 
   [[nodiscard]] std::string host() const { return fmt::format("127.0.0.1:{}", port_); }
   [[nodiscard]] int port() const { return port_; }

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -57,10 +59,10 @@ class Registries : public ImageStoreTest {
     ImageStoreTest::TearDown();
   }
 
-  LocalRegistry& start_registry(const std::string& htpasswd = "", bool tls = false) {
+  LocalRegistry& start_registry(const std::string& auth = "", bool tls = false) {
     std::string where = dir_ + "/registry";
     std::filesystem::create_directories(where);
-    registry_ = std::make_unique<LocalRegistry>(where, htpasswd, tls);
+    registry_ = std::make_unique<LocalRegistry>(where, auth, tls);
     return *registry_;
   }
 
@@ -308,7 +310,7 @@ TEST_F(Registries, LoginStoresCredentialsAndLogoutRemovesThem) {
   ASSERT_EQ(made.status, 0) << made.err;
   ASSERT_TRUE(made.out.starts_with("alice:$2b$04$")) << made.out;
   write_text(htpasswd, made.out);
-  auto& registry = start_registry(htpasswd);
+  auto& registry = start_registry(LocalRegistry::htpasswd_auth(htpasswd));
   std::string name = registry.host() + "/bb";
   fill("bb:latest", {"--dest-creds=alice:s3cret"});
 
@@ -351,6 +353,60 @@ TEST_F(Registries, LoginStoresCredentialsAndLogoutRemovesThem) {
   // Usage errors exit 125.
   EXPECT_EQ(ward({"login", "-p", "x", "--password-stdin", "-u", "alice", registry.host()}).status, 125);
   EXPECT_EQ(ward({"login", "--password-stdin", registry.host()}, "x\n").status, 125);
+}
+
+// The Bearer token flow (as Docker Hub's): docker-registry with `auth:
+// token:` and a token server (tests/data/registry_token_server.py) that
+// grants what is asked only to alice.  Login, pull, and a push that mounts
+// from another repository, which asks for scopes on two repositories.
+TEST_F(Registries, BearerTokenFlowForLoginPullAndPush) {
+  std::string tokens = dir_ + "/tokens";
+  std::filesystem::create_directories(tokens);
+  auto made = run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", tokens + "/key.pem",
+                           "-out", tokens + "/cert.pem", "-days", "2", "-subj", "/CN=ward-token"});
+  ASSERT_EQ(made.status, 0) << made.err;
+  int token_port = free_local_port();
+  pid_t token_server = spawn_daemon(
+      {"python3", std::string(WARD_TEST_DATA_DIR) + "/registry_token_server.py", std::to_string(token_port),
+       tokens + "/key.pem", tokens + "/cert.pem", "ward-test-issuer", "alice", "s3cret"},
+      tokens + "/server.log");
+  ASSERT_GT(token_server, 0);
+  struct StopServer {
+    pid_t pid;
+    ~StopServer() { stop_daemon(pid, 10); }
+  } stop_server{token_server};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!port_accepts(token_port) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(port_accepts(token_port)) << read_text(tokens + "/server.log");
+  auto& registry = start_registry(
+      LocalRegistry::token_auth(fmt::format("http://127.0.0.1:{}/token", token_port), tokens + "/cert.pem"));
+  std::string name = registry.host() + "/bb";
+  fill("bb:latest", {"--dest-creds=alice:s3cret"});
+
+  // Anonymous: the token grants nothing.
+  expect_one_error_line(ward({"pull", name}), "pull", "unauthorized");
+  expect_empty_store();
+  // A wrong password: the token server refuses it.
+  expect_one_error_line(ward({"login", "-u", "alice", "--password-stdin", registry.host()}, "nope\n"), "login",
+                        "token");
+  auto login = ward({"login", "-u", "alice", "--password-stdin", registry.host()}, "s3cret\n");
+  ASSERT_EQ(login.status, 0) << login.err;
+  EXPECT_EQ(login.out, "Login Succeeded\n");
+
+  auto pulled = ward({"pull", name});
+  ASSERT_EQ(pulled.status, 0) << pulled.err;
+  ASSERT_EQ(ward({"tag", name, registry.host() + "/other:1"}).status, 0);
+  auto pushed = ward({"push", registry.host() + "/other:1"});
+  ASSERT_EQ(pushed.status, 0) << pushed.err;
+  EXPECT_EQ(remote_digest("other:1", {"--dest-creds=alice:s3cret"}),
+            remote_digest("bb:latest", {"--dest-creds=alice:s3cret"}));
+  auto log = registry.log();
+  EXPECT_NE(log.find("from=bb HTTP/1.1\" 201"), std::string::npos) << log;
+  // Every scope is its own parameter, never two joined by a space.
+  std::string server_log = read_text(tokens + "/server.log");
+  EXPECT_NE(server_log.find("scope=repository:bb:pull"), std::string::npos) << server_log;
+  EXPECT_EQ(server_log.find("%20"), std::string::npos) << server_log;
 }
 
 TEST_F(Registries, BlobThatDoesNotMatchItsDigestIsRefusedAndNothingIsKept) {
