@@ -445,6 +445,20 @@ TEST_F(Registries, UnknownImageOrTagIsOneLineNamingIt) {
   expect_one_error_line(no_image, "push", registry.host() + "/absent:1");
 }
 
+// `ward import` stores a manifest too, so an imported image pushes like
+// any other and skopeo reads back the same digest.
+TEST_F(Registries, ImportedImagePushesAndIsReadBack) {
+  auto& registry = start_registry();
+  std::string name = registry.host() + "/imported:1";
+  auto imported = ward({"import", make_image_tar(dir_), name});
+  ASSERT_EQ(imported.status, 0) << imported.err;
+  auto pushed = ward({"push", name});
+  ASSERT_EQ(pushed.status, 0) << pushed.err;
+  auto digest_at = pushed.out.find("1: digest: sha256:");
+  ASSERT_NE(digest_at, std::string::npos) << pushed.out;
+  EXPECT_EQ(remote_digest("imported:1"), pushed.out.substr(digest_at + 11, 71));
+}
+
 TEST_F(Registries, FlagsWardDoesNotImplementFailNamingThem) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"pull", "-a", "x"}, "--all-tags"},
