@@ -37,6 +37,10 @@ struct SubcommandGroup {
 // and unknown subcommands exit 125, as Docker's do.
 int run_subcommand(const SubcommandGroup& group, const WardOptions& options, const std::vector<std::string>& args);
 
+// The registry a login/logout SERVER argument names: "http://HOST/path" is
+// HOST; none, index.docker.io and registry-1.docker.io are docker.io.
+[[nodiscard]] std::string registry_server(std::string_view text);
+
 int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_lint(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_scan(const WardOptions& options, const std::vector<std::string>& args);
@@ -47,7 +51,11 @@ int cmd_import(const WardOptions& options, const std::vector<std::string>& args)
 int cmd_images(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_image_inspect(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_inspect(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_login(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_logout(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_load(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_pull(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_push(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_save(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_rmi(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_system(const WardOptions& options, const std::vector<std::string>& args);

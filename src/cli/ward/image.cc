@@ -13,6 +13,8 @@ constexpr Verb<WardOptions> kImageVerbs[] = {
     {"load", "load images from an archive or standard input", cmd_load},
     {"ls", "list images", cmd_images},
     {"prune", "remove unused images", cmd_image_prune},
+    {"pull", "pull an image from a registry", cmd_pull},
+    {"push", "push an image to a registry", cmd_push},
     {"rm", "remove images", cmd_rmi},
     {"save", "save images to an archive", cmd_save},
     {"tag", "give an image another name", cmd_tag},

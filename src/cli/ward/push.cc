@@ -1,0 +1,81 @@
+// ward push [-q] NAME[:TAG] (also `ward image push`): an image of the store
+// to a registry, with Docker's lines:
+//   The push refers to repository [127.0.0.1:5000/bb]
+//   latest: digest: sha256:... size: 528
+// Each layer's outcome ("Pushed", "Layer already exists", "Mounted from
+// bb") is drawn only on a terminal; -q prints the reference alone.
+// NAME without a tag pushes NAME:latest (Docker 20.10); --all-tags is not
+// supported.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/core/args.h"
+#include "cli/core/terminal_progress.h"
+#include "cli/ward/commands.h"
+#include "image/builtin_busybox.h"
+#include "image/push.h"
+#include "image/reference.h"
+
+namespace ward::cli::engine {
+
+namespace {
+
+const std::vector<FlagSpec> kFlags = {
+    {{"quiet", "q"}, false, "print only the image's reference"},
+    {{"all-tags", "a"}, false, "not supported: push every tag of a repository"},
+    {{"disable-content-trust"}, false, "content trust is not supported; only \"true\" (the default) is accepted"},
+    {{"help", "h"}, false, "show help"},
+};
+
+}  // namespace
+
+int cmd_push(const WardOptions& options, const std::vector<std::string>& args) {
+  auto parsed = parse_docker_args(args, kFlags, false);
+  if (!parsed) return kReporter.fail("push", parsed.error(), kExitDockerUsage);
+  if (parsed->flag("help")) {
+    std::fputs(
+        ("usage: ward push [OPTIONS] NAME[:TAG]\n\nPush an image to a registry.\n\nOptions:\n" + flags_help(kFlags))
+            .c_str(),
+        stdout);
+    return 0;
+  }
+  if (parsed->flag("all-tags")) return kReporter.fail("push", "--all-tags: not supported", kExitDockerUsage);
+  if (parsed->has("disable-content-trust") && !parsed->flag("disable-content-trust"))
+    return kReporter.fail("push", "--disable-content-trust=false: content trust is not supported", kExitDockerUsage);
+  if (parsed->positional.size() != 1)
+    return kReporter.fail("push", "requires exactly 1 argument: NAME[:TAG]", kExitDockerUsage);
+  const std::string& text = parsed->positional.front();
+  auto reference = image::parse_reference(text);
+  if (!reference) return kReporter.fail("push", reference.error(), kExitDockerUsage);
+  if (reference->digest)
+    return kReporter.fail("push", fmt::format("\"{}\": push by digest is not supported; name a tag", text),
+                          kExitDockerUsage);
+  bool quiet = parsed->flag("quiet");
+  auto store = open_store(options);
+  if (!store) return kReporter.fail("push", store.error());
+  auto image = image::resolve_image(*store, reference->string());
+  if (!image) return kReporter.fail("push", image.error());
+
+  if (!quiet) {
+    std::printf("The push refers to repository [%s]\n", reference->name().c_str());
+    std::fflush(stdout);
+  }
+  auto progress = quiet ? nullptr : make_terminal_progress(stdout);
+  image::PushOptions push{.registry = {}, .progress = progress.get(), .report = {}};
+  if (progress)
+    push.report = [&](std::string_view id, std::string_view status) {
+      if (status != "Pushed") progress->end(id, status);  // a pushed layer's line ended with its upload
+    };
+  auto pushed = image::push_image(*store, *image, *reference, push);
+  progress.reset();
+  if (!pushed) return kReporter.fail("push", pushed.error());
+  if (quiet)
+    std::printf("%s\n", reference->string().c_str());
+  else
+    std::printf("%s: digest: %s size: %llu\n", pushed->tag.c_str(), pushed->manifest_digest.string().c_str(),
+                static_cast<unsigned long long>(pushed->manifest_size));
+  return 0;
+}
+
+}  // namespace ward::cli::engine
