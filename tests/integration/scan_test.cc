@@ -25,6 +25,7 @@ namespace {
 
 const fs::path kData = fs::path(WARD_TEST_DATA_DIR) / "scan";
 const fs::path kValidator = fs::path(WARD_TEST_DATA_DIR).parent_path() / "schemas" / "validate_sarif.py";
+const fs::path kSbomValidator = fs::path(WARD_TEST_DATA_DIR).parent_path() / "schemas" / "validate_sbom.py";
 
 class Scan : public ImageStoreTest {
  protected:
@@ -117,6 +118,49 @@ TEST_F(Scan, SarifIsValidAgainstTheSchema) {
   EXPECT_EQ(valid.status, 0) << valid.out << valid.err;
 }
 
+TEST_F(Scan, SbomsListTheInstalledPackagesAndAreValidAgainstTheSchemas) {
+  auto probe = run_command({"python3", "-c", "import jsonschema"});
+  if (probe.status != 0) GTEST_SKIP() << "python3-jsonschema is not installed";
+  const std::string zlib = "pkg:deb/debian/zlib1g@1.2.13.dfsg-1?arch=amd64&distro=debian-12&epoch=1";
+  const std::string ssl = "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12";
+
+  auto cyclonedx = scan({"--sbom", "cyclonedx", rootfs_});
+  ASSERT_EQ(cyclonedx.status, 0) << cyclonedx.err;
+  auto bom = nlohmann::json::parse(cyclonedx.out);
+  EXPECT_EQ(bom["specVersion"], "1.5");
+  std::set<std::string> purls;
+  for (const auto& component : bom["components"]) purls.insert(component["purl"]);
+  EXPECT_EQ(purls, (std::set<std::string>{zlib, ssl}));  // the removed package is not installed
+  EXPECT_EQ(bom["metadata"]["component"]["name"], rootfs_);
+
+  auto spdx = scan({"--sbom", "spdx", rootfs_});
+  ASSERT_EQ(spdx.status, 0) << spdx.err;
+  auto document = nlohmann::json::parse(spdx.out);
+  EXPECT_EQ(document["spdxVersion"], "SPDX-2.3");
+  std::set<std::string> locators;
+  for (const auto& package : document["packages"])
+    for (const auto& ref : package.value("externalRefs", nlohmann::json::array()))
+      locators.insert(ref["referenceLocator"]);
+  EXPECT_EQ(locators, (std::set<std::string>{zlib, ssl}));
+  // A fresh namespace per document, as SPDX asks.
+  auto again = nlohmann::json::parse(scan({"--sbom", "spdx", rootfs_}).out);
+  EXPECT_NE(again["documentNamespace"], document["documentNamespace"]);
+
+  for (const auto& [kind, text] :
+       std::vector<std::pair<std::string, std::string>>{{"cyclonedx", cyclonedx.out}, {"spdx", spdx.out}}) {
+    std::string file = dir_ + "/sbom." + kind + ".json";
+    ASSERT_TRUE(sys::write_file_atomic(file, text));
+    auto valid = run_command({"python3", kSbomValidator.string(), kind, file});
+    EXPECT_EQ(valid.status, 0) << kind << ": " << valid.out << valid.err;
+    // The validator rejects a document that breaks the schema.
+    auto broken = nlohmann::json::parse(text);
+    broken.erase(kind == "cyclonedx" ? "bomFormat" : "spdxVersion");
+    ASSERT_TRUE(sys::write_file_atomic(file, broken.dump()));
+    auto invalid = run_command({"python3", kSbomValidator.string(), kind, file});
+    EXPECT_EQ(invalid.status, 1) << kind << ": " << invalid.out << invalid.err;
+  }
+}
+
 TEST_F(Scan, AnImportedImageIsScannedWithItsConfiguration) {
   std::string tar = dir_ + "/rootfs.tar";
   auto packed = run_command({"tar", "--numeric-owner", "-C", rootfs_, "-cf", tar, "."});
@@ -157,9 +201,9 @@ TEST_F(Scan, WrongInputIsOneLineAndWhatIsNotSupportedSaysSo) {
   EXPECT_NE(file.err.find("scanning an archive is not supported yet"), std::string::npos) << file.err;
   EXPECT_EQ(std::count(file.err.begin(), file.err.end(), '\n'), 1);
 
-  auto sbom = scan({"--sbom", "cyclonedx", rootfs_});
+  auto sbom = scan({"--sbom", "xml", rootfs_});
   EXPECT_EQ(sbom.status, 2);
-  EXPECT_EQ(sbom.err, "ward: scan: --sbom: SBOM output (CycloneDX, SPDX) is not supported yet\n");
+  EXPECT_EQ(sbom.err, "ward: scan: --sbom: unknown SBOM format \"xml\" (cyclonedx or spdx)\n");
 
   auto format = scan({"--format", "yaml", rootfs_});
   EXPECT_EQ(format.status, 2);

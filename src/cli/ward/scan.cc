@@ -5,10 +5,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "audit/output.h"
+#include "audit/scan/sbom.h"
 #include "audit/scan/scan.h"
 #include "cli/core/args.h"
 #include "cli/core/version.h"
@@ -23,7 +25,8 @@ constexpr const char* kUsage =
     "Scans an image in ward's store, or a root filesystem directory, for setuid files, world-writable\n"
     "files, device nodes, credential files and leftovers, weak or empty passwords, duplicate accounts,\n"
     "risky image settings (dockle's CIS-DI/DKL checkpoints) and installed packages (dpkg, apk); with\n"
-    "--vuln-db, their known vulnerabilities.  Exit status 1 when a finding is at or above --fail-on,\n"
+    "--vuln-db, their known vulnerabilities; with --sbom, the packages as a CycloneDX or SPDX document\n"
+    "instead of the findings.  Exit status 1 when a finding is at or above --fail-on,\n"
     "2 on a usage error.\n\n"
     "Options:\n";
 
@@ -32,7 +35,7 @@ const std::vector<FlagSpec> kFlags = {
     {{"fail-on"}, true, "exit 1 at this severity or above: error, warning, info, style, none (default none)"},
     {{"ignore"}, true, "a rule ID (or vulnerability ID) to leave out (repeatable)"},
     {{"vuln-db"}, true, "a directory of OSV records to match the installed packages against"},
-    {{"sbom"}, true, "cyclonedx or spdx (not supported yet)"},
+    {{"sbom"}, true, "print a bill of materials instead of the findings: cyclonedx (1.5) or spdx (2.3), JSON"},
     {{"no-color"}, false, "no colour, even on a terminal"},
     {{"help", "h"}, false, "show help"},
 };
@@ -65,8 +68,12 @@ int cmd_scan(const WardOptions& options, const std::vector<std::string>& args) {
   }
   if (parsed->positional.size() != 1)
     return kReporter.fail("scan", "expected one IMAGE or DIR (see 'ward scan --help')", kExitUsage);
-  if (parsed->has("sbom"))
-    return kReporter.fail("scan", "--sbom: SBOM output (CycloneDX, SPDX) is not supported yet", kExitUsage);
+  std::optional<audit::scan::SbomFormat> sbom;
+  if (parsed->has("sbom")) {
+    auto parsed_sbom = audit::scan::parse_sbom_format(parsed->value("sbom"));
+    if (!parsed_sbom) return kReporter.fail("scan", fmt::format("--sbom: {}", parsed_sbom.error().what()), kExitUsage);
+    sbom = *parsed_sbom;
+  }
   auto format = audit::parse_format(parsed->value("format", "table"));
   if (!format) return kReporter.fail("scan", fmt::format("--format: {}", format.error().what()), kExitUsage);
   audit::Threshold threshold;
@@ -86,6 +93,13 @@ int cmd_scan(const WardOptions& options, const std::vector<std::string>& args) {
   auto result = audit::scan::run_scan(*target, scan_options);
   if (!result) return kReporter.fail("scan", context(std::move(result), "{}", name).error());
 
+  if (sbom) {
+    auto document = audit::scan::render_sbom(*result, *sbom, name, kVersion);
+    if (!document) return kReporter.fail("scan", document.error());
+    std::fputs(document->c_str(), stdout);
+    if (std::fflush(stdout) != 0) return kReporter.fail("scan", "write standard output", kExitFailure);
+    return audit::fails(result->report.findings, threshold) ? kExitFailure : 0;
+  }
   bool colour = *format == audit::Format::table && !parsed->flag("no-color") && std::getenv("NO_COLOR") == nullptr &&
                 ::isatty(STDOUT_FILENO) == 1;
   std::string text = audit::render(result->report, *format, colour, kVersion);
