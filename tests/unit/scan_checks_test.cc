@@ -83,6 +83,21 @@ TEST(ScanAccounts, GuessesWeakPasswordsAndNamesWeakHashes) {
   }
 }
 
+TEST(ScanAccounts, HashesThatWouldStallTheScanAreNotGuessed) {
+  // "docker" hashed with costs far above the defaults: a guess would match,
+  // but a hostile image must not make one crypt_r call take minutes.
+  crypt_data data{};
+  std::string rounds = ::crypt_r("docker", "$6$rounds=900000$salt", &data);
+  std::string bcrypt = hash("docker", "$2b$");  // cost 05 from crypt_gensalt's default
+  AccountFiles files;
+  files.shadow = "slow:" + rounds + ":1::::::\n" + "cheap:" + bcrypt + ":1::::::\n" +
+                 "odd:$6$rounds=12x$salt$abc:1::::::\n" + "scrypt:$7$CU..../....salt$hash:1::::::\n";
+  auto findings = check_accounts(files);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].rule, kGuessablePassword);
+  EXPECT_EQ(findings[0].location.line, 2);
+}
+
 TEST(ScanAccounts, DuplicateIdsAndNamesAreFoundInPasswdAndGroup) {
   AccountFiles files;
   files.passwd = "root:x:0:0::/root:/bin/sh\ntoor:x:0:0::/root:/bin/sh\nroot:x:5:5::/:/bin/sh\nempty::7:7::/:/bin/sh\n";

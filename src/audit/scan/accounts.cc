@@ -3,7 +3,9 @@
 
 #include <crypt.h>
 
+#include <charconv>
 #include <cstring>
+#include <system_error>
 #include <map>
 #include <memory>
 
@@ -36,11 +38,48 @@ std::string_view weak_scheme(std::string_view hash) {
   return {};
 }
 
+// Whether trying a dozen guesses against `hash` costs milliseconds: the
+// scheme is one whose cost is bounded (DES, MD5, NT) or whose cost
+// parameter is at most a distribution's default.  A hostile image can
+// plant a hash whose parameters make one crypt_r call take minutes and
+// gigabytes; those are not tried.
+bool cheap_to_try(std::string_view hash) {
+  if (!weak_scheme(hash).empty()) return true;
+  if (hash.starts_with("$y$") || hash.starts_with("$gy$")) {
+    // yescrypt's parameters: Debian's and Fedora's default "j9T", or
+    // "jAT" .. "jCT" (a smaller or one step larger N).
+    std::string_view params = hash.substr(hash.starts_with("$y$") ? 3 : 4, 3);
+    return params == "j9T" || params == "j8T" || params == "j7T" || params == "jAT";
+  }
+  if (hash.starts_with("$5$") || hash.starts_with("$6$")) {
+    // "$6$rounds=N$salt$..." (default 5000 when absent).
+    std::string_view rest = hash.substr(3);
+    if (!rest.starts_with("rounds=")) return true;
+    rest.remove_prefix(7);
+    std::size_t digits = rest.find('$');
+    if (digits == std::string_view::npos || digits > 6) return false;
+    unsigned long rounds = 0;
+    auto [end, error] = std::from_chars(rest.data(), rest.data() + digits, rounds);
+    return error == std::errc() && end == rest.data() + digits && rounds <= 100000;
+  }
+  if (hash.starts_with("$2a$") || hash.starts_with("$2b$") || hash.starts_with("$2y$")) {
+    std::string_view cost = hash.substr(4, 2);
+    return cost.size() == 2 && cost[0] >= '0' && cost[0] <= '1' && cost[1] >= '0' && cost[1] <= '9' &&
+           (cost[0] - '0') * 10 + (cost[1] - '0') <= 12;
+  }
+  return false;
+}
+
+// At most this many hashes get the guesses, so an image with thousands of
+// accounts cannot make the scan take hours.
+constexpr int kMaxGuessedAccounts = 64;
+
 Finding finding(std::string_view rule, std::string_view file, int line, std::string message) {
   return Finding{std::string(rule), rule_severity(rule), Location{std::string(file), line, 1}, std::move(message)};
 }
 
-void check_passwords(std::vector<Finding>& out, std::string_view file, const std::vector<AccountLine>& lines) {
+void check_passwords(std::vector<Finding>& out, std::string_view file, const std::vector<AccountLine>& lines,
+                     int& guessed) {
   for (const AccountLine& line : lines) {
     if (line.fields.size() < 2) continue;
     const std::string& name = line.fields[0];
@@ -54,6 +93,8 @@ void check_passwords(std::vector<Finding>& out, std::string_view file, const std
       out.push_back(
           finding(kWeakPasswordHash, file, line.line,
                   fmt::format("user \"{}\": password hashed with {}, which is cracked quickly", name, scheme)));
+    if (!cheap_to_try(hash) || guessed >= kMaxGuessedAccounts) continue;
+    ++guessed;
     std::vector<std::string> guesses(std::begin(kGuesses), std::end(kGuesses));
     guesses.push_back(name);
     for (const std::string& guess : guesses)
@@ -123,9 +164,10 @@ std::vector<Finding> check_accounts(const AccountFiles& files) {
   auto passwd = parse_account_lines(files.passwd);
   auto shadow = parse_account_lines(files.shadow);
   auto group = parse_account_lines(files.group);
-  check_passwords(out, "/etc/passwd", passwd);
+  int guessed = 0;
+  check_passwords(out, "/etc/passwd", passwd, guessed);
   check_duplicates(out, "/etc/passwd", passwd, 2, "user");
-  check_passwords(out, "/etc/shadow", shadow);
+  check_passwords(out, "/etc/shadow", shadow, guessed);
   check_duplicates(out, "/etc/group", group, 2, "group");
   return out;
 }

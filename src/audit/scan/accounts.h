@@ -30,7 +30,10 @@ struct AccountFiles {
   std::string group;
 };
 
-// Findings about the accounts, in file then line order.
+// Findings about the accounts, in file then line order.  Guesses are
+// tried only against hashes whose cost parameters are at most a
+// distribution's default (a planted expensive hash cannot stall the scan),
+// and against at most 64 hashes.
 [[nodiscard]] std::vector<Finding> check_accounts(const AccountFiles& files);
 
 // Whether `hash` (a crypt(3) string) is `password`'s; false for locked or
