@@ -25,6 +25,13 @@ Result<Value> parse(std::string_view text) {
     std::size_t explanation = what.find(": ", what.find("parse error"));
     if (explanation != std::string_view::npos) what.remove_prefix(explanation + 2);
     return fail(ErrorKind::invalid_input, fmt::format("invalid JSON at line {} column {}: {}", line, column, what));
+  } catch (const Value::exception& error) {
+    // The lexer reports a number too large for a double as out_of_range.406
+    // ("number overflow parsing '2e2222'"), not as a parse_error.
+    std::string_view what = error.what();
+    std::size_t explanation = what.find("] ");
+    if (explanation != std::string_view::npos) what.remove_prefix(explanation + 2);
+    return fail(ErrorKind::invalid_input, fmt::format("invalid JSON: {}", what));
   }
 }
 

@@ -29,6 +29,17 @@ TEST(JsonReader, LargeUnsignedIsOutOfRangeForSignedTypes) {
   EXPECT_FALSE(above->as<std::int64_t>());
 }
 
+// Found by fuzz/archive_manifest_fuzz: a number too large for a double is
+// reported by the JSON library as out_of_range, not parse_error, and it
+// escaped parse() as an exception.
+TEST(JsonReader, ANumberTooLargeForADoubleIsInvalidInput) {
+  auto value = parse("2e2222");
+  ASSERT_FALSE(value);
+  EXPECT_TRUE(value.error().is(ErrorKind::invalid_input));
+  EXPECT_EQ(value.error().what(), "invalid JSON: number overflow parsing '2e2222'");
+  EXPECT_FALSE(parse(R"({"a": [1, -3e999]})"));
+}
+
 TEST(JsonReader, SignedRangesHoldAtTheEdges) {
   Value document = Value::parse(R"([-128, 127, -129, 128, -9223372036854775808, 9223372036854775807])");
   Node root(document, "list");

@@ -85,6 +85,17 @@ TEST(ScanPackages, DpkgStatus) {
   EXPECT_NE(bad.error().what().find("status:2"), std::string::npos) << bad.error().what();
 }
 
+// Found by fuzz/dpkg_status_fuzz: a continuation line after Package was
+// glued onto the name, so a package name came out with a newline in it.
+TEST(ScanPackages, DpkgStatusRefusesAContinuedPackageName) {
+  auto bad = parse_dpkg_status("Package: libc\n\tmore\nVersion: 1.36-9\n", "status");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().what(), "status:1: a blank in the Package field");
+  auto version = parse_dpkg_status("Package: libc\nVersion: 1\n 2\n", "status");
+  ASSERT_FALSE(version);
+  EXPECT_EQ(version.error().what(), "status:1: package \"libc\": a blank in the Version field");
+}
+
 TEST(ScanPackages, ApkInstalled) {
   auto packages = parse_apk_installed("C:Q1abc\nP:musl\nV:1.2.4-r2\nA:x86_64\no:musl\nL:MIT\n\nP:b\nV:1-r0\n", "db");
   ASSERT_TRUE(packages) << packages.error().what();

@@ -64,6 +64,13 @@ Result<Package> dpkg_package(const Stanza& stanza, std::string_view file) {
   if (p.version.empty())
     return fail(ErrorKind::invalid_input,
                 fmt::format("{}:{}: package \"{}\" has no Version field", file, stanza.first_line, p.name));
+  // Both are single words in dpkg; a continuation line glued to either one
+  // is a damaged database, not a package name with a blank in it.
+  if (p.name.find_first_of(" \t\n") != std::string::npos)
+    return fail(ErrorKind::invalid_input, fmt::format("{}:{}: a blank in the Package field", file, stanza.first_line));
+  if (p.version.find_first_of(" \t\n") != std::string::npos)
+    return fail(ErrorKind::invalid_input,
+                fmt::format("{}:{}: package \"{}\": a blank in the Version field", file, stanza.first_line, p.name));
   std::string source = field("source");
   if (!source.empty()) {
     // "Source: name (version)" when the source's version differs.
