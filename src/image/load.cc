@@ -96,7 +96,10 @@ Result<std::vector<LoadedImage>> load_images(Store& store, const std::string& in
   // failure (no row was added, or the rows added stay whole), and the
   // blobs of index entries for other platforms after a success.
   auto discarded = store.discard_unreferenced(added_blobs, added_layers);
-  if (!loaded) return context(std::move(loaded), "{}", input);
+  // The archive's name leads the message, once: the tar reader names it
+  // itself (it also reads stdin, "stdin").
+  if (!loaded && !loaded.error().what().starts_with(input + ":")) return context(std::move(loaded), "{}", input);
+  if (!loaded) return loaded;
   WARD_TRY(discarded);
   return loaded;
 }

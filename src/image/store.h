@@ -149,6 +149,10 @@ class Store {
   void set_image_users_query(ImageUsersQuery query) { image_users_ = std::move(query); }
 
   // --- maintenance ---
+  // A new directory <root>/tmp/<kind>-<pid>-<random> (mode 0700) for work
+  // that must not outlive this process: the caller removes it, and if the
+  // process dies first the next Store::open does.
+  [[nodiscard]] Result<std::string> make_temp_directory(std::string_view kind);
   [[nodiscard]] Result<DiskUsage> disk_usage();
   // Deletes layer directories with no row, layer rows and blobs no image
   // references, and tmp/ entries of dead processes.  Layers and blobs

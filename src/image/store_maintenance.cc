@@ -166,6 +166,12 @@ Result<GarbageReport> Store::collect_garbage(std::chrono::seconds grace) {
   return context(store_detail::remove_unreferenced(database_, root(), layer_list, blobs, not_after), "collect garbage");
 }
 
+Result<std::string> Store::make_temp_directory(std::string_view kind) {
+  std::string path = root() + "/tmp/" + store_detail::temp_name(kind);
+  if (::mkdir(path.c_str(), 0700) < 0) return fail_errno(errno, "create directory " + path);
+  return path;
+}
+
 Result<DiskUsage> Store::disk_usage() {
   DiskUsage usage;
   auto images = WARD_TRY(database_.prepare("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM images", "count images"));

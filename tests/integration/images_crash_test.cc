@@ -23,16 +23,19 @@ namespace {
 
 class ImageCrash : public ImageStoreTest {
  protected:
-  // Starts `ward --root ROOT load -i ARCHIVE`, kills it after `delay_us`,
-  // and says whether it had already exited by itself.
-  bool load_and_kill(const std::string& archive, useconds_t delay_us) {
+  // Starts `ward --root ROOT ARGS...`, kills it after `delay_us`, and says
+  // whether it had already exited by itself.
+  bool run_and_kill(std::vector<std::string> args, useconds_t delay_us) {
+    args.insert(args.begin(), {WARD_FRONT_BINARY, "--root", root_});
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
     pid_t pid = ::fork();
     if (pid == 0) {
       int null = ::open("/dev/null", O_RDWR);
       ::dup2(null, STDOUT_FILENO);
       ::dup2(null, STDERR_FILENO);
-      ::execl(WARD_FRONT_BINARY, WARD_FRONT_BINARY, "--root", root_.c_str(), "load", "-i", archive.c_str(),
-              static_cast<char*>(nullptr));
+      ::execv(WARD_FRONT_BINARY, argv.data());
       ::_exit(127);
     }
     EXPECT_GT(pid, 0);
@@ -41,6 +44,9 @@ class ImageCrash : public ImageStoreTest {
     int status = 0;
     ::waitpid(pid, &status, 0);
     return WIFEXITED(status);
+  }
+  bool load_and_kill(const std::string& archive, useconds_t delay_us) {
+    return run_and_kill({"load", "-i", archive}, delay_us);
   }
 };
 
@@ -76,6 +82,22 @@ TEST_F(ImageCrash, AKillAtAnyMomentOfALoadLeavesAWholeImageOrNothingKept) {
     expect_empty_store();
   }
   EXPECT_TRUE(finished) << "the load never finished within 2 s";
+}
+
+// `ward scan ARCHIVE` reads the archive into a private store under tmp/;
+// killed at any moment, it leaves that behind only until the next command.
+TEST_F(ImageCrash, AKilledArchiveScanLeavesNothingAfterTheNextCommand) {
+  auto saved = ward({"save", "-o", dir_ + "/bb.tar", "busybox"});
+  ASSERT_EQ(saved.status, 0) << saved.err;
+  ASSERT_EQ(ward({"rmi", "busybox"}).status, 0);
+  expect_empty_store();
+  bool finished = false;
+  for (useconds_t delay = 0; delay < 4000000 && !finished; delay = delay == 0 ? 2000 : delay * 2) {
+    SCOPED_TRACE("killed after " + std::to_string(delay) + " us");
+    finished = run_and_kill({"scan", dir_ + "/bb.tar"}, delay);
+    expect_empty_store();
+  }
+  EXPECT_TRUE(finished) << "the scan never finished within 4 s";
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// ward scan [OPTIONS] IMAGE|DIR: files, accounts, image configuration,
+// ward scan [OPTIONS] IMAGE|ARCHIVE|DIR: files, accounts, image configuration,
 // packages and vulnerabilities (docs/SCAN.md).
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,9 +10,11 @@
 #include <fmt/format.h>
 
 #include "audit/output.h"
+#include "audit/scan/archive_target.h"
 #include "audit/scan/sbom.h"
 #include "audit/scan/scan.h"
 #include "cli/core/args.h"
+#include "cli/core/terminal_progress.h"
 #include "cli/core/version.h"
 #include "cli/ward/commands.h"
 
@@ -21,10 +23,11 @@ namespace ward::cli::engine {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ward scan [OPTIONS] IMAGE|DIR\n\n"
-    "Scans an image in ward's store, or a root filesystem directory, for setuid files, world-writable\n"
+    "usage: ward scan [OPTIONS] IMAGE|ARCHIVE|DIR\n\n"
+    "Scans an image in ward's store, an image archive (OCI layout, OCI archive or docker save archive,\n"
+    "read without loading it), or a root filesystem directory, for setuid files, world-writable\n"
     "files, device nodes, credential files and leftovers, weak or empty passwords, duplicate accounts,\n"
-    "risky image settings (dockle's CIS-DI/DKL checkpoints) and installed packages (dpkg, apk); with\n"
+    "risky image settings (dockle's CIS-DI/DKL checkpoints) and installed packages (dpkg, apk, rpm); with\n"
     "--vuln-db, their known vulnerabilities; with --sbom, the packages as a CycloneDX or SPDX document\n"
     "instead of the findings.  Exit status 1 when a finding is at or above --fail-on,\n"
     "2 on a usage error.\n\n"
@@ -37,23 +40,26 @@ const std::vector<FlagSpec> kFlags = {
     {{"vuln-db"}, true, "a directory of OSV records to match the installed packages against"},
     {{"sbom"}, true, "print a bill of materials instead of the findings: cyclonedx (1.5) or spdx (2.3), JSON"},
     {{"no-color"}, false, "no colour, even on a terminal"},
+    {{"quiet", "q"}, false, "no progress output while an archive is read"},
     {{"help", "h"}, false, "show help"},
 };
 
-// A directory is scanned as it is; anything else names an image.  A file
-// (an archive) is refused until archives can be scanned without loading.
-Result<audit::scan::ScanTarget> target_of(const WardOptions& options, const std::string& text) {
+// A directory is scanned as it is, unless it is an OCI image layout; a
+// file is an image archive, scanned from a private store that `archive`
+// keeps until the scan ends; anything else names an image in the store.
+Result<audit::scan::ScanTarget> target_of(const WardOptions& options, const std::string& text, Progress* progress,
+                                          std::optional<audit::scan::ArchiveTarget>& archive) {
   struct stat st;
   if (::stat(text.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return audit::scan::directory_target(text);
-    return fail(ErrorKind::unsupported,
-                fmt::format("{}: scanning an archive is not supported yet; 'ward load -i {}' it and scan the image",
-                            text, text));
+    if (S_ISDIR(st.st_mode) && !audit::scan::is_oci_layout_directory(text)) return audit::scan::directory_target(text);
+    auto store = WARD_TRY(open_store(options));
+    archive.emplace(WARD_TRY(audit::scan::ArchiveTarget::open(store, text, progress)));
+    return archive->target();
   }
   auto store = WARD_TRY(open_store(options));
   auto target = audit::scan::image_target(store, text);
   if (!target && target.error().is(ErrorKind::not_found))
-    return fail(ErrorKind::not_found, fmt::format("no such image or directory: {}", text));
+    return fail(ErrorKind::not_found, fmt::format("no such image, archive or directory: {}", text));
   return target;
 }
 
@@ -67,7 +73,7 @@ int cmd_scan(const WardOptions& options, const std::vector<std::string>& args) {
     return 0;
   }
   if (parsed->positional.size() != 1)
-    return kReporter.fail("scan", "expected one IMAGE or DIR (see 'ward scan --help')", kExitUsage);
+    return kReporter.fail("scan", "expected one IMAGE, ARCHIVE or DIR (see 'ward scan --help')", kExitUsage);
   std::optional<audit::scan::SbomFormat> sbom;
   if (parsed->has("sbom")) {
     auto parsed_sbom = audit::scan::parse_sbom_format(parsed->value("sbom"));
@@ -88,7 +94,12 @@ int cmd_scan(const WardOptions& options, const std::vector<std::string>& args) {
   for (const std::string& id : parsed->all("ignore")) scan_options.ignored.insert(id);
 
   const std::string& name = parsed->positional.front();
-  auto target = target_of(options, name);
+  // Progress (an archive's layers) on standard error, and only on a
+  // terminal: the report on standard output stays clean when piped.
+  auto progress = parsed->flag("quiet") ? nullptr : make_terminal_progress(stderr);
+  std::optional<audit::scan::ArchiveTarget> archive;
+  auto target = target_of(options, name, progress.get(), archive);
+  progress.reset();
   if (!target) return kReporter.fail("scan", target.error());
   auto result = audit::scan::run_scan(*target, scan_options);
   if (!result) return kReporter.fail("scan", context(std::move(result), "{}", name).error());
