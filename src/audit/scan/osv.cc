@@ -91,7 +91,12 @@ Result<OsvRecord> parse_record(const json& doc, std::string_view file) {
 int compare_versions(PackageKind kind, std::string_view a, std::string_view b) {
   if (a == "0" && b != "0") return -1;  // OSV's "introduced: 0" is before everything
   if (b == "0" && a != "0") return 1;
-  return kind == PackageKind::deb ? compare_debian_versions(a, b) : compare_apk_versions(a, b);
+  switch (kind) {
+    case PackageKind::deb: return compare_debian_versions(a, b);
+    case PackageKind::apk: return compare_apk_versions(a, b);
+    case PackageKind::rpm: return compare_rpm_versions(a, b);
+  }
+  return 0;
 }
 
 // Whether `version` is in the range, and the fix that ends it.
@@ -211,6 +216,16 @@ std::string osv_ecosystem(PackageKind kind, std::string_view distro_id, std::str
     std::size_t second = first == std::string_view::npos ? first : version_id.find('.', first + 1);
     if (version_id.empty()) return "Alpine";
     return fmt::format("Alpine:v{}", version_id.substr(0, second));
+  }
+  if (kind == PackageKind::rpm) {
+    // OSV's rpm ecosystems: "Red Hat:enterprise_linux:9::baseos",
+    // "Rocky Linux:9", "AlmaLinux:9".  Others (Fedora, SUSE) have none.
+    std::string_view major = version_id.substr(0, version_id.find('.'));
+    if (major.empty()) return {};
+    if (distro_id == "rhel") return fmt::format("Red Hat:enterprise_linux:{}", major);
+    if (distro_id == "rocky") return fmt::format("Rocky Linux:{}", major);
+    if (distro_id == "almalinux") return fmt::format("AlmaLinux:{}", major);
+    return {};
   }
   if (distro_id == "debian" || distro_id.empty()) {
     if (version_id.empty()) return "Debian";

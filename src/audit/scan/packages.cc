@@ -229,14 +229,19 @@ std::string package_url(const Package& package, std::string_view distro_id, std:
   if (!package.architecture.empty()) qualifiers.emplace_back("arch", package.architecture);
   std::string type;
   std::string namespace_;
-  if (package.kind == PackageKind::deb) {
-    type = "deb";
-    namespace_ = distro_id.empty() ? "debian" : std::string(distro_id);
+  if (package.kind == PackageKind::deb || package.kind == PackageKind::rpm) {
+    type = package.kind == PackageKind::deb ? "deb" : "rpm";
+    if (package.kind == PackageKind::deb)
+      namespace_ = distro_id.empty() ? "debian" : std::string(distro_id);
+    else
+      namespace_ = distro_id == "rhel" ? "redhat" : distro_id.empty() ? "rpm" : std::string(distro_id);
     if (std::size_t colon = version.find(':'); colon != std::string::npos) {
       epoch = version.substr(0, colon);
       version = version.substr(colon + 1);
     }
-    if (!distro_version.empty()) qualifiers.emplace_back("distro", fmt::format("{}-{}", namespace_, distro_version));
+    if (!distro_version.empty())
+      qualifiers.emplace_back("distro",
+                              fmt::format("{}-{}", distro_id.empty() ? namespace_ : distro_id, distro_version));
     if (!epoch.empty()) qualifiers.emplace_back("epoch", epoch);
   } else {
     type = "apk";

@@ -43,6 +43,9 @@ const std::vector<Rule>& scan_rules() {
        "Re-hash with yescrypt or SHA-512 crypt (chpasswd -c YESCRYPT), or lock the account."},
       {std::string(kGuessablePassword), "Avoid guessable passwords", Severity::error,
        "Lock the account (passwd -l NAME) or set a strong password at deploy time, not in the image."},
+      {std::string(kUnreadPackageDatabase), "A package database ward cannot read", Severity::info,
+       "The packages it lists are missing from the report, the SBOM and the vulnerability match; ward reads "
+       "dpkg, apk and rpm's SQLite database (docs/SCAN.md)."},
   };
   return rules;
 }

@@ -30,6 +30,8 @@ inline constexpr std::string_view kEmptyPassword = "DKL-LI-0001";
 inline constexpr std::string_view kDuplicateAccount = "DKL-LI-0002";
 inline constexpr std::string_view kWeakPasswordHash = "WARD-SCAN-ACCOUNT-001";
 inline constexpr std::string_view kGuessablePassword = "WARD-SCAN-ACCOUNT-002";
+// Packages.
+inline constexpr std::string_view kUnreadPackageDatabase = "WARD-SCAN-PKG-001";
 
 // Every rule above, with its title, severity and help.
 [[nodiscard]] const std::vector<Rule>& scan_rules();

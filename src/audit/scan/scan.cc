@@ -14,6 +14,7 @@
 #include "audit/scan/file_checks.h"
 #include "audit/scan/image_checks.h"
 #include "audit/scan/rootfs.h"
+#include "audit/scan/rpm.h"
 #include "audit/scan/rules.h"
 #include "image/builtin_busybox.h"
 #include "image/reference.h"
@@ -52,7 +53,7 @@ Result<std::string> read_or_empty(const Rootfs& rootfs, std::string_view path) {
   return text.value_or("");
 }
 
-Result<std::vector<Package>> read_packages(const Rootfs& rootfs) {
+Result<std::vector<Package>> read_packages(const Rootfs& rootfs, std::vector<Finding>& notes) {
   std::vector<Package> out;
   auto add = [&](std::vector<Package> more) { out.insert(out.end(), more.begin(), more.end()); };
   constexpr std::string_view kDpkg = "/var/lib/dpkg/status";
@@ -65,6 +66,27 @@ Result<std::vector<Package>> read_packages(const Rootfs& rootfs) {
   }
   constexpr std::string_view kApk = "/lib/apk/db/installed";
   if (auto text = WARD_TRY(rootfs.read(kApk, kMaxDatabase))) add(WARD_TRY(parse_apk_installed(*text, kApk)));
+  // rpm 4.16 and later (RHEL 9, Fedora 33+); Fedora 36+ and openSUSE moved
+  // it under /usr/lib/sysimage and left a symlink behind, which read()
+  // follows inside the image: read the first only.
+  bool rpm_read = false;
+  for (std::string_view path : {"/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"}) {
+    if (rpm_read) break;
+    if (auto bytes = WARD_TRY(rootfs.read(path, kMaxDatabase))) {
+      add(WARD_TRY(parse_rpmdb_sqlite(*bytes, path)));
+      rpm_read = true;
+    }
+  }
+  // Older rpm (RHEL 8 and before) keeps a BerkeleyDB, SUSE an NDB file.
+  for (std::string_view path : {"/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db", "/usr/lib/sysimage/rpm/Packages",
+                                "/usr/lib/sysimage/rpm/Packages.db"}) {
+    if (rpm_read || !WARD_TRY(rootfs.exists(path))) continue;
+    notes.push_back(Finding{std::string(kUnreadPackageDatabase), rule_severity(kUnreadPackageDatabase),
+                            Location{std::string(path), 0, 1},
+                            fmt::format("{}: rpm's {} database is not supported; its packages are not listed", path,
+                                        path.ends_with(".db") ? "NDB" : "BerkeleyDB")});
+    break;
+  }
   return out;
 }
 
@@ -143,13 +165,13 @@ Result<ScanResult> run_scan(const ScanTarget& target, const ScanOptions& options
   std::string release = WARD_TRY(read_or_empty(rootfs, "/etc/os-release"));
   if (release.empty()) release = WARD_TRY(read_or_empty(rootfs, "/usr/lib/os-release"));
   std::tie(result.distro_id, result.distro_version) = os_release(release);
-  result.packages = WARD_TRY(read_packages(rootfs));
+  result.packages = WARD_TRY(read_packages(rootfs, findings));
 
   if (!options.vulnerability_database.empty()) {
     auto database = WARD_TRY(load_osv_database(options.vulnerability_database));
     std::map<std::string, std::string> database_of;  // package name -> the file it is listed in
     for (const Package& p : result.packages) database_of.emplace(p.name, p.database);
-    for (PackageKind kind : {PackageKind::deb, PackageKind::apk}) {
+    for (PackageKind kind : {PackageKind::deb, PackageKind::apk, PackageKind::rpm}) {
       std::vector<Package> of_kind;
       std::copy_if(result.packages.begin(), result.packages.end(), std::back_inserter(of_kind),
                    [&](const Package& p) { return p.kind == kind; });

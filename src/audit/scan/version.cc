@@ -191,4 +191,91 @@ bool valid_apk_version(std::string_view text) {
   return parse_apk(text).has_value();
 }
 
+namespace {
+
+// rpm's rpmvercmp: alphanumeric segments compared one by one (digits as
+// numbers, a numeric segment newer than an alphabetic one), everything
+// else a separator, except `~` (before everything, even the end) and `^`
+// (after the end, before anything else).
+int compare_rpm_segments(std::string_view a, std::string_view b) {
+  if (a == b) return 0;
+  auto separator = [](char c) { return !is_digit(c) && !is_alpha(c) && c != '~' && c != '^'; };
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    while (i < a.size() && separator(a[i])) ++i;
+    while (j < b.size() && separator(b[j])) ++j;
+    char ca = i < a.size() ? a[i] : '\0';
+    char cb = j < b.size() ? b[j] : '\0';
+    if (ca == '~' || cb == '~') {
+      if (ca != '~') return 1;
+      if (cb != '~') return -1;
+      ++i;
+      ++j;
+      continue;
+    }
+    if (ca == '^' || cb == '^') {
+      if (ca == '\0') return -1;
+      if (cb == '\0') return 1;
+      if (ca != '^') return 1;
+      if (cb != '^') return -1;
+      ++i;
+      ++j;
+      continue;
+    }
+    if (ca == '\0' || cb == '\0') break;
+    bool numeric = is_digit(ca);
+    auto same_kind = [numeric](char c) { return numeric ? is_digit(c) : is_alpha(c); };
+    std::size_t ai = i;
+    std::size_t bj = j;
+    while (i < a.size() && same_kind(a[i])) ++i;
+    while (j < b.size() && same_kind(b[j])) ++j;
+    // The other side has a segment of the other kind: numbers are newer.
+    if (bj == j) return numeric ? 1 : -1;
+    std::string_view sa = a.substr(ai, i - ai);
+    std::string_view sb = b.substr(bj, j - bj);
+    int c = numeric ? compare_digits(sa, sb) : sa.compare(sb);
+    if (c != 0) return c < 0 ? -1 : 1;
+  }
+  if (i >= a.size() && j >= b.size()) return 0;
+  return i >= a.size() ? -1 : 1;
+}
+
+struct RpmVersion {
+  std::optional<std::string_view> epoch;
+  std::string_view version;
+  std::optional<std::string_view> release;
+};
+
+// [epoch:]version[-release], the release after the last '-'.
+RpmVersion split_rpm(std::string_view text) {
+  RpmVersion out;
+  std::size_t digits = 0;
+  while (digits < text.size() && is_digit(text[digits])) ++digits;
+  std::size_t dash = text.rfind('-');
+  if (digits < text.size() && text[digits] == ':') {
+    out.epoch = digits == 0 ? std::string_view("0") : text.substr(0, digits);
+    text.remove_prefix(digits + 1);
+    if (dash != std::string_view::npos) dash -= digits + 1;
+  }
+  if (dash != std::string_view::npos) {
+    out.version = text.substr(0, dash);
+    out.release = text.substr(dash + 1);
+  } else {
+    out.version = text;
+  }
+  return out;
+}
+
+}  // namespace
+
+int compare_rpm_versions(std::string_view a, std::string_view b) {
+  RpmVersion va = split_rpm(a);
+  RpmVersion vb = split_rpm(b);
+  if (int c = compare_rpm_segments(va.epoch.value_or("0"), vb.epoch.value_or("0")); c != 0) return c;
+  if (int c = compare_rpm_segments(va.version, vb.version); c != 0) return c;
+  // rpm compares a missing release as an empty one.
+  return compare_rpm_segments(va.release.value_or(""), vb.release.value_or(""));
+}
+
 }  // namespace ward::audit::scan

@@ -1,7 +1,8 @@
 // Version ordering of the package managers ward reads: dpkg's (Debian,
-// Ubuntu) and apk's (Alpine).  Both take untrusted text from an image and
-// never fail: a version either format cannot read still sorts, by dpkg's
-// rules (dpkg) or as a plain string after every valid one (apk).
+// Ubuntu), apk's (Alpine) and rpm's (Red Hat, Fedora, SUSE).  All take
+// untrusted text from an image and never fail: a version a format cannot
+// read still sorts, by dpkg's or rpm's rules, or as a plain string after
+// every valid one (apk).
 #pragma once
 
 #include <string_view>
@@ -19,5 +20,10 @@ namespace ward::audit::scan {
 [[nodiscard]] int compare_apk_versions(std::string_view a, std::string_view b);
 // Whether `text` is a version apk reads.
 [[nodiscard]] bool valid_apk_version(std::string_view text);
+
+// rpm's order of [epoch:]version[-release]: a missing epoch is 0, a
+// missing release empty; epochs, versions, then releases compared by
+// rpmvercmp, where `~` sorts before everything and `^` after the end.
+[[nodiscard]] int compare_rpm_versions(std::string_view a, std::string_view b);
 
 }  // namespace ward::audit::scan

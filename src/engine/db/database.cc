@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "util/sys.h"
 
@@ -171,6 +172,35 @@ Result<Database> Database::open(const std::string& path) {
     return fail(ErrorKind::unsupported, fmt::format("database {}: the file system does not support WAL mode", path));
   }
   WARD_TRY(database.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", "set the pragmas"));
+  return database;
+}
+
+Result<Database> Database::open_untrusted_copy(std::string_view bytes, std::string name) {
+  // The 100-byte header is the least a database file has.
+  if (bytes.size() < 100 || !bytes.starts_with(std::string_view("SQLite format 3\0", 16)))
+    return fail(ErrorKind::invalid_input, fmt::format("{}: not an SQLite database", name));
+  sqlite3* raw = nullptr;
+  int code = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, Close> connection(raw);
+  if (code != SQLITE_OK) return std::unexpected(sqlite_error(raw, code, "open database", name));
+  for (int option : {SQLITE_DBCONFIG_DEFENSIVE, SQLITE_DBCONFIG_TRUSTED_SCHEMA, SQLITE_DBCONFIG_ENABLE_TRIGGER,
+                     SQLITE_DBCONFIG_ENABLE_VIEW}) {
+    int on = option == SQLITE_DBCONFIG_DEFENSIVE ? 1 : 0;
+    if (sqlite3_db_config(raw, option, on, nullptr) != SQLITE_OK)
+      return std::unexpected(sqlite_error(raw, SQLITE_ERROR, "configure database", name));
+  }
+  auto size = static_cast<sqlite3_int64>(bytes.size());
+  auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(static_cast<sqlite3_uint64>(size)));
+  if (copy == nullptr) return fail(ErrorKind::failed, fmt::format("{}: out of memory", name));
+  std::memcpy(copy, bytes.data(), bytes.size());
+  // Bytes 18 and 19 say WAL (2) or rollback journal (1); memory holds no WAL.
+  if (copy[18] == 2) copy[18] = 1;
+  if (copy[19] == 2) copy[19] = 1;
+  code =
+      sqlite3_deserialize(raw, "main", copy, size, size, SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+  if (code != SQLITE_OK) return std::unexpected(sqlite_error(raw, code, "open database", name));
+  Database database(std::move(connection), std::move(name));
+  WARD_TRY(database.execute("PRAGMA cell_size_check=ON; PRAGMA mmap_size=0;", "set the pragmas"));
   return database;
 }
 

@@ -78,6 +78,12 @@ class Database {
   // may lose the last commits but never corrupts), busy_timeout 5 s,
   // foreign_keys=ON.
   [[nodiscard]] static Result<Database> open(const std::string& path);
+  // A read-only database in memory made from `bytes`, a database file that
+  // may be hostile (another system's, from an image): opened in SQLite's
+  // defensive mode with triggers, views and untrusted schema functions
+  // off, and cell checks on.  A WAL-mode file is read as its main file
+  // (its -wal is not looked at).  `name` names it in errors.
+  [[nodiscard]] static Result<Database> open_untrusted_copy(std::string_view bytes, std::string name);
 
   Database(Database&&) noexcept = default;
   Database& operator=(Database&&) noexcept = default;
