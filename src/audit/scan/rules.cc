@@ -43,6 +43,9 @@ const std::vector<Rule>& scan_rules() {
        "Re-hash with yescrypt or SHA-512 crypt (chpasswd -c YESCRYPT), or lock the account."},
       {std::string(kGuessablePassword), "Avoid guessable passwords", Severity::error,
        "Lock the account (passwd -l NAME) or set a strong password at deploy time, not in the image."},
+      {std::string(kSecretNotScanned), "File not fully scanned for secrets", Severity::info,
+       "The message says why: larger than the 10 MiB the secret scan reads, unreadable, or holding more than 100 "
+       "secrets (or 1000 matches of one rule). Remove or split the file, or check it some other way."},
   };
   return rules;
 }
