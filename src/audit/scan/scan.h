@@ -31,8 +31,8 @@ struct ScanTarget {
 };
 
 struct ScanOptions {
-  std::string vulnerability_database;  // a directory of OSV records; "" for none
-  std::set<std::string> ignored;       // rule ids left out of the report
+  std::string vulnerability_database;       // a directory of OSV records; "" for none
+  std::set<std::string> ignored;            // rule ids left out of the report
   std::optional<SecretRules> secret_rules;  // nullopt: the built-in rules
 };
 
