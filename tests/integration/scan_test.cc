@@ -2,15 +2,16 @@
 // problems (setuid files, a world-writable directory, a device node, a
 // private key, a .git leftover, an empty password, a duplicate UID,
 // packages with a known vulnerability in the project's fixture OSV
-// database), the same tree imported as an image, output formats (SARIF
-// valid against the official schema), --fail-on, --ignore, and one-line
-// errors for what is wrong or not supported.
+// database, secrets in files), the same tree imported as an image, output
+// formats (SARIF valid against the official schema), --fail-on, --ignore,
+// --secret-config, and one-line errors for what is wrong or not supported.
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,14 @@ namespace {
 const fs::path kData = fs::path(WARD_TEST_DATA_DIR) / "scan";
 const fs::path kValidator = fs::path(WARD_TEST_DATA_DIR).parent_path() / "schemas" / "validate_sarif.py";
 const fs::path kSbomValidator = fs::path(WARD_TEST_DATA_DIR).parent_path() / "schemas" / "validate_sbom.py";
+
+// Fake credentials in their issuers' formats, built by concatenation so no
+// token-shaped string sits in the repository.
+const std::string kFakeAwsKeyId = std::string("AKIA") + "WARDTESTFAKE2345";
+const std::string kFakeAwsSecret = std::string("wardTestFake/") + "Secret+0123456789abcdefghij";
+const std::string kFakeGithubToken = std::string("ghp") + "_WardTestFakeToken" + "0123456789abcdefghi";
+// The fixture rootfs's own fake password (tests/data/scan/rootfs/etc/app/app.conf).
+const std::string kFixturePassword = "Hunter2Wardtest";
 
 class Scan : public ImageStoreTest {
  protected:
@@ -48,6 +57,10 @@ class Scan : public ImageStoreTest {
     }
     ASSERT_EQ(::chmod((root + "/shared").c_str(), 0777), 0);
     ASSERT_EQ(::mknod((root + "/usr/bin/kmem").c_str(), S_IFCHR | 0600, makedev(1, 2)), 0);
+    ASSERT_TRUE(sys::write_file_atomic(root + "/srv/app/.env",
+                                       "# fake credentials\nAWS_ACCESS_KEY_ID=" + kFakeAwsKeyId + "\nGITHUB_TOKEN=" +
+                                           kFakeGithubToken + "\nAWS_SECRET_ACCESS_KEY=" + kFakeAwsSecret + "\n",
+                                       0644));
   }
   Outcome scan(std::vector<std::string> args) {
     args.insert(args.begin(), "scan");
@@ -78,6 +91,12 @@ TEST_F(Scan, ADirectoryWithPlantedProblemsShowsEachOne) {
       // libssl3 3.0.11-1~deb12u2 comes from openssl, before the fix; zlib is
       // fixed; the Debian 11 record does not apply to this Debian 12 tree.
       {"DEBIAN-CVE-2023-5678", "/var/lib/dpkg/status"},
+      // Secrets; not the key in /usr/share/doc, not the binary's.
+      {"WARD-SECRET-101", "/srv/app/tls/server.pem"},
+      {"WARD-SECRET-102", "/srv/app/.env"},
+      {"WARD-SECRET-103", "/srv/app/.env"},
+      {"WARD-SECRET-104", "/srv/app/.env"},
+      {"WARD-SECRET-113", "/etc/app/app.conf"},
   };
   EXPECT_EQ(found, want) << outcome.out;
   for (const auto& record : nlohmann::json::parse(outcome.out))
@@ -98,8 +117,12 @@ TEST_F(Scan, FailOnIgnoreAndTheTableForPeople) {
   EXPECT_EQ(failing.out.find("\x1b["), std::string::npos);  // piped: no colour
 
   // Leave out every error-level rule and the same threshold passes.
-  auto passing = scan({"--fail-on", "error", "--ignore", "DKL-LI-0001", "--ignore", "DKL-LI-0002", "--ignore",
-                       "CIS-DI-0010", "--format", "json", rootfs_});
+  auto passing = scan({"--fail-on", "error",           "--ignore", "DKL-LI-0001",
+                       "--ignore",  "DKL-LI-0002",     "--ignore", "CIS-DI-0010",
+                       "--ignore",  "WARD-SECRET-101", "--ignore", "WARD-SECRET-102",
+                       "--ignore",  "WARD-SECRET-103", "--ignore", "WARD-SECRET-104",
+                       "--ignore",  "WARD-SECRET-113", "--format", "json",
+                       rootfs_});
   EXPECT_EQ(passing.status, 0) << passing.out << passing.err;
   for (const auto& [code, file] : codes(passing.out)) EXPECT_NE(code, "DKL-LI-0001");
 }
@@ -165,7 +188,8 @@ TEST_F(Scan, AnImportedImageIsScannedWithItsConfiguration) {
   std::string tar = dir_ + "/rootfs.tar";
   auto packed = run_command({"tar", "--numeric-owner", "-C", rootfs_, "-cf", tar, "."});
   ASSERT_EQ(packed.status, 0) << packed.err;
-  auto imported = ward({"import", "--change", "EXPOSE 22", "--change", "ENV DB_PASSWORD=hunter2", tar, "planted:1"});
+  auto imported = ward({"import", "--change", "EXPOSE 22", "--change", "ENV DB_PASSWORD=hunter2", "--change",
+                        "ENV AWS_SECRET_ACCESS_KEY=" + kFakeAwsSecret, tar, "planted:1"});
   ASSERT_EQ(imported.status, 0) << imported.err;
   auto outcome = scan({"--format", "json", "planted:1"});
   ASSERT_EQ(outcome.status, 0) << outcome.err;
@@ -176,10 +200,15 @@ TEST_F(Scan, AnImportedImageIsScannedWithItsConfiguration) {
                                                                            {"CIS-DI-0001", "image-config"},
                                                                            {"CIS-DI-0006", "image-config"},
                                                                            {"CIS-DI-0010", "image-config"},
-                                                                           {"WARD-SCAN-IMAGE-001", "image-config"}})
+                                                                           {"WARD-SCAN-IMAGE-001", "image-config"},
+                                                                           {"WARD-SECRET-103", "image-config"},
+                                                                           {"WARD-SECRET-104", "/srv/app/.env"}})
     EXPECT_TRUE(found.contains(want)) << want.first << " " << want.second << "\n" << outcome.out;
   // Named by a version tag, not latest.
   EXPECT_FALSE(found.contains({"DKL-DI-0006", "image-config"}));
+  EXPECT_EQ(outcome.out.find(kFakeAwsSecret), std::string::npos);
+  EXPECT_NE(outcome.out.find("AWS secret access key in ENV AWS_SECRET_ACCESS_KEY: ward*****"), std::string::npos)
+      << outcome.out;
 
   // The built-in busybox: root user, no HEALTHCHECK, and named by latest.
   auto busybox = scan({"--format", "json", "busybox"});
@@ -253,6 +282,91 @@ TEST_F(Scan, AnArchiveThatCannotBeScannedLeavesNothing) {
   EXPECT_EQ(truncated.status, 1);
   EXPECT_EQ(std::count(truncated.err.begin(), truncated.err.end(), '\n'), 1) << truncated.err;
   expect_empty_store();
+}
+
+TEST_F(Scan, SecretsAreReportedRedactedAtTheirLines) {
+  auto outcome = scan({"--format", "json", rootfs_});
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  std::set<std::tuple<std::string, std::string, int, std::string>> secrets;
+  for (const auto& record : nlohmann::json::parse(outcome.out)) {
+    std::string code = record["code"];
+    if (code.starts_with("WARD-SECRET-")) secrets.emplace(code, record["file"], record["line"], record["message"]);
+  }
+  using Found = std::tuple<std::string, std::string, int, std::string>;
+  EXPECT_EQ(secrets, (std::set<Found>{
+                         {"WARD-SECRET-101", "/srv/app/tls/server.pem", 4, "Private key: V2Fy*****"},
+                         {"WARD-SECRET-102", "/srv/app/.env", 2, "AWS access key ID: AKIA*****"},
+                         {"WARD-SECRET-103", "/srv/app/.env", 4, "AWS secret access key: ward*****"},
+                         {"WARD-SECRET-104", "/srv/app/.env", 3, "GitHub token: ghp_*****"},
+                         {"WARD-SECRET-113", "/etc/app/app.conf", 5, "Password in a configuration file: Hun*****"},
+                     }))
+      << outcome.out;
+
+  // No output format carries a secret it found.
+  for (const char* format : {"json", "table", "sarif", "checkstyle", "gitlab"}) {
+    auto printed = scan({"--format", format, rootfs_});
+    ASSERT_EQ(printed.status, 0) << format << ": " << printed.err;
+    for (const std::string& secret : {kFakeAwsKeyId, kFakeAwsSecret, kFakeGithubToken, kFixturePassword})
+      EXPECT_EQ(printed.out.find(secret.substr(4)), std::string::npos) << format << " leaks " << secret;
+  }
+  auto table = scan({rootfs_});
+  EXPECT_NE(table.out.find("/srv/app/.env:3 WARD-SECRET-104 error: GitHub token: ghp_*****\n"), std::string::npos)
+      << table.out;
+}
+
+TEST_F(Scan, ASecretConfigAddsRulesDisablesBuiltInsAndIsRefusedWhenWrong) {
+  ASSERT_TRUE(sys::write_file_atomic(rootfs_ + "/srv/app/internal.conf",
+                                     "endpoint = https://internal.example\nservice WARDINT-0123456789abcdef\n", 0644));
+  std::string config = dir_ + "/trivy-secret.yaml";
+  ASSERT_TRUE(sys::write_file_atomic(config, R"(rules:
+  - id: internal-token
+    category: Internal
+    title: Internal service token
+    severity: HIGH
+    keywords: [wardint-]
+    regex: '\b(?P<secret>WARDINT-[0-9a-f]{16})\b'
+disable-rules:
+  - password-in-config
+allow-rules:
+  - id: tls-fixtures
+    path: '^/srv/app/tls/'
+)"));
+  auto outcome = scan({"--format", "json", "--secret-config", config, rootfs_});
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  bool internal = false;
+  for (const auto& record : nlohmann::json::parse(outcome.out)) {
+    std::string code = record["code"];
+    EXPECT_NE(code, "WARD-SECRET-113") << "disabled";
+    EXPECT_NE(code, "WARD-SECRET-101") << "allowed by path";
+    if (code == "internal-token") {
+      internal = true;
+      EXPECT_EQ(record["file"], "/srv/app/internal.conf");
+      EXPECT_EQ(record["line"], 2);
+      EXPECT_EQ(record["level"], "error");
+      EXPECT_EQ(record["message"], "Internal service token: WARD*****");
+    }
+  }
+  EXPECT_TRUE(internal) << outcome.out;
+  EXPECT_EQ(outcome.out.find("0123456789abcdef"), std::string::npos);
+
+  std::string bad = dir_ + "/bad-secrets.yaml";
+  ASSERT_TRUE(sys::write_file_atomic(bad,
+                                     "rules:\n  - id: bad-rule\n    category: General\n    title: Broken\n"
+                                     "    severity: CRITICAL\n    regex: '(unclosed'\n"));
+  auto refused = scan({"--secret-config", bad, rootfs_});
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_EQ(refused.err, "ward: scan: --secret-config: " + bad +
+                             ": rule \"bad-rule\": regex: invalid pattern: missing ): (unclosed\n");
+  EXPECT_TRUE(refused.out.empty()) << refused.out;
+
+  auto missing = scan({"--secret-config", dir_ + "/missing.yaml", rootfs_});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find(dir_ + "/missing.yaml"), std::string::npos) << missing.err;
+  EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1) << missing.err;
+
+  auto device = scan({"--secret-config", "/dev/zero", rootfs_});
+  EXPECT_EQ(device.status, 1);
+  EXPECT_EQ(device.err, "ward: scan: --secret-config: /dev/zero: not a regular file\n");
 }
 
 TEST_F(Scan, WrongInputIsOneLineAndWhatIsNotSupportedSaysSo) {

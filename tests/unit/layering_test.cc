@@ -57,7 +57,7 @@ const std::vector<std::pair<std::string, std::set<std::string>>>& third_party() 
       {"toml++/", {"security"}},
       {"nlohmann/",
        {"util", "oci", "runtime", "image", "cli/core", "cli/oci", "cli/ward", "audit", "audit/lint", "audit/scan"}},
-      {"yaml-cpp/", {"audit/lint"}},
+      {"yaml-cpp/", {"audit/lint", "audit/scan"}},
       {"sqlite3.h", {"engine/db"}},
       {"curl/", {"image"}},
       {"archive.h", {"image", "audit/scan"}},

@@ -182,6 +182,16 @@ Result<Resolved> resolve(const std::vector<UniqueFd>& layers, const Lookup& look
 
 }  // namespace
 
+Result<UniqueFd> open_regular(const RootfsEntry& entry) {
+  auto file = WARD_TRY(
+      sys::open_at(entry.directory_fd, std::string(entry.name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  struct stat st;
+  if (::fstat(file.get(), &st) < 0) return fail_errno(errno, fmt::format("stat {}", entry.path));
+  // Replaced since the walk saw it: a regular file or nothing.
+  if (!S_ISREG(st.st_mode)) return fail(ErrorKind::invalid_input, fmt::format("{}: not a regular file", entry.path));
+  return file;
+}
+
 Result<Rootfs> Rootfs::open(const std::vector<std::string>& layers, bool whiteouts) {
   if (layers.empty()) return fail(ErrorKind::invalid_input, "a root filesystem needs at least one directory");
   std::vector<UniqueFd> fds;

@@ -29,6 +29,11 @@ struct RootfsEntry {
   std::string_view name;  // the last component, for openat on directory_fd
 };
 
+// The regular file `entry` names, opened read-only under its layer's
+// directory fd with O_NOFOLLOW and O_NONBLOCK; valid only during the walk's
+// visit of `entry`.  Anything but a regular file is refused.
+[[nodiscard]] Result<UniqueFd> open_regular(const RootfsEntry& entry);
+
 class Rootfs {
  public:
   // `layers`: directories, top first.  `whiteouts`: read overlayfs

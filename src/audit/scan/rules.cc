@@ -46,6 +46,9 @@ const std::vector<Rule>& scan_rules() {
       {std::string(kUnreadPackageDatabase), "A package database ward cannot read", Severity::info,
        "The packages it lists are missing from the report, the SBOM and the vulnerability match; ward reads "
        "dpkg, apk and rpm's SQLite database (docs/SCAN.md)."},
+      {std::string(kSecretNotScanned), "File not fully scanned for secrets", Severity::info,
+       "The message says why: larger than the 10 MiB the secret scan reads, unreadable, or holding more than 100 "
+       "secrets (or 1000 matches of one rule). Remove or split the file, or check it some other way."},
   };
   return rules;
 }

@@ -1,6 +1,7 @@
 // The rules of `ward scan`: dockle's checkpoint IDs where dockle has one
-// (CIS-DI-*, DKL-*), ward's own (WARD-SCAN-*) for the rest, and one rule
-// per vulnerability found (its OSV id).  docs/SCAN.md lists them.
+// (CIS-DI-*, DKL-*), ward's own (WARD-SCAN-*) for the rest, one rule per
+// vulnerability found (its OSV id), and the secret rules (WARD-SECRET-1xx,
+// secret_rules.h), which come from data.  docs/SCAN.md lists them.
 #pragma once
 
 #include <string_view>
@@ -32,6 +33,9 @@ inline constexpr std::string_view kWeakPasswordHash = "WARD-SCAN-ACCOUNT-001";
 inline constexpr std::string_view kGuessablePassword = "WARD-SCAN-ACCOUNT-002";
 // Packages.
 inline constexpr std::string_view kUnreadPackageDatabase = "WARD-SCAN-PKG-001";
+// Secrets: a file the secret rules could not (fully) read.  The rules
+// themselves are WARD-SECRET-101 and up (secret_builtin_rules.cc).
+inline constexpr std::string_view kSecretNotScanned = "WARD-SECRET-100";
 
 // Every rule above, with its title, severity and help.
 [[nodiscard]] const std::vector<Rule>& scan_rules();

@@ -1,5 +1,5 @@
-// run_scan: reads the root filesystem once for the file checks, then the
-// few files the other checks need.
+// run_scan: reads the root filesystem once for the file and secret
+// checks, then the few files the other checks need.
 #include "audit/scan/scan.h"
 
 #include <sys/stat.h>
@@ -140,14 +140,21 @@ Result<ScanResult> run_scan(const ScanTarget& target, const ScanOptions& options
   result.report.tool = "ward scan";
   result.report.rules = scan_rules();
   auto rootfs = WARD_TRY(Rootfs::open(target.layers, target.whiteouts));
+  SecretScanner secrets(options.secret_rules ? *options.secret_rules : WARD_TRY(builtin_secret_rules()));
+  for (Rule& rule : secret_report_rules(secrets.rules())) result.report.rules.push_back(std::move(rule));
 
+  // One walk for the checks on each file: its metadata, then its content.
   FileChecks files;
   WARD_TRY(rootfs.walk([&](const RootfsEntry& entry) -> Result<> {
     files.check(entry);
+    secrets.check(entry);
     return {};
   }));
+  if (target.config) secrets.check_image_config(*target.config);
   std::vector<Finding>& findings = result.report.findings;
   findings = std::move(files.findings());
+  for (auto& f : secrets.findings()) findings.push_back(std::move(f));
+  result.secrets = secrets.stats();
 
   AccountFiles accounts{WARD_TRY(read_or_empty(rootfs, "/etc/passwd")), WARD_TRY(read_or_empty(rootfs, "/etc/shadow")),
                         WARD_TRY(read_or_empty(rootfs, "/etc/group"))};

@@ -1,7 +1,7 @@
 // `ward scan`: one root filesystem (a directory, or an image from ward's
-// store with its configuration) through every check: files, accounts,
-// image configuration and history, installed packages and, with an OSV
-// database, their known vulnerabilities.  One Report comes out, printed by
+// store with its configuration) through every check: files, secrets,
+// accounts, image configuration and history, installed packages and, with
+// an OSV database, their known vulnerabilities.  One Report comes out, printed by
 // audit/output.h like lint's.
 #pragma once
 
@@ -14,6 +14,8 @@
 #include "audit/finding.h"
 #include "audit/scan/osv.h"
 #include "audit/scan/packages.h"
+#include "audit/scan/secret_rules.h"
+#include "audit/scan/secrets.h"
 #include "image/spec.h"
 #include "image/store.h"
 #include "util/error.h"
@@ -29,8 +31,9 @@ struct ScanTarget {
 };
 
 struct ScanOptions {
-  std::string vulnerability_database;  // a directory of OSV records; "" for none
-  std::set<std::string> ignored;       // rule ids left out of the report
+  std::string vulnerability_database;       // a directory of OSV records; "" for none
+  std::set<std::string> ignored;            // rule ids left out of the report
+  std::optional<SecretRules> secret_rules;  // nullopt: the built-in rules
 };
 
 struct ScanResult {
@@ -39,6 +42,7 @@ struct ScanResult {
   std::string distro_id;       // /etc/os-release ID, "" when unknown
   std::string distro_version;  // VERSION_ID
   std::vector<Vulnerability> vulnerabilities;
+  SecretScanStats secrets;  // what the secret scan read and left out
 };
 
 // A directory on the host taken as a root filesystem.

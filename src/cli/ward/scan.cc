@@ -1,5 +1,5 @@
-// ward scan [OPTIONS] IMAGE|ARCHIVE|DIR: files, accounts, image configuration,
-// packages and vulnerabilities (docs/SCAN.md).
+// ward scan [OPTIONS] IMAGE|ARCHIVE|DIR: files, secrets, accounts, image
+// configuration, packages and vulnerabilities (docs/SCAN.md).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,7 +26,8 @@ constexpr const char* kUsage =
     "usage: ward scan [OPTIONS] IMAGE|ARCHIVE|DIR\n\n"
     "Scans an image in ward's store, an image archive (OCI layout, OCI archive or docker save archive,\n"
     "read without loading it), or a root filesystem directory, for setuid files, world-writable\n"
-    "files, device nodes, credential files and leftovers, weak or empty passwords, duplicate accounts,\n"
+    "files, device nodes, credential files and leftovers, secrets in files and in the image's\n"
+    "configuration (keys, tokens, passwords), weak or empty passwords, duplicate accounts,\n"
     "risky image settings (dockle's CIS-DI/DKL checkpoints) and installed packages (dpkg, apk, rpm); with\n"
     "--vuln-db, their known vulnerabilities; with --sbom, the packages as a CycloneDX or SPDX document\n"
     "instead of the findings.  Exit status 1 when a finding is at or above --fail-on,\n"
@@ -38,6 +39,9 @@ const std::vector<FlagSpec> kFlags = {
     {{"fail-on"}, true, "exit 1 at this severity or above: error, warning, info, style, none (default none)"},
     {{"ignore"}, true, "a rule ID (or vulnerability ID) to leave out (repeatable)"},
     {{"vuln-db"}, true, "a directory of OSV records to match the installed packages against"},
+    {{"secret-config"},
+     true,
+     "a secret rules file (Trivy's trivy-secret.yaml shape): rules to add, built-in rules to disable, allow rules"},
     {{"sbom"}, true, "print a bill of materials instead of the findings: cyclonedx (1.5) or spdx (2.3), JSON"},
     {{"no-color"}, false, "no colour, even on a terminal"},
     {{"quiet", "q"}, false, "no progress output while an archive is read"},
@@ -92,6 +96,11 @@ int cmd_scan(const WardOptions& options, const std::vector<std::string>& args) {
   audit::scan::ScanOptions scan_options;
   scan_options.vulnerability_database = parsed->value("vuln-db");
   for (const std::string& id : parsed->all("ignore")) scan_options.ignored.insert(id);
+  if (parsed->has("secret-config")) {
+    auto rules = audit::scan::load_secret_config_file(parsed->value("secret-config"));
+    if (!rules) return kReporter.fail("scan", rules.error().wrap("--secret-config"));
+    scan_options.secret_rules = std::move(*rules);
+  }
 
   const std::string& name = parsed->positional.front();
   // Progress (an archive's layers) on standard error, and only on a
