@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "audit/bench/catalog.h"
+#include "audit/bench/docker_api.h"
 #include "audit/bench/docker_inspect.h"
 #include "audit/bench/oci_config.h"
 #include "audit/bench/runtime_checks.h"
@@ -205,6 +206,35 @@ TEST(AuditRuntime, EveryCheckOfTheSectionIsInTheCatalog) {
   Section s = audit_inspect("docker-inspect-weak.json");
   EXPECT_EQ(s.results.size(), 32u);
   for (const CheckResult& r : s.results) EXPECT_EQ(check_info(r.id).desc, r.desc);
+}
+
+TEST(AuditRuntime, TopAnswersOfDockerAndPodman) {
+  auto docker = parse_top(R"({"Processes":[["root","1328","1308","2","23:16","?","00:00:00","/bin/sleep 1000"]],)"
+                          R"("Titles":["UID","PID","PPID","C","STIME","TTY","TIME","CMD"]})");
+  ASSERT_TRUE(docker) << docker.error().what();
+  EXPECT_EQ(*docker, (std::vector<std::string>{"/bin/sleep 1000"}));
+  auto podman = parse_top(R"({"Processes":[["1 0        /bin/sleep 300"]],"Titles":["PID   USER     COMMAND"]})");
+  ASSERT_TRUE(podman) << podman.error().what();
+  EXPECT_EQ(*podman, (std::vector<std::string>{"/bin/sleep 300"}));
+  EXPECT_FALSE(parse_top(R"({"Processes":[],"Titles":["PID"]})"));
+  EXPECT_FALSE(parse_top("[]"));
+}
+
+TEST(AuditRuntime, SshdSeenInProcessesWarns) {
+  ContainerDescription c;
+  c.name = "box";
+  c.processes = std::vector<std::string>{"/bin/sh", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"};
+  EXPECT_EQ(result_of(runtime_section(RuntimeInput{{c}, std::nullopt}), "5.7").level, Level::warn);
+  c.processes = std::vector<std::string>{"/bin/sleep 300"};
+  EXPECT_EQ(result_of(runtime_section(RuntimeInput{{c}, std::nullopt}), "5.7").level, Level::pass);
+}
+
+TEST(AuditRuntime, DockerHostOtherThanUnixIsNotSupported) {
+  auto tcp = docker_host_socket("tcp://127.0.0.1:2375");
+  ASSERT_FALSE(tcp);
+  EXPECT_TRUE(tcp.error().is(ErrorKind::unsupported));
+  EXPECT_EQ(*docker_host_socket("unix:///run/docker.sock"), "/run/docker.sock");
+  EXPECT_FALSE(docker_host_socket("unix://relative.sock"));
 }
 
 }  // namespace

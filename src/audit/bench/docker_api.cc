@@ -3,7 +3,10 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -58,20 +61,48 @@ Result<std::string> get(const std::string& socket, std::string_view path) {
   return body;
 }
 
-// The CMD column of GET /containers/{id}/top.
-Result<std::vector<std::string>> processes_of(const std::string& socket, const std::string& id) {
-  auto document = WARD_TRY(json::parse(WARD_TRY(get(socket, fmt::format("/containers/{}/top", id)))));
-  if (!document.is_object() || !document.contains("Titles") || !document.contains("Processes"))
-    return fail(ErrorKind::invalid_input, "top: expected Titles and Processes");
-  const auto& titles = document["Titles"];
-  std::size_t column = titles.size();
-  for (std::size_t i = 0; i < titles.size(); ++i)
-    if (titles[i].is_string() && (titles[i] == "CMD" || titles[i] == "COMMAND")) column = i;
-  if (column == titles.size()) return fail(ErrorKind::invalid_input, "top: no CMD column");
+std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> out;
-  for (const auto& row : document["Processes"])
-    if (row.is_array() && column < row.size() && row[column].is_string()) out.push_back(row[column].get<std::string>());
+  std::size_t at = 0;
+  while ((at = text.find_first_not_of(" \t", at)) != std::string_view::npos) {
+    std::size_t end = text.find_first_of(" \t", at);
+    out.emplace_back(text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
+    at = end == std::string_view::npos ? text.size() : end;
+  }
   return out;
+}
+
+Result<std::vector<std::string>> top_commands(const json::Value& document) {
+  if (!document.is_object() || !document.contains("Titles") || !document.contains("Processes") ||
+      !document["Titles"].is_array() || !document["Processes"].is_array())
+    return fail(ErrorKind::invalid_input, "top: expected Titles and Processes");
+  std::vector<std::string> titles;
+  for (const auto& title : document["Titles"])
+    if (title.is_string()) titles.push_back(title.get<std::string>());
+  bool one_line = titles.size() == 1;
+  if (one_line) titles = words(titles.front());
+  auto column =
+      std::find_if(titles.begin(), titles.end(), [](const std::string& t) { return t == "CMD" || t == "COMMAND"; });
+  if (column == titles.end()) return fail(ErrorKind::invalid_input, "top: no CMD or COMMAND column");
+  std::size_t index = static_cast<std::size_t>(column - titles.begin());
+  std::vector<std::string> out;
+  for (const auto& row : document["Processes"]) {
+    if (!row.is_array()) continue;
+    if (one_line && row.size() == 1 && row[0].is_string()) {
+      auto fields = words(row[0].get<std::string>());
+      if (fields.size() <= index) continue;
+      std::string command = fields[index];
+      for (std::size_t i = index + 1; i < fields.size(); ++i) command += " " + fields[i];
+      out.push_back(std::move(command));
+    } else if (index < row.size() && row[index].is_string()) {
+      out.push_back(row[index].get<std::string>());
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> processes_of(const std::string& socket, const std::string& id) {
+  return parse_top(WARD_TRY(get(socket, fmt::format("/containers/{}/top", id))));
 }
 
 Result<RuntimeInput> read_engine(const std::string& socket) {
@@ -103,6 +134,14 @@ Result<RuntimeInput> read_engine(const std::string& socket) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> parse_top(std::string_view text) {
+  try {
+    return top_commands(WARD_TRY(json::parse(text)));
+  } catch (const json::Value::exception& error) {
+    return fail(ErrorKind::invalid_input, fmt::format("top: unexpected JSON: {}", error.what()));
+  }
+}
 
 Result<std::string> docker_host_socket(std::string_view host) {
   if (!host.starts_with("unix://"))

@@ -291,10 +291,10 @@ Section engine_configuration_section(const HostPaths& paths) {
   bool subgid = has_range(paths.subgid, "ward");
   std::string userns = fmt::format(
       "the engine, which is to give each container its own user namespace from the ward user's /etc/subuid and "
-      "/etc/subgid ranges, is not built yet; {} has {} ward range and {} {}; ward-oci spec's default config {} a "
+      "/etc/subgid ranges, is not built yet; {} has {} ward range and {} {}; ward-oci spec's default config {} "
       "user namespace{}",
       paths.subuid, subuid ? "a" : "no", paths.subgid, subgid ? "has one" : "has none",
-      defaults && defaults->user.kind != NamespaceMode::host ? "has" : "has no",
+      defaults && defaults->user.kind != NamespaceMode::host ? "has a" : "has no",
       rootless ? "" : " as root (a rootless one has)");
   out.push_back(make_result("2.9", Level::note, std::move(userns)));
   out.push_back(make_result("2.13", Level::note,
