@@ -42,6 +42,7 @@ int run_subcommand(const SubcommandGroup& group, const WardOptions& options, con
 [[nodiscard]] std::string registry_server(std::string_view text);
 
 int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_audit(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_lint(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_scan(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_image(const WardOptions& options, const std::vector<std::string>& args);

@@ -20,6 +20,8 @@ int cmd_version(const WardOptions&, const std::vector<std::string>& args) {
 
 constexpr Verb<WardOptions> kVerbs[] = {
     {"apparmor", "generate AppArmor profiles (ward-default, or from a TOML description)", cmd_apparmor},
+    {"audit", "CIS Docker Benchmark checks on ward, its images, or containers (docker inspect, config.json, API)",
+     cmd_audit},
     {"history", "show the history of an image", cmd_history},
     {"image", "manage images: ls, inspect, history, import, prune, rm, tag, load, save, pull, push", cmd_image},
     {"images", "list images", cmd_images},
