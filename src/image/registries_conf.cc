@@ -21,9 +21,16 @@ std::string where(const std::string& file, const toml::source_region& region) {
   return fmt::format("{}:{}", file, region.begin.line);
 }
 
+// A message stays one line whatever a quoted key or value holds.
+std::string one_line(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return text;
+}
+
 std::unexpected<Error> bad(const std::string& file, const toml::source_region& region, std::string_view key,
                            std::string_view why) {
-  return fail(ErrorKind::invalid_input, fmt::format("{}: {}: {}", where(file, region), key, why));
+  return fail(ErrorKind::invalid_input, one_line(fmt::format("{}: {}: {}", where(file, region), key, why)));
 }
 
 Result<std::string> read_string(const toml::node& node, const std::string& file, std::string_view key) {
@@ -268,7 +275,7 @@ Result<RegistriesConf> parse_registries_conf(std::string_view text, const std::s
     root = toml::parse(text, std::string_view(file));
   } catch (const toml::parse_error& e) {
     return fail(ErrorKind::invalid_input,
-                fmt::format("{}:{}: invalid TOML: {}", file, e.source().begin.line, e.description()));
+                one_line(fmt::format("{}:{}: invalid TOML: {}", file, e.source().begin.line, e.description())));
   }
   return read_conf(root, file);
 }

@@ -98,7 +98,8 @@ TEST(RegistriesConf, ABadFileIsOneErrorNamingFileLineAndKey) {
             "r.conf:3: registry.prefix: \"a.io\" is already configured at r.conf:1"},
            {"[[registry]]\nlocation = \"a.io\"\n[[registry.mirror]]\ninsecure = true\n",
             "registry.mirror.location: required"},
-           {"x = [\n", "r.conf:"},  // TOML syntax
+           {"x = [\n", "r.conf:"},                             // TOML syntax
+           {"\"a\\nb\" = 1\n", "r.conf:1: a?b: unknown key"},  // a quoted key stays on one line
        }) {
     auto parsed = parse_registries_conf(c.text, "r.conf");
     ASSERT_FALSE(parsed) << c.text;
