@@ -7,8 +7,16 @@
 #include <cstdlib>
 #include <optional>
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
+// toml++ 3.3 asserts on some malformed input instead of reporting it
+// (fuzz/registries_conf_fuzz.cc found "[[|x[y"); where its checks are
+// compiled in (builds without NDEBUG), a failed one throws instead, and the
+// parse's caller reports the file as invalid.  Identical in every file
+// that includes toml++, so its inline functions stay one definition.
+#define TOML_ASSERT(expr) ((expr) ? static_cast<void>(0) : throw std::logic_error("toml++ check failed: " #expr))
 #include <toml++/toml.h>
 
 #include "util/sys.h"
@@ -270,12 +278,25 @@ std::vector<std::string> conf_files_in(const std::string& dir) {
 }  // namespace
 
 Result<RegistriesConf> parse_registries_conf(std::string_view text, const std::string& file) {
+  // toml++ 3.3 reaches __builtin_unreachable on some non-ASCII characters
+  // (is_non_ascii_horizontal_whitespace, found by the fuzz target), and
+  // every value registries.conf holds is ASCII: refuse any other byte,
+  // comments included, before toml++ sees it.
+  std::size_t line = 1;
+  for (char c : text) {
+    if (c == '\n') ++line;
+    if (static_cast<unsigned char>(c) >= 0x80)
+      return fail(ErrorKind::invalid_input,
+                  fmt::format("{}:{}: a non-ASCII character: ward reads registries.conf as ASCII only", file, line));
+  }
   toml::table root;
   try {
     root = toml::parse(text, std::string_view(file));
   } catch (const toml::parse_error& e) {
     return fail(ErrorKind::invalid_input,
                 one_line(fmt::format("{}:{}: invalid TOML: {}", file, e.source().begin.line, e.description())));
+  } catch (const std::logic_error& e) {
+    return fail(ErrorKind::invalid_input, one_line(fmt::format("{}: invalid TOML ({})", file, e.what())));
   }
   return read_conf(root, file);
 }

@@ -100,6 +100,8 @@ TEST(RegistriesConf, ABadFileIsOneErrorNamingFileLineAndKey) {
             "registry.mirror.location: required"},
            {"x = [\n", "r.conf:"},                             // TOML syntax
            {"\"a\\nb\" = 1\n", "r.conf:1: a?b: unknown key"},  // a quoted key stays on one line
+           {"[[|regis[ret", "r.conf:"},                        // toml++ 3.3 asserted on this (a fuzz finding)
+           {"# ok\n# caf\xc3\xa9\n", "r.conf:2: a non-ASCII character"},
        }) {
     auto parsed = parse_registries_conf(c.text, "r.conf");
     ASSERT_FALSE(parsed) << c.text;
