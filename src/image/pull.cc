@@ -2,6 +2,11 @@
 #include "image/pull.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -13,9 +18,36 @@ namespace ward::image {
 
 namespace {
 
-// Stores blob `descriptor` unless the store has it; records it in `staged`.
+// At most this many layers download at once, as Docker does.
+constexpr std::size_t kParallelDownloads = 3;
+
+// Progress from several downloading threads, one at a time to the front end.
+class SerializedProgress final : public Progress {
+ public:
+  explicit SerializedProgress(Progress& out) : out_(out) {}
+  void begin(std::string_view id, std::string_view action, std::uint64_t total) override {
+    std::lock_guard lock(mutex_);
+    out_.begin(id, action, total);
+  }
+  void advance(std::string_view id, std::uint64_t done) override {
+    std::lock_guard lock(mutex_);
+    out_.advance(id, done);
+  }
+  void end(std::string_view id, std::string_view status) override {
+    std::lock_guard lock(mutex_);
+    out_.end(id, status);
+  }
+
+ private:
+  Progress& out_;
+  std::mutex mutex_;
+};
+
+// Stores blob `descriptor` unless the store has it; records it in `staged`
+// (under `staged_mutex` when given: downloads run in parallel).
 Result<> ensure_blob(Store& store, RegistryClient& client, const Descriptor& descriptor, Progress* progress,
-                     std::vector<Digest>& staged) {
+                     std::vector<Digest>& staged, std::mutex* staged_mutex = nullptr,
+                     const std::atomic<bool>* cancel = nullptr) {
   std::string id = short_id(descriptor.digest);
   if (store.blobs().has_blob(descriptor.digest)) {
     if (progress != nullptr) progress->end(id, "Already exists");
@@ -27,18 +59,88 @@ Result<> ensure_blob(Store& store, RegistryClient& client, const Descriptor& des
   auto size = static_cast<std::uint64_t>(descriptor.size);
   if (progress != nullptr) progress->begin(id, "Downloading", size);
   auto writer = WARD_TRY(store.blobs().create_writer());
-  WARD_TRY(client.fetch_blob(descriptor.digest, size, writer, progress, id));
-  staged.push_back(descriptor.digest);
+  WARD_TRY(client.fetch_blob(descriptor.digest, size, writer, progress, id, cancel));
+  if (staged_mutex != nullptr) {
+    std::lock_guard lock(*staged_mutex);
+    staged.push_back(descriptor.digest);
+  } else {
+    staged.push_back(descriptor.digest);
+  }
   if (progress != nullptr) progress->end(id, "Download complete");
+  return {};
+}
+
+// The layers, up to kParallelDownloads at a time, each worker with its own
+// copy of the client (its own connections and token).  The first failure
+// cancels the others and is returned once all have stopped; what they had
+// half-written is removed with their writers, what they stored is in
+// `staged` for the caller to discard.
+Result<> fetch_layers(Store& store, const RegistryClient& client, const std::vector<Descriptor>& layers,
+                      Progress* progress, std::vector<Digest>& staged) {
+  std::optional<SerializedProgress> serialized;
+  if (progress != nullptr) progress = &serialized.emplace(*progress);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> cancel{false};
+  std::mutex mutex;  // staged and first_error
+  std::optional<Error> first_error;
+  auto work = [&] {
+    RegistryClient own = client;
+    while (!cancel.load()) {
+      std::size_t i = next.fetch_add(1);
+      if (i >= layers.size()) return;
+      auto done = ensure_blob(store, own, layers[i], progress, staged, &mutex, &cancel);
+      if (!done) {
+        std::lock_guard lock(mutex);
+        if (!first_error && !cancel.load()) first_error = std::move(done.error());
+        cancel.store(true);
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  std::size_t wanted = std::min(kParallelDownloads, layers.size());
+  for (std::size_t i = 1; i < wanted; ++i) {
+    try {
+      workers.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // fewer threads: the ones running take the rest
+    }
+  }
+  work();
+  for (auto& worker : workers) worker.join();
+  if (first_error) return std::unexpected(std::move(*first_error));
   return {};
 }
 
 Result<PullResult> pull(Store& store, const Reference& reference, const PullOptions& options,
                         std::vector<Digest>& staged) {
   Progress* progress = options.load.progress;
-  auto client = WARD_TRY(RegistryClient::connect(reference.domain, reference.path, options.registry));
+  std::vector<RegistryEndpoint> endpoints = {{reference, false, false}};
+  if (options.registries != nullptr) endpoints = WARD_TRY(pull_endpoints(*options.registries, reference));
   std::string wanted = reference.digest ? reference.digest->string() : reference.tag;
-  auto fetched = WARD_TRY(client.get_manifest(wanted));
+  // The first endpoint that answers with the manifest serves the pull.
+  std::optional<RegistryClient> found;
+  FetchedManifest fetched;
+  std::string mirror_errors;
+  for (const auto& endpoint : endpoints) {
+    RegistryOptions registry = options.registry;
+    if (endpoint.insecure) registry.tls_verify = false;
+    auto attempt = [&]() -> Result<> {
+      auto client = WARD_TRY(RegistryClient::connect(endpoint.reference.domain, endpoint.reference.path, registry));
+      fetched = WARD_TRY(client.get_manifest(wanted));
+      found.emplace(std::move(client));
+      return {};
+    };
+    auto tried = attempt();
+    if (tried) break;
+    if (!endpoint.mirror) {
+      if (!mirror_errors.empty()) tried.error().message += fmt::format(" (mirrors tried first: {})", mirror_errors);
+      return std::unexpected(std::move(tried.error()));
+    }
+    mirror_errors +=
+        fmt::format("{}{}: {}", mirror_errors.empty() ? "" : "; ", endpoint.reference.name(), tried.error().message);
+  }
+  RegistryClient& client = *found;
   if (options.found) options.found();
   Digest repo_digest = fetched.digest;  // the index's when there is one, as Docker records it
   std::string where = fmt::format("{}@{}", reference.name(), fetched.digest.string());
@@ -97,9 +199,9 @@ Result<PullResult> pull(Store& store, const Reference& reference, const PullOpti
                             config.rootfs.diff_ids.size(), manifest.layers.size()));
   std::vector<Digest> chains;
   if (!manifest.layers.empty()) chains = WARD_TRY(chain_ids(config.rootfs.diff_ids));
+  WARD_TRY(context(fetch_layers(store, client, manifest.layers, progress, staged), "{}", where));
   for (std::size_t i = 0; i < manifest.layers.size(); ++i) {
     const Descriptor& layer = manifest.layers[i];
-    WARD_TRY(context(ensure_blob(store, client, layer, progress, staged), "{}", where));
     record.layers.push_back(
         ImageLayer{chains[i], config.rootfs.diff_ids[i], layer.digest, layer.media_type, layer.size});
   }

@@ -46,7 +46,7 @@ Result<> push_blob(Store& store, RegistryClient& client, const Reference& target
   auto fd = WARD_TRY(store.blobs().open_blob(digest));
   auto size = WARD_TRY(store.blobs().blob_size(digest));
   if (is_layer && options.progress != nullptr) options.progress->begin(id, "Pushing", size);
-  WARD_TRY(client.upload_blob(digest, fd.get(), size));
+  WARD_TRY(client.upload_blob(digest, fd.get(), size, is_layer ? options.progress : nullptr, id));
   if (is_layer && options.progress != nullptr) options.progress->end(id, "Pushed");
   say("Pushed");
   return {};

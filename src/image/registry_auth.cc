@@ -75,19 +75,45 @@ Result<std::string> read_if_present(const std::string& path) {
   return context(std::move(text), "read {}", path);
 }
 
-// Runs `docker-credential-NAME get` with the server on its stdin.
-Result<std::optional<Credentials>> ask_helper(const std::string& helper, std::string_view registry) {
+// Runs `docker-credential-NAME ACTION` with `input` on its stdin (the
+// credential helpers' protocol: get and erase read the server URL, store a
+// JSON object); its stdout (and stderr, where helpers say why) captured.
+Result<sys::CommandOutcome> run_helper(const std::string& helper, std::string_view action, std::string_view input) {
+  if (helper.find('/') != std::string::npos)
+    return fail(ErrorKind::invalid_input, fmt::format("credential helper name \"{}\" holds a '/'", helper));
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return fail_errno(errno, "pipe");
   UniqueFd read_end(fds[0]);
   UniqueFd write_end(fds[1]);
-  std::string server = is_docker_hub(registry) ? std::string(kDockerHubKey) : std::string(registry);
-  if (::write(write_end.get(), server.data(), server.size()) != static_cast<ssize_t>(server.size()))
+  if (input.size() > 60000) return fail(ErrorKind::invalid_input, "credential helper input too long");
+  if (::write(write_end.get(), input.data(), input.size()) != static_cast<ssize_t>(input.size()))
     return fail_errno(errno, "write to credential helper");
   write_end = UniqueFd();
   std::string program = "docker-credential-" + helper;
-  auto outcome = WARD_TRY(
-      context(sys::run_captured({program, "get"}, sys::Capture::stdout_only, read_end.get()), "run {}", program));
+  auto outcome = WARD_TRY(context(
+      sys::run_captured({program, std::string(action)},
+                        action == "get" ? sys::Capture::stdout_only : sys::Capture::stdout_and_stderr, read_end.get()),
+      "run {}", program));
+  return outcome;
+}
+
+std::string helper_server(std::string_view registry) {
+  return is_docker_hub(registry) ? std::string(kDockerHubKey) : std::string(registry);
+}
+
+// The helper's own words for a failure, on one line.
+std::string helper_said(const sys::CommandOutcome& outcome) {
+  std::string said = outcome.output;
+  for (char& c : said)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!said.empty() && said.back() == ' ') said.pop_back();
+  if (said.size() > 200) said = said.substr(0, 200) + "...";
+  return said.empty() ? "" : fmt::format(" ({})", said);
+}
+
+Result<std::optional<Credentials>> ask_helper(const std::string& helper, std::string_view registry) {
+  std::string program = "docker-credential-" + helper;
+  auto outcome = WARD_TRY(run_helper(helper, "get", helper_server(registry)));
   if (outcome.status != 0) {
     // Helpers say "credentials not found in native keychain" for a server they do not know.
     if (outcome.output.find("not found") != std::string::npos) return std::nullopt;
@@ -98,6 +124,25 @@ Result<std::optional<Credentials>> ask_helper(const std::string& helper, std::st
     return fail(ErrorKind::invalid_input, fmt::format("{} get: not the credential helpers' JSON", program));
   Credentials credentials{document.value("Username", ""), document.value("Secret", "")};
   return credentials;
+}
+
+Result<> store_in_helper(const std::string& helper, std::string_view registry, const Credentials& credentials) {
+  nlohmann::json input = {
+      {"ServerURL", helper_server(registry)}, {"Username", credentials.username}, {"Secret", credentials.password}};
+  auto outcome = WARD_TRY(run_helper(helper, "store", input.dump()));
+  if (outcome.status != 0)
+    return fail(
+        fmt::format("docker-credential-{} store: exit status {}{}", helper, outcome.status, helper_said(outcome)));
+  return {};
+}
+
+// true when the helper erased them, false when it had none.
+Result<bool> erase_in_helper(const std::string& helper, std::string_view registry) {
+  auto outcome = WARD_TRY(run_helper(helper, "erase", helper_server(registry)));
+  if (outcome.status == 0) return true;
+  if (outcome.output.find("not found") != std::string::npos) return false;
+  return fail(
+      fmt::format("docker-credential-{} erase: exit status {}{}", helper, outcome.status, helper_said(outcome)));
 }
 
 }  // namespace
@@ -301,19 +346,19 @@ Result<std::optional<Credentials>> find_credentials(std::string_view registry) {
   return std::nullopt;
 }
 
-Result<> save_credentials(std::string_view registry, const Credentials& credentials) {
+Result<bool> save_credentials(std::string_view registry, const Credentials& credentials) {
   auto path = WARD_TRY(docker_config_path());
   auto text = WARD_TRY(read_if_present(path));
   auto existing = WARD_TRY(context(lookup_credentials(text, registry), "{}", path));
-  if (!existing.helper.empty())
-    return fail(ErrorKind::unsupported,
-                fmt::format("{} names the credential helper docker-credential-{}: storing credentials through a "
-                            "helper is not supported",
-                            path, existing.helper));
+  if (!existing.helper.empty()) {
+    WARD_TRY(context(store_in_helper(existing.helper, registry, credentials), "{}", path));
+    return false;
+  }
   auto updated = WARD_TRY(context(set_credentials(text, registry, credentials), "{}", path));
   std::string dir = path.substr(0, path.rfind('/'));
   WARD_TRY(context(sys::mkdir_all(dir, 0700), "create {}", dir));
-  return context(sys::write_file_atomic(path, updated, 0600), "write {}", path);
+  WARD_TRY(context(sys::write_file_atomic(path, updated, 0600), "write {}", path));
+  return true;
 }
 
 Result<> erase_credentials(std::string_view registry) {
@@ -323,6 +368,9 @@ Result<> erase_credentials(std::string_view registry) {
   bool removed = false;
   for (const auto& file : files) {
     auto text = WARD_TRY(read_if_present(file));
+    auto lookup = WARD_TRY(context(lookup_credentials(text, registry), "{}", file));
+    if (!lookup.helper.empty() && WARD_TRY(context(erase_in_helper(lookup.helper, registry), "{}", file)))
+      removed = true;
     auto updated = WARD_TRY(context(remove_credentials(text, registry), "{}", file));
     if (!updated) continue;
     WARD_TRY(context(sys::write_file_atomic(file, *updated, 0600), "write {}", file));

@@ -12,7 +12,11 @@
 //         auths.{host}.auth, as podman/skopeo write it.
 //     docker.io's key is Docker's "https://index.docker.io/v1/"; other keys
 //     match by host[:port], with any scheme or path of the key ignored.
-//   - `ward login` writes auths.{host}.auth into Docker's file, mode 0600.
+//   - `ward login` writes auths.{host}.auth into Docker's file, mode 0600,
+//     or, when that file names a helper for the registry, runs
+//     `docker-credential-NAME store` ({"ServerURL","Username","Secret"} on
+//     its stdin); `ward logout` runs `docker-credential-NAME erase` (the
+//     server on its stdin) and removes any auths entry too.
 #pragma once
 
 #include <map>
@@ -69,10 +73,12 @@ struct ConfigLookup {
 // Credentials for `registry` from the files above (a helper run when one is
 // configured); nullopt for anonymous access.
 [[nodiscard]] Result<std::optional<Credentials>> find_credentials(std::string_view registry);
-// Stores them in Docker's config file (created 0600, its directory 0700).
-[[nodiscard]] Result<> save_credentials(std::string_view registry, const Credentials& credentials);
-// Removes them from Docker's config file and containers' auth file;
-// not_found when neither had them.
+// Stores them through the helper Docker's config file names for the
+// registry, else in that file (created 0600, its directory 0700).
+// true when they went into the file (unencrypted), false when to a helper.
+[[nodiscard]] Result<bool> save_credentials(std::string_view registry, const Credentials& credentials);
+// Erases them through a configured helper and removes them from Docker's
+// config file and containers' auth file; not_found when none had them.
 [[nodiscard]] Result<> erase_credentials(std::string_view registry);
 
 }  // namespace ward::image

@@ -3,11 +3,16 @@
 
 #include <arpa/inet.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "image/spec.h"
+#include "util/sys.h"
 
 namespace ward::image {
 
@@ -56,6 +61,51 @@ std::string url_escape(std::string_view text) {
 }
 
 }  // namespace
+
+std::vector<std::string> default_certs_dirs() {
+  if (const char* dir = std::getenv("WARD_CERTS_DIR"); dir != nullptr && *dir != '\0') return {dir};
+  std::vector<std::string> dirs;
+  const char* home = std::getenv("HOME");
+  if (::geteuid() != 0 && home != nullptr && *home != '\0')
+    dirs.push_back(std::string(home) + "/.config/containers/certs.d");
+  dirs.emplace_back("/etc/containers/certs.d");
+  dirs.emplace_back("/etc/docker/certs.d");
+  return dirs;
+}
+
+Result<CertsFiles> find_certs(const std::vector<std::string>& dirs, std::string_view host) {
+  CertsFiles found;
+  for (const auto& dir : dirs) {
+    std::string base = fmt::format("{}/{}", dir, host);
+    auto names = sys::list_directory(base);
+    if (!names) continue;  // no directory for this host here
+    std::sort(names->begin(), names->end());
+    for (const auto& name : *names) {
+      std::string path = base + "/" + name;
+      if (!file_exists(path)) continue;
+      if (name.ends_with(".crt")) {
+        auto text = WARD_TRY(context(sys::read_file(path), "read {}", path));
+        found.ca_pem += text;
+        if (!text.empty() && text.back() != '\n') found.ca_pem += '\n';
+        found.ca_files.push_back(path);
+      } else if (name.ends_with(".cert")) {
+        std::string key = base + "/" + name.substr(0, name.size() - 5) + ".key";
+        if (!file_exists(key))
+          return fail(ErrorKind::invalid_input, fmt::format("client certificate {} has no key {}", path, key));
+        if (found.cert_file.empty()) {
+          found.cert_file = path;
+          found.key_file = key;
+        }
+      } else if (name.ends_with(".key")) {
+        std::string cert = base + "/" + name.substr(0, name.size() - 4) + ".cert";
+        if (!file_exists(cert))
+          return fail(ErrorKind::invalid_input, fmt::format("client key {} has no certificate {}", path, cert));
+      }
+    }
+    return found;  // the first directory that has the host is the one used
+  }
+  return found;
+}
 
 void add_challenge_scopes(const AuthChallenge& challenge, std::set<std::string>& scopes) {
   auto scope = challenge.params.find("scope");
@@ -109,6 +159,10 @@ std::string add_query(std::string_view url, std::string_view key, std::string_vi
   return fmt::format("{}{}{}={}", url, separator, key, value);
 }
 
+std::string upload_content_range(std::uint64_t offset, std::uint64_t length) {
+  return fmt::format("{}-{}", offset, offset + length - 1);
+}
+
 Result<std::uint64_t> resume_skip(std::uint64_t have, long status, std::string_view content_range) {
   if (have == 0 || status == 200) return have;
   if (status != 206) return fail(ErrorKind::invalid_input, fmt::format("resume: unexpected status {}", status));
@@ -149,14 +203,14 @@ Result<std::string> manifest_media_type(std::string_view content_type, std::stri
 Result<RegistryClient> RegistryClient::connect(std::string domain, std::string repository, RegistryOptions options) {
   RegistryClient client(std::move(domain), std::move(repository), std::move(options));
   std::string host = registry_host(client.domain_);
-  for (const auto& dir : client.options_.certs_dirs) {
-    std::string base = fmt::format("{}/{}/", dir, host);
-    if (client.tls_.ca_file.empty() && file_exists(base + "ca.crt")) client.tls_.ca_file = base + "ca.crt";
-    if (client.tls_.cert_file.empty() && file_exists(base + "client.cert") && file_exists(base + "client.key")) {
-      client.tls_.cert_file = base + "client.cert";
-      client.tls_.key_file = base + "client.key";
-    }
-  }
+  std::vector<std::string> dirs = client.options_.certs_dirs;
+  if (dirs.empty()) dirs = default_certs_dirs();
+  auto certs = WARD_TRY(context(find_certs(dirs, client.domain_), "registry {}", client.domain_));
+  if (certs.ca_pem.empty() && certs.cert_file.empty() && host != client.domain_)
+    certs = WARD_TRY(context(find_certs(dirs, host), "registry {}", client.domain_));
+  client.tls_.ca_pem = std::move(certs.ca_pem);
+  client.tls_.cert_file = std::move(certs.cert_file);
+  client.tls_.key_file = std::move(certs.key_file);
   if (client.options_.credentials) {
     client.credentials_ = client.options_.credentials;
   } else {
@@ -195,7 +249,9 @@ Error RegistryClient::http_error(const HttpResponse& response, std::string_view 
 
 Result<> RegistryClient::ping() {
   std::string host = registry_host(domain_);
-  bool plain_allowed = is_loopback_registry(host) || !options_.tls_verify;
+  // A loopback registry is not verified (as Docker) unless certs.d holds a
+  // CA for it: then it is, and never falls back to plain HTTP.
+  bool plain_allowed = !options_.tls_verify || (is_loopback_registry(host) && tls_.ca_pem.empty());
   TlsOptions tls = tls_;
   if (plain_allowed) tls.verify = false;
   bool transport_error = false;
@@ -210,6 +266,11 @@ Result<> RegistryClient::ping() {
     if (!response) return std::unexpected(std::move(response.error().wrap(fmt::format("registry {}", domain_))));
     base_url_ = fmt::format("http://{}", host);
   } else {
+    if (response.error().message.find(": TLS: ") != std::string::npos)
+      response.error().message += fmt::format(
+          " (the certificate is verified: put the registry's CA in a certs.d directory as {}/*.crt, or allow it "
+          "with --tls-verify=false or insecure = true in registries.conf)",
+          domain_);
     return std::unexpected(std::move(response.error().wrap(fmt::format("registry {}", domain_))));
   }
   if (response->status == 401) {
@@ -311,10 +372,11 @@ Result<FetchedManifest> RegistryClient::get_manifest(std::string_view reference)
 }
 
 Result<> RegistryClient::fetch_blob(const Digest& digest, std::uint64_t size, BlobWriter& writer, Progress* progress,
-                                    std::string_view progress_id) {
+                                    std::string_view progress_id, const std::atomic<bool>* cancel) {
   std::string what = fmt::format("{}/{}: blob {}", domain_, repository_, digest.string());
   std::optional<Error> last;
   for (int attempt = 0; attempt < kBlobAttempts; ++attempt) {
+    if (cancel != nullptr && cancel->load()) return fail(fmt::format("{}: cancelled", what));
     std::uint64_t have = writer.size();
     std::uint64_t skip = 0;
     HttpRequest request{.url = url(fmt::format("/v2/{}/blobs/{}", repository_, digest.string()))};
@@ -324,6 +386,7 @@ Result<> RegistryClient::fetch_blob(const Digest& digest, std::uint64_t size, Bl
       return {};
     };
     request.sink = [&](std::string_view chunk) -> Result<> {
+      if (cancel != nullptr && cancel->load()) return fail(fmt::format("{}: cancelled", what));
       if (skip > 0) {
         std::size_t dropped = std::min<std::uint64_t>(skip, chunk.size());
         chunk.remove_prefix(dropped);
@@ -377,7 +440,8 @@ Result<bool> RegistryClient::mount_blob(const Digest& digest, const std::string&
   return false;
 }
 
-Result<> RegistryClient::upload_blob(const Digest& digest, int fd, std::uint64_t size) {
+Result<> RegistryClient::upload_blob(const Digest& digest, int fd, std::uint64_t size, Progress* progress,
+                                     std::string_view progress_id) {
   std::string what = fmt::format("{}/{}: upload {}", domain_, repository_, digest.string());
   auto started =
       WARD_TRY(send(HttpRequest{.method = "POST", .url = url(fmt::format("/v2/{}/blobs/uploads/", repository_))}));
@@ -385,12 +449,39 @@ Result<> RegistryClient::upload_blob(const Digest& digest, int fd, std::uint64_t
   std::string location = started.header("location");
   if (location.empty()) return fail(fmt::format("{}: the registry gave no upload location", what));
   HttpRequest put{.method = "PUT",
-                  .url = add_query(resolve_location(base_url_, location), "digest", digest.string()),
+                  .url = "",
                   .headers = {"Content-Type: application/octet-stream"},
                   .body_fd = fd,
                   .body_size = size};
+  if (size > kChunkedUploadThreshold) {
+    // Chunked: each PATCH carries the next range; the registry answers 202
+    // with the upload's next Location and the Range it holds ("0-END").
+    for (std::uint64_t offset = 0; offset < size;) {
+      std::uint64_t length = std::min(kChunkedUploadThreshold, size - offset);
+      HttpRequest patch{.method = "PATCH",
+                        .url = resolve_location(base_url_, location),
+                        .headers = {"Content-Type: application/octet-stream",
+                                    "Content-Range: " + upload_content_range(offset, length)},
+                        .body_fd = fd,
+                        .body_offset = offset,
+                        .body_size = length};
+      auto answered = WARD_TRY(context(send(std::move(patch)), "{}: chunk at {}", what, offset));
+      if (answered.status != 202)
+        return std::unexpected(http_error(answered, fmt::format("{}: chunk at {}", what, offset)));
+      if (auto range = answered.header("range"); !range.empty() && range != fmt::format("0-{}", offset + length - 1))
+        return fail(fmt::format("{}: after the chunk at {} the registry holds {} (expected 0-{})", what, offset, range,
+                                offset + length - 1));
+      if (auto next = answered.header("location"); !next.empty()) location = next;
+      offset += length;
+      if (progress != nullptr) progress->advance(progress_id, offset);
+    }
+    put.body_fd = -1;
+    put.body_size = 0;
+  }
+  put.url = add_query(resolve_location(base_url_, location), "digest", digest.string());
   auto response = WARD_TRY(context(send(std::move(put)), "{}", what));
   if (response.status != 201 && response.status != 204) return std::unexpected(http_error(response, what));
+  if (progress != nullptr) progress->advance(progress_id, size);
   return {};
 }
 

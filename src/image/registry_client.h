@@ -5,15 +5,20 @@
 //   GET  /v2/<name>/blobs/<digest>                 streamed, resumed with Range
 //   HEAD /v2/<name>/blobs/<digest>                 exists?
 //   POST /v2/<name>/blobs/uploads/[?mount=&from=]  then PUT <location>?digest=
+//     (a blob above kChunkedUploadThreshold: PATCH <location> chunks with
+//     Content-Range, each to the Location the last answer gave, then the PUT)
 //   PUT  /v2/<name>/manifests/<tag>
 // Auth: anonymous, Basic, or the Bearer token flow (realm, service, scope);
 // a 401 asks for a token with the scopes it names and retries once.
-// Transport: HTTPS, verified with the system's CAs plus
-// /etc/docker/certs.d/HOST/ and /etc/containers/certs.d/HOST/; plain HTTP
-// only for localhost and 127.0.0.0/8 (as Docker) or with tls_verify off,
-// and only after HTTPS failed to connect.
+// Transport: HTTPS, verified with the system's CAs plus the certs.d
+// directory of the host (containers-certs.d(5): HOST[:PORT]/*.crt are CAs,
+// NAME.cert with NAME.key a client certificate).  Not verified, and plain
+// HTTP allowed after HTTPS failed to connect, only with tls_verify off
+// (--tls-verify=false, insecure in registries.conf) or for localhost,
+// 127.0.0.0/8 and ::1 (as Docker) when certs.d holds no CA for them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -61,11 +66,35 @@ void add_challenge_scopes(const AuthChallenge& challenge, std::set<std::string>&
 // Range), invalid_input for a 206 that starts elsewhere.
 [[nodiscard]] Result<std::uint64_t> resume_skip(std::uint64_t have, long status, std::string_view content_range);
 
+// Where certs.d directories are looked for, in order: $WARD_CERTS_DIR
+// alone when set (tests); else for a non-root user
+// $HOME/.config/containers/certs.d, then /etc/containers/certs.d and
+// /etc/docker/certs.d.
+[[nodiscard]] std::vector<std::string> default_certs_dirs();
+
+struct CertsFiles {
+  std::string ca_pem;  // every *.crt, concatenated
+  std::vector<std::string> ca_files;
+  std::string cert_file;  // the first NAME.cert (by name) that has its NAME.key
+  std::string key_file;
+};
+// What DIR/HOST/ holds, for the first of `dirs` that has HOST (HOST as in
+// the reference, "127.0.0.1:5000").  invalid_input for a NAME.cert without
+// NAME.key or a NAME.key without NAME.cert, naming the file.
+[[nodiscard]] Result<CertsFiles> find_certs(const std::vector<std::string>& dirs, std::string_view host);
+
+// Blobs larger than this go up in PATCH chunks of this size.
+inline constexpr std::uint64_t kChunkedUploadThreshold = std::uint64_t{8} << 20;
+
+// The Content-Range of an upload chunk: "START-END", END inclusive, as the
+// distribution spec writes it (no "bytes " unit).
+[[nodiscard]] std::string upload_content_range(std::uint64_t offset, std::uint64_t length);
+
 struct RegistryOptions {
   bool tls_verify = true;
   bool push = false;  // ask for push scope too
-  // Where certs.d directories are looked for (tests point them elsewhere).
-  std::vector<std::string> certs_dirs = {"/etc/docker/certs.d", "/etc/containers/certs.d"};
+  // Where certs.d directories are looked for; empty: default_certs_dirs().
+  std::vector<std::string> certs_dirs;
   std::optional<Credentials> credentials;  // when set, instead of the credential files
 };
 
@@ -89,14 +118,18 @@ class RegistryClient {
   [[nodiscard]] Result<FetchedManifest> get_manifest(std::string_view reference);
   // Streams the blob into `writer` (hashing as it goes) and commits it as
   // `digest`; a dropped connection is resumed with Range a few times.
+  // `cancel`, when given, stops the transfer once set (another download failed).
   [[nodiscard]] Result<> fetch_blob(const Digest& digest, std::uint64_t size, BlobWriter& writer, Progress* progress,
-                                    std::string_view progress_id);
+                                    std::string_view progress_id, const std::atomic<bool>* cancel = nullptr);
   [[nodiscard]] Result<bool> blob_exists(const Digest& digest);
   // Cross-repository mount from `from` (a repository of this registry);
   // false when the registry did not mount it.
   [[nodiscard]] Result<bool> mount_blob(const Digest& digest, const std::string& from);
-  // Monolithic upload of `size` bytes from `fd`.
-  [[nodiscard]] Result<> upload_blob(const Digest& digest, int fd, std::uint64_t size);
+  // Upload of `size` bytes from `fd`: monolithic (POST, PUT) up to
+  // kChunkedUploadThreshold, chunked (POST, PATCH..., PUT) above it.
+  // `progress` is told the bytes sent after each chunk.
+  [[nodiscard]] Result<> upload_blob(const Digest& digest, int fd, std::uint64_t size, Progress* progress = nullptr,
+                                     std::string_view progress_id = {});
   // The digest the registry reports (or the body's).
   [[nodiscard]] Result<Digest> put_manifest(std::string_view tag, std::string_view media_type, std::string_view body);
 

@@ -75,7 +75,8 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
   std::uint64_t left = transfer->request->body_size - transfer->sent;
   std::size_t want = std::min<std::uint64_t>(left, size * count);
   if (want == 0) return 0;
-  ssize_t n = ::pread(transfer->request->body_fd, buffer, want, static_cast<off_t>(transfer->sent));
+  ssize_t n = ::pread(transfer->request->body_fd, buffer, want,
+                      static_cast<off_t>(transfer->request->body_offset + transfer->sent));
   if (n <= 0) return CURL_READFUNC_ABORT;
   transfer->sent += static_cast<std::uint64_t>(n);
   return static_cast<std::size_t>(n);
@@ -132,9 +133,13 @@ Result<HttpResponse> http_perform(const HttpRequest& request, const TlsOptions& 
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
-  if (!tls.ca_file.empty()) {
-    // The extra CA as CAINFO, the system's through CAPATH: both are trusted.
-    curl_easy_setopt(h, CURLOPT_CAINFO, tls.ca_file.c_str());
+  curl_blob ca_blob{};
+  if (!tls.ca_pem.empty()) {
+    // The extra CAs from memory, the system's through CAPATH: both are trusted.
+    ca_blob.data = const_cast<char*>(tls.ca_pem.data());
+    ca_blob.len = tls.ca_pem.size();
+    ca_blob.flags = CURL_BLOB_NOCOPY;
+    curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca_blob);
     curl_easy_setopt(h, CURLOPT_CAPATH, "/etc/ssl/certs");
   }
   if (!tls.cert_file.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, tls.cert_file.c_str());
@@ -169,6 +174,16 @@ Result<HttpResponse> http_perform(const HttpRequest& request, const TlsOptions& 
   if (code != CURLE_OK) {
     if (transport_error != nullptr) *transport_error = true;
     std::string reason = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    switch (code) {
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CONNECT_ERROR:
+      case CURLE_SSL_CERTPROBLEM:
+      case CURLE_SSL_CIPHER:
+      case CURLE_SSL_CACERT_BADFILE:
+      case CURLE_SSL_ISSUER_ERROR:
+      case CURLE_SSL_CLIENTCERT: reason = "TLS: " + reason; break;
+      default: break;
+    }
     return fail(fmt::format("{} {}: {}", request.method, request.url, reason));
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &transfer.response.status);

@@ -19,9 +19,9 @@ namespace ward::image {
 
 struct TlsOptions {
   bool verify = true;
-  std::string ca_file;    // extra CA (certs.d/HOST/ca.crt); the system's are used too
-  std::string cert_file;  // client certificate (certs.d/HOST/client.cert)
-  std::string key_file;   // its key (certs.d/HOST/client.key)
+  std::string ca_pem;     // extra CAs (certs.d/HOST/*.crt, concatenated); the system's are trusted too
+  std::string cert_file;  // client certificate (certs.d/HOST/NAME.cert)
+  std::string key_file;   // its key (certs.d/HOST/NAME.key)
 };
 
 struct HttpResponse;
@@ -31,7 +31,8 @@ struct HttpRequest {
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
   std::string body;                  // sent when body_fd < 0
-  int body_fd = -1;                  // or the body read from this file
+  int body_fd = -1;                  // or the body read from this file,
+  std::uint64_t body_offset = 0;     // starting here (a chunk of a blob)
   std::uint64_t body_size = 0;
   // Called with each chunk of a 2xx response's body instead of keeping it;
   // an error stops the transfer and is returned.
@@ -54,7 +55,8 @@ struct HttpResponse {
 // Fails (ErrorKind::failed, naming the URL and curl's reason) only when no
 // HTTP response arrived whole: connect, TLS, a dropped connection.  Any
 // status is a response.  `transport_error` is set for those failures so a
-// caller can tell a retryable break from a sink's error.
+// caller can tell a retryable break from a sink's error.  A TLS failure's
+// message starts "TLS: " (curl's reason follows).
 [[nodiscard]] Result<HttpResponse> http_perform(const HttpRequest& request, const TlsOptions& tls,
                                                 bool* transport_error = nullptr);
 

@@ -16,8 +16,16 @@
 // toml++ throws on a syntax error; it is caught here, at the module's edge.
 #include <initializer_list>
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
+// toml++ 3.3 asserts on some malformed input instead of reporting it
+// (fuzz/registries_conf_fuzz.cc found "[[|x[y"); where its checks are
+// compiled in (builds without NDEBUG), a failed one throws instead, and the
+// parse's caller reports the file as invalid.  Identical in every file
+// that includes toml++, so its inline functions stay one definition.
+#define TOML_ASSERT(expr) ((expr) ? static_cast<void>(0) : throw std::logic_error("toml++ check failed: " #expr))
 #include <toml++/toml.h>
 
 #include "security/apparmor.h"
@@ -138,6 +146,8 @@ Result<AppArmorModel> parse_apparmor_toml(std::string_view text, const std::stri
   } catch (const toml::parse_error& e) {
     return fail(fmt::format("{}:{}:{}: invalid TOML: {}", file, e.source().begin.line, e.source().begin.column,
                             e.description()));
+  } catch (const std::logic_error& e) {
+    return fail(fmt::format("{}: invalid TOML ({})", file, e.what()));
   }
   return read_model(root, file);
 }

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -70,8 +71,11 @@ class LocalRegistry {
  public:
   // `auth`: the config's auth section (htpasswd_auth, token_auth), or
   // empty for none.  `tls`: serve HTTPS only, with a self-signed
-  // certificate made here.
-  LocalRegistry(const std::string& dir, const std::string& auth = "", bool tls = false) : dir_(dir) {
+  // certificate made here, or with `tls_section` (the config's http.tls,
+  // from tls_config()) when one is given.
+  LocalRegistry(const std::string& dir, const std::string& auth = "", bool tls = false,
+                const std::string& tls_section = "")
+      : dir_(dir) {
     port_ = free_local_port();
     EXPECT_GT(port_, 0);
     std::string config = fmt::format(
@@ -80,7 +84,9 @@ class LocalRegistry {
         "storage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n"
         "http:\n  addr: 127.0.0.1:{}\n",
         storage(), port_);
-    if (tls) {
+    if (!tls_section.empty()) {
+      config += tls_section;
+    } else if (tls) {
       auto made = run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir_ + "/key.pem",
                                "-out", dir_ + "/cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1"});
       EXPECT_EQ(made.status, 0) << made.err;
@@ -108,6 +114,17 @@ class LocalRegistry {
   // Basic auth checked against a file of user:bcrypt lines.
   static std::string htpasswd_auth(const std::string& file) {
     return fmt::format("auth:\n  htpasswd:\n    realm: ward-test\n    path: {}\n", file);
+  }
+  // http.tls with a certificate and key, and the CAs a client certificate
+  // must chain to (none: no client certificate asked for).
+  static std::string tls_config(const std::string& certificate, const std::string& key,
+                                const std::vector<std::string>& client_cas = {}) {
+    std::string section = fmt::format("  tls:\n    certificate: {}\n    key: {}\n", certificate, key);
+    if (!client_cas.empty()) {
+      section += "    clientcas:\n";
+      for (const auto& ca : client_cas) section += fmt::format("      - {}\n", ca);
+    }
+    return section;
   }
   // Bearer tokens from `realm`, signed by the key of `certificate`.
   static std::string token_auth(const std::string& realm, const std::string& certificate) {

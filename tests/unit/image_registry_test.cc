@@ -202,13 +202,13 @@ TEST_F(CredentialsFile, ReadsContainersAuthFileAfterDockersAndLogoutErasesItTher
   EXPECT_FALSE(*gone);
 }
 
-TEST_F(CredentialsFile, SavingThroughACredentialHelperIsRefusedByName) {
+TEST_F(CredentialsFile, SavingThroughAMissingCredentialHelperFailsNamingIt) {
   ASSERT_TRUE(sys::mkdir_all(dir_.path() + "/docker", 0700));
-  ASSERT_TRUE(sys::write_file_atomic(dir_.path() + "/docker/config.json", R"({"credsStore": "secretservice"})", 0600));
+  ASSERT_TRUE(sys::write_file_atomic(dir_.path() + "/docker/config.json",
+                                     R"({"credsStore": "ward-test-no-such-helper"})", 0600));
   auto saved = save_credentials("127.0.0.1:5000", Credentials{"alice", "s3cret"});
   ASSERT_FALSE(saved);
-  EXPECT_TRUE(saved.error().is(ErrorKind::unsupported));
-  EXPECT_NE(std::string(saved.error().what()).find("docker-credential-secretservice"), std::string::npos)
+  EXPECT_NE(std::string(saved.error().what()).find("docker-credential-ward-test-no-such-helper"), std::string::npos)
       << saved.error().what();
 }
 

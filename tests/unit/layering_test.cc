@@ -54,7 +54,7 @@ std::string module_of(const Table& table, const std::string& path) {
 const std::vector<std::pair<std::string, std::set<std::string>>>& third_party() {
   static const std::vector<std::pair<std::string, std::set<std::string>>> rules = {
       {"seccomp.h", {"security"}},
-      {"toml++/", {"security"}},
+      {"toml++/", {"security", "image"}},
       {"nlohmann/",
        {"util", "oci", "runtime", "image", "cli/core", "cli/oci", "cli/ward", "audit", "audit/lint", "audit/scan",
         "audit/bench"}},

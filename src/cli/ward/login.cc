@@ -4,7 +4,8 @@
 // "Login Succeeded".  SERVER defaults to docker.io; "http://HOST/..." is
 // taken as HOST.  Without -u on a terminal, asks for the user name and the
 // password (not echoed); without a terminal, -u and a password are needed.
-// Storing through a credential helper (credsStore) is not supported.
+// registries.conf's insecure and blocked apply to SERVER; --tls-verify=false
+// allows plain HTTP or unverified TLS.
 #include <termios.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "cli/ward/commands.h"
 #include "image/registry_auth.h"
 #include "image/registry_client.h"
+#include "image/registries_conf.h"
 
 namespace ward::cli::engine {
 
@@ -27,6 +29,7 @@ const std::vector<FlagSpec> kFlags = {
     {{"username", "u"}, true, "user name"},
     {{"password", "p"}, true, "password (visible to other users of this machine: prefer --password-stdin)"},
     {{"password-stdin"}, false, "read the password from standard input"},
+    {{"tls-verify"}, false, "verify the registry's TLS certificate (default true; false also allows plain HTTP)"},
     {{"help", "h"}, false, "show help"},
 };
 
@@ -100,14 +103,23 @@ int cmd_login(const WardOptions&, const std::vector<std::string>& args) {
   if (credentials.username.empty()) return kReporter.fail("login", "username is empty", kExitDockerUsage);
   if (credentials.password.empty()) return kReporter.fail("login", "password is empty", kExitDockerUsage);
 
-  image::RegistryOptions registry{.credentials = credentials};
+  auto registries = image::load_registries_conf();
+  if (!registries) return kReporter.fail("login", registries.error());
+  bool insecure = false;
+  if (auto as_reference = image::parse_reference(server + "/x")) {
+    auto endpoint = image::push_endpoint(*registries, *as_reference);
+    if (!endpoint) return kReporter.fail("login", endpoint.error());
+    insecure = endpoint->insecure;
+  }
+  image::RegistryOptions registry{.tls_verify = (!parsed->has("tls-verify") || parsed->flag("tls-verify")) && !insecure,
+                                  .credentials = credentials};
   auto client = image::RegistryClient::connect(server, "", registry);
   if (!client) return kReporter.fail("login", client.error());
   auto checked = client->check_credentials();
   if (!checked) return kReporter.fail("login", checked.error());
   auto saved = image::save_credentials(server, credentials);
   if (!saved) return kReporter.fail("login", saved.error());
-  if (auto path = image::docker_config_path())
+  if (auto path = image::docker_config_path(); path && *saved)
     std::fprintf(stderr, "WARNING! Your password is stored unencrypted in %s.\n", path->c_str());
   std::puts("Login Succeeded");
   return 0;

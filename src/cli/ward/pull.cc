@@ -5,7 +5,10 @@
 //   Status: Downloaded newer image for busybox:latest
 //   docker.io/library/busybox:latest
 // Per-layer progress is drawn only on a terminal; -q prints the reference
-// alone.  Short names always mean docker.io (no registries.conf search).
+// alone.  A short name is resolved by registries.conf (its alias, else each
+// unqualified-search registry in order, docker.io when none); mirrors,
+// insecure and blocked registries apply (docs/REGISTRIES.md).
+// --tls-verify=false (podman's flag) allows plain HTTP or unverified TLS.
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,6 +22,7 @@
 #include "image/platform.h"
 #include "image/pull.h"
 #include "image/reference.h"
+#include "image/registries_conf.h"
 
 namespace ward::cli::engine {
 
@@ -27,6 +31,7 @@ namespace {
 const std::vector<FlagSpec> kFlags = {
     {{"platform"}, true, "the platform to pull from a multi-platform image (os/arch[/variant])"},
     {{"quiet", "q"}, false, "print only the image's reference"},
+    {{"tls-verify"}, false, "verify the registry's TLS certificate (default true; false also allows plain HTTP)"},
     {{"all-tags", "a"}, false, "not supported: pull every tag of a repository"},
     {{"disable-content-trust"}, false, "content trust is not supported; only \"true\" (the default) is accepted"},
     {{"help", "h"}, false, "show help"},
@@ -88,22 +93,39 @@ int cmd_pull(const WardOptions& options, const std::vector<std::string>& args) {
   auto store = open_store(options);
   if (!store) return kReporter.fail("pull", store.error());
 
+  auto registries = image::load_registries_conf();
+  if (!registries) return kReporter.fail("pull", registries.error());
+  auto candidates = image::short_name_candidates(*registries, *reference, text);
+  if (!candidates) return kReporter.fail("pull", candidates.error());
+
   if (!quiet && names_no_tag(text)) std::printf("Using default tag: %s\n", std::string(image::kDefaultTag).c_str());
   auto terminal = quiet ? nullptr : make_terminal_progress(stdout);
   std::unique_ptr<Progress> progress;
   if (terminal) progress = std::make_unique<PullWords>(*terminal);
   image::PullOptions pull{
       .load = {.platform = platform, .rootless = ::geteuid() != 0, .progress = progress.get()},
-      .registry = {},
+      .registry = {.tls_verify = !parsed->has("tls-verify") || parsed->flag("tls-verify")},
+      .registries = &*registries,
       .found = {},
   };
-  if (!quiet)
-    pull.found = [&] {
-      std::string wanted = reference->digest ? reference->digest->string() : reference->tag;
-      std::printf("%s: Pulling from %s\n", wanted.c_str(), reference->path.c_str());
-      std::fflush(stdout);
-    };
-  auto pulled = image::pull_image(*store, *reference, pull);
+  // Each candidate in order (one, unless a short name has several search
+  // registries and short-name-mode allows trying them): the first pulled wins.
+  Result<image::PullResult> pulled = fail("no candidate");
+  std::string failures;
+  for (const auto& candidate : *candidates) {
+    reference = candidate;
+    if (!quiet)
+      pull.found = [&] {
+        std::string wanted = reference->digest ? reference->digest->string() : reference->tag;
+        std::printf("%s: Pulling from %s\n", wanted.c_str(), reference->path.c_str());
+        std::fflush(stdout);
+      };
+    pulled = image::pull_image(*store, *reference, pull);
+    if (pulled || candidates->size() == 1) break;
+    failures += fmt::format("{}{}: {}", failures.empty() ? "" : "; ", candidate.string(), pulled.error().message);
+  }
+  if (!pulled && candidates->size() > 1)
+    pulled = fail(pulled.error().kind, fmt::format("{}: no search registry has it: {}", text, failures));
   progress.reset();
   terminal.reset();
   if (!pulled) return kReporter.fail("pull", pulled.error());

@@ -5,7 +5,9 @@
 // Each layer's outcome ("Pushed", "Layer already exists", "Mounted from
 // bb") is drawn only on a terminal; -q prints the reference alone.
 // NAME without a tag pushes NAME:latest (Docker 20.10); --all-tags is not
-// supported.
+// supported.  registries.conf's blocked and insecure apply (a push is never
+// redirected to a location or mirror, as in containers/image);
+// --tls-verify=false allows plain HTTP or unverified TLS.
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -16,6 +18,7 @@
 #include "image/builtin_busybox.h"
 #include "image/push.h"
 #include "image/reference.h"
+#include "image/registries_conf.h"
 
 namespace ward::cli::engine {
 
@@ -23,6 +26,7 @@ namespace {
 
 const std::vector<FlagSpec> kFlags = {
     {{"quiet", "q"}, false, "print only the image's reference"},
+    {{"tls-verify"}, false, "verify the registry's TLS certificate (default true; false also allows plain HTTP)"},
     {{"all-tags", "a"}, false, "not supported: push every tag of a repository"},
     {{"disable-content-trust"}, false, "content trust is not supported; only \"true\" (the default) is accepted"},
     {{"help", "h"}, false, "show help"},
@@ -52,6 +56,10 @@ int cmd_push(const WardOptions& options, const std::vector<std::string>& args) {
     return kReporter.fail("push", fmt::format("\"{}\": push by digest is not supported; name a tag", text),
                           kExitDockerUsage);
   bool quiet = parsed->flag("quiet");
+  auto registries = image::load_registries_conf();
+  if (!registries) return kReporter.fail("push", registries.error());
+  auto endpoint = image::push_endpoint(*registries, *reference);
+  if (!endpoint) return kReporter.fail("push", endpoint.error());
   auto store = open_store(options);
   if (!store) return kReporter.fail("push", store.error());
   auto image = image::resolve_image(*store, reference->string());
@@ -62,7 +70,8 @@ int cmd_push(const WardOptions& options, const std::vector<std::string>& args) {
     std::fflush(stdout);
   }
   auto progress = quiet ? nullptr : make_terminal_progress(stdout);
-  image::PushOptions push{.registry = {}, .progress = progress.get(), .report = {}};
+  bool tls_verify = (!parsed->has("tls-verify") || parsed->flag("tls-verify")) && !endpoint->insecure;
+  image::PushOptions push{.registry = {.tls_verify = tls_verify}, .progress = progress.get(), .report = {}};
   if (progress)
     push.report = [&](std::string_view id, std::string_view status) {
       if (status != "Pushed") progress->end(id, status);  // a pushed layer's line ended with its upload
