@@ -112,24 +112,9 @@ bool oci(const ContainerDescription& c) {
   return c.origin == "OCI config";
 }
 
-}  // namespace
-
-Section runtime_section(const RuntimeInput& input) {
-  Section section{"5", "Container Runtime", {}, {}};
-  auto& out = section.results;
-  const auto& all = input.containers;
-
-  if (!input.swarm_active)
-    out.push_back(
-        make_result("5.1", Level::info, "a container description does not say whether its engine is in swarm mode"));
-  else
-    out.push_back(make_result("5.1", *input.swarm_active ? Level::warn : Level::pass,
-                              *input.swarm_active ? "the engine is in swarm mode" : ""));
-  if (all.empty()) {
-    section.note = "no running containers: the container checks have nothing to look at";
-    return section;
-  }
-
+// 5.2 to 5.14: profiles, privileges, host directories, sshd, ports, the
+// network namespace and resource limits.
+void add_confinement_and_resource_checks(std::vector<CheckResult>& out, const std::vector<ContainerDescription>& all) {
   out.push_back(over_containers("5.2", "Containers with no AppArmor profile", all, [](const ContainerDescription& c) {
     if (c.apparmor_profile.empty()) return warn();
     if (c.apparmor_profile == "unconfined") return warn("unconfined");
@@ -191,6 +176,13 @@ Section runtime_section(const RuntimeInput& input) {
         v.push_back(Verdict{Level::warn, port_text(p)});
     return v;
   }));
+}
+
+// 5.15 to 5.32: restart policies, namespaces, devices, ulimits, mount
+// propagation, seccomp, exec, cgroups, privileges, health, pids, networks
+// and engine sockets.
+void add_namespace_device_and_socket_checks(std::vector<CheckResult>& out,
+                                            const std::vector<ContainerDescription>& all) {
   out.push_back(
       over_containers("5.15", "Restart policies that retry without end", all, [](const ContainerDescription& c) {
         if (!c.restart) return info("an OCI config has no restart policy; the engine that runs it does");
@@ -258,6 +250,28 @@ Section runtime_section(const RuntimeInput& input) {
         v.push_back(Verdict{Level::warn, fmt::format("{} on {}", m.source, m.destination)});
     return v;
   }));
+}
+
+}  // namespace
+
+Section runtime_section(const RuntimeInput& input) {
+  Section section{"5", "Container Runtime", {}, {}};
+  auto& out = section.results;
+  const auto& all = input.containers;
+
+  if (!input.swarm_active)
+    out.push_back(
+        make_result("5.1", Level::info, "a container description does not say whether its engine is in swarm mode"));
+  else
+    out.push_back(make_result("5.1", *input.swarm_active ? Level::warn : Level::pass,
+                              *input.swarm_active ? "the engine is in swarm mode" : ""));
+  if (all.empty()) {
+    section.note = "no running containers: the container checks have nothing to look at";
+    return section;
+  }
+
+  add_confinement_and_resource_checks(out, all);
+  add_namespace_device_and_socket_checks(out, all);
   return section;
 }
 
