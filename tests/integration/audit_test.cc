@@ -211,10 +211,31 @@ class AuditDocker : public ::testing::Test {
     dir_ = templ;
     cgroup_parent_ = "/" + dir_.substr(dir_.rfind('/') + 1);
     write_text(dir_ + "/daemon.json", "{}\n");
-    daemon_ = spawn_daemon({"/usr/sbin/dockerd", "--config-file", dir_ + "/daemon.json", "--data-root", dir_ + "/data",
-                            "--exec-root", dir_ + "/exec", "--pidfile", dir_ + "/dockerd.pid", "-H",
-                            "unix://" + dir_ + "/docker.sock", "--iptables=false", "--ip6tables=false", "--bridge=none",
-                            "--exec-opt", "native.cgroupdriver=cgroupfs", "--cgroup-parent", cgroup_parent_},
+    // In a mount namespace of its own (unshare execs dockerd, so the pid is
+    // dockerd's): its overlay and netns mounts stay out of the host's mount
+    // table, which tests running alongside compare before and after.
+    daemon_ = spawn_daemon({"unshare",
+                            "--mount",
+                            "--propagation",
+                            "private",
+                            "/usr/sbin/dockerd",
+                            "--config-file",
+                            dir_ + "/daemon.json",
+                            "--data-root",
+                            dir_ + "/data",
+                            "--exec-root",
+                            dir_ + "/exec",
+                            "--pidfile",
+                            dir_ + "/dockerd.pid",
+                            "-H",
+                            "unix://" + dir_ + "/docker.sock",
+                            "--iptables=false",
+                            "--ip6tables=false",
+                            "--bridge=none",
+                            "--exec-opt",
+                            "native.cgroupdriver=cgroupfs",
+                            "--cgroup-parent",
+                            cgroup_parent_},
                            dir_ + "/dockerd.log");
     bool ready = false;
     for (int i = 0; daemon_ > 0 && i < 300 && !ready; ++i) {
