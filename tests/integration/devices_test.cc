@@ -235,10 +235,18 @@ TEST_F(PureV2Devices, UnprivilegedRuntimeWarnsAndGoesOnWithoutAProgram) {
   set_args({"ward-checker", "device", "c", "10", "200", "/dev/probe"});
   // Root moves the shell into the delegated cgroup, then becomes uid 1000.
   std::vector<std::string> argv = {
-      "unshare", "--mount", "--propagation", "private", "sh", "-c",
+      "unshare",
+      "--mount",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
       "umount -l /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup && echo $$ > \"$1/cgroup.procs\" && "
-      "cd \"$0\" && exec setpriv --reuid=1000 --regid=1000 --clear-groups " WARD_OCI_BINARY " --root \"$2\" run rl",
-      bundle_, "/sys/fs/cgroup/" + parent() + "/user", dir_ + "/user-state"};
+      "cd \"$0\" && exec setpriv --reuid=1000 --regid=1000 --clear-groups " +
+          std::string(WARD_OCI_BINARY) + " --root \"$2\" run rl",
+      bundle_,
+      "/sys/fs/cgroup/" + parent() + "/user",
+      dir_ + "/user-state"};
   auto outcome = run_command(argv);
   ASSERT_EQ(outcome.status, 0) << outcome.err;
   EXPECT_NE(outcome.err.find("no eBPF device program"), std::string::npos) << outcome.err;

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "test_paths.h"
 #include "util/subprocess.h"
 #include "util/sys.h"
 

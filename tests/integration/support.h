@@ -5,6 +5,8 @@
 // whatever containers it left, so a failing test leaves nothing behind.
 #pragma once
 
+#include "test_paths.h"
+
 #include <gtest/gtest.h>
 
 #include <map>

@@ -11,6 +11,7 @@
 #include "audit/bench/docker_inspect.h"
 #include "audit/bench/oci_config.h"
 #include "audit/bench/runtime_checks.h"
+#include "source_dir.h"
 
 namespace ward::audit::bench {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "image/platform.h"
 #include "image/spec.h"
+#include "source_dir.h"
 
 namespace ward::image {
 namespace {

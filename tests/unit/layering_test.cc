@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include "source_dir.h"
 
 namespace ward {
 namespace {
