@@ -29,7 +29,9 @@
 // ends in std::terminate, as the check's own abort would; GCC says so with
 // -Wterminate in builds that keep assertions (Debug, the sanitizer build).
 // Elsewhere the throw becomes a parse error.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wterminate"
+#endif
 #define TOML_ASSERT(expr) ((expr) ? static_cast<void>(0) : throw std::logic_error("toml++ check failed: " #expr))
 #include <toml++/toml.h>
 
