@@ -20,6 +20,14 @@ struct CreateOptions {
   bool no_pivot = false;
   bool no_new_keyring = false;  // keep the caller's session keyring
   int preserve_fds = 0;
+  // For an engine that calls the runtime in-process (src/engine): the
+  // config it built, used instead of reading <bundle>/config.json, and
+  // a detached mount (fsmount/open_tree) the init attaches at root.path
+  // in its own mount namespace instead of bind-mounting root.path, so the
+  // rootfs is never visible on the host and goes with the container.
+  // Neither is owned; both must outlive create/run.
+  const oci::Config* config = nullptr;
+  int rootfs_mount_fd = -1;
 };
 
 struct ExecOptions {
@@ -41,6 +49,9 @@ struct RunOptions {
   CreateOptions create;
   bool detach = false;
   bool keep = false;  // do not delete the container after it exits
+  // Called once the container runs (its process was let exec), before
+  // waiting for it: an engine records the start here.
+  std::function<void(const ContainerState&)> on_started;
 };
 
 class Runtime {
@@ -71,6 +82,9 @@ class Runtime {
   // Freezes or thaws every process of a running container (its cgroup).
   [[nodiscard]] Result<> pause(const std::string& id);
   [[nodiscard]] Result<> resume(const std::string& id);
+  // How many processes the OOM killer killed in the container's cgroup,
+  // also after its init exited (until it is deleted).
+  [[nodiscard]] Result<std::uint64_t> oom_kills(const std::string& id);
   // The host pids of the container's processes.
   [[nodiscard]] Result<std::vector<pid_t>> pids(const std::string& id);
 

@@ -211,8 +211,12 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   if (::realpath(options.bundle.c_str(), bundle_buf) == nullptr)
     return fail_errno(errno, "--bundle " + options.bundle);
   std::string bundle = bundle_buf;
-  auto config = WARD_TRY(oci::load_config(bundle));
-  log::timing("config.json read and parsed");
+  oci::Config loaded;
+  if (options.config == nullptr) {
+    loaded = WARD_TRY(oci::load_config(bundle));
+    log::timing("config.json read and parsed");
+  }
+  const oci::Config& config = options.config != nullptr ? *options.config : loaded;
 
   auto cgroup = WARD_TRY(cgroups::Cgroup::resolve(config.linux.cgroups_path, options.id));
 
@@ -225,6 +229,7 @@ Result<LaunchedContainer> launch_container(const StateStore& store, const Create
   // Beside the state root, not in it, where it could be taken for an id.
   plan_options.seccomp_cache_dir = store.root() + ".seccomp-cache";
   plan_options.preserve_fds = options.preserve_fds;
+  plan_options.rootfs_mount_fd = options.rootfs_mount_fd;
   // Under a rootless engine (podman runs its runtime in its own user
   // namespace) no device node can be made, only bound.
   plan_options.in_user_namespace_host = !sys::in_initial_user_namespace();

@@ -94,6 +94,12 @@ Result<std::string> Runtime::stats(const std::string& id) {
   return stats_event(id, cgroups::Cgroup::parse(store_.load_cgroups(id)));
 }
 
+Result<std::uint64_t> Runtime::oom_kills(const std::string& id) {
+  WARD_TRY(validate_container_id(id));
+  auto stats = WARD_TRY(cgroups::read_stats(cgroups::Cgroup::parse(store_.load_cgroups(id))));
+  return stats.oom_kills;
+}
+
 Result<> Runtime::events(const std::string& id, int interval_ms, const std::function<void(const std::string&)>& emit) {
   WARD_TRY(validate_container_id(id));
   auto state = WARD_TRY(store_.load(id));

@@ -138,6 +138,7 @@ Result<int> Runtime::run(const RunOptions& options) {
     (void)remove(launched.state.id, true);
     return std::unexpected(started.error());
   }
+  if (options.on_started) options.on_started(launched.state);
   if (options.detach) return 0;
   launched.lock.reset();  // others may inspect or kill it while it runs
   auto status = WARD_TRY(supervise(launched));

@@ -8,6 +8,7 @@
 #include <linux/keyctl.h>
 #include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/statfs.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -343,6 +344,16 @@ Result<std::string> stat_tail(pid_t pid) {
   return text.substr(close + 2);
 }
 }  // namespace
+
+Result<> random_bytes(std::span<std::uint8_t> bytes) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    ssize_t n = ::getrandom(bytes.data() + done, bytes.size() - done, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno(errno, "getrandom");
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
 
 Result<std::uint64_t> process_start_time(pid_t pid) {
   auto tail = WARD_TRY(stat_tail(pid));

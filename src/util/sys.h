@@ -157,6 +157,13 @@ Result<> unmount_detach(const std::string& path);
 // mount of the copy when `recursive_idmap`).  Close-on-exec.
 Result<UniqueFd> open_idmapped_tree(const std::string& path, int userns_fd, bool recursive_tree,
                                     bool recursive_idmap);
+// A detached overlayfs mount (fsopen/fsconfig/fsmount: never attached on
+// the caller's side) of `lower_dirs` (topmost first; paths, or
+// /proc/self/fd/N of detached trees such as open_idmapped_tree's) under
+// `upper_dir` and `work_dir`.  Close-on-exec; the mount goes with the last
+// reference to it.  Errors carry the kernel's own message (fsopen's log).
+Result<UniqueFd> make_detached_overlay(const std::vector<std::string>& lower_dirs, const std::string& upper_dir,
+                                       const std::string& work_dir);
 // A user namespace with these uid_map and gid_map contents, held by a
 // short-lived child that is gone on return; the fd keeps it alive.
 Result<UniqueFd> user_namespace_with_maps(const std::string& uid_map, const std::string& gid_map);
@@ -177,6 +184,9 @@ Result<UniqueFd> bpf_program_by_id(std::uint32_t id);
 // swapped for `program_fd` in one step (BPF_F_REPLACE).
 Result<> bpf_attach_device_program(int cgroup_fd, int program_fd, int replace_fd = -1);
 Result<> bpf_detach_device_program(int cgroup_fd, int program_fd);
+
+// Fills `bytes` from the kernel's random source (getrandom(2)).
+Result<> random_bytes(std::span<std::uint8_t> bytes);
 
 // Start time of a process in clock ticks since boot (field 22 of
 // /proc/PID/stat), used to tell a live process from a reused pid.

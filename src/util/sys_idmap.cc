@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include "util/sys.h"
 
@@ -38,6 +41,57 @@ Result<UniqueFd> open_idmapped_tree(const std::string& path, int userns_fd, bool
   if (::syscall(SYS_mount_setattr, tree.get(), "", flags, &attr, sizeof(attr)) < 0)
     return fail_errno(errno, "mount_setattr MOUNT_ATTR_IDMAP on " + path);
   return tree;
+}
+
+namespace {
+
+// Reads what the kernel logged on an fs context (fsopen(2)'s message
+// channel) as one line: "e overlay: ..." lines joined by "; ".
+std::string fs_context_log(int fs_fd) {
+  std::string text;
+  char line[512];
+  for (;;) {
+    ssize_t n = ::read(fs_fd, line, sizeof(line) - 1);
+    if (n <= 0) break;
+    if (!text.empty()) text += "; ";
+    std::string_view message(line, static_cast<size_t>(n));
+    if (message.size() > 2 && message[1] == ' ') message.remove_prefix(2);
+    text.append(message);
+  }
+  return text;
+}
+
+std::unexpected<Error> fs_context_error(int fs_fd, int error, const std::string& what) {
+  std::string logged = fs_context_log(fs_fd);
+  return fail_errno(error, logged.empty() ? what : what + " (" + logged + ")");
+}
+
+}  // namespace
+
+Result<UniqueFd> make_detached_overlay(const std::vector<std::string>& lower_dirs, const std::string& upper_dir,
+                                       const std::string& work_dir) {
+  if (lower_dirs.empty()) return fail(ErrorKind::invalid_input, "overlay: no lower layer");
+  long fs = raw::retry([] { return ::syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC); });
+  if (fs < 0) return fail_errno(static_cast<int>(-fs), "fsopen overlay");
+  UniqueFd context(static_cast<int>(fs));
+  std::string lower;
+  for (const auto& dir : lower_dirs) {
+    if (!lower.empty()) lower += ':';
+    lower += dir;
+  }
+  auto set = [&](const char* key, const std::string& value) -> Result<> {
+    if (::syscall(SYS_fsconfig, context.get(), FSCONFIG_SET_STRING, key, value.c_str(), 0) < 0)
+      return fs_context_error(context.get(), errno, fmt::format("overlay option {}={}", key, value));
+    return {};
+  };
+  WARD_TRY(set("lowerdir", lower));
+  WARD_TRY(set("upperdir", upper_dir));
+  WARD_TRY(set("workdir", work_dir));
+  if (::syscall(SYS_fsconfig, context.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
+    return fs_context_error(context.get(), errno, "create the overlay of " + upper_dir);
+  long mount_fd = raw::retry([&] { return ::syscall(SYS_fsmount, context.get(), FSMOUNT_CLOEXEC, 0); });
+  if (mount_fd < 0) return fs_context_error(context.get(), static_cast<int>(-mount_fd), "fsmount overlay");
+  return UniqueFd(static_cast<int>(mount_fd));
 }
 
 namespace {

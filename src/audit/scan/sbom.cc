@@ -1,8 +1,6 @@
 // CycloneDX 1.5 and SPDX 2.3 JSON from a ScanResult's packages.
 #include "audit/scan/sbom.h"
 
-#include <sys/random.h>
-
 #include <array>
 #include <cctype>
 #include <set>
@@ -13,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/clock.h"
+#include "util/sys.h"
 
 namespace ward::audit::scan {
 
@@ -24,12 +23,7 @@ using Json = nlohmann::ordered_json;
 // documentNamespace want one per document.
 Result<std::string> random_uuid() {
   std::array<std::uint8_t, 16> bytes{};
-  for (std::size_t done = 0; done < bytes.size();) {
-    ssize_t n = ::getrandom(bytes.data() + done, bytes.size() - done, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno(errno, "getrandom");
-    done += static_cast<std::size_t>(n);
-  }
+  WARD_TRY(sys::random_bytes(bytes));
   bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | 0x40);  // version 4
   bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
   std::string hex;

@@ -132,6 +132,9 @@ struct LaunchPlan {
   // the propagation of "/" alone and enters the rootfs by chroot.
   bool shares_mount_namespace = false;
   bool readonly_root = false;
+  // A detached mount to attach at `rootfs` (not owned; see
+  // CreateOptions::rootfs_mount_fd); -1: bind `rootfs` onto itself.
+  int rootfs_mount_fd = -1;
   // Applied to "/" before anything (default MS_SLAVE|MS_REC); to the rootfs
   // bind mount instead when shares_mount_namespace.
   unsigned long root_propagation = 0;

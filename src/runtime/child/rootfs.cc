@@ -274,8 +274,18 @@ int prepare_rootfs(const LaunchPlan& plan, int* root_fd, ChildError& err) noexce
     r = sys::raw::mount(nullptr, "/", nullptr, plan.root_propagation, nullptr);
     if (r < 0) return err.set(r, "set propagation of /");
   }
-  r = sys::raw::mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr);
-  if (r < 0) return err.set(r, "bind rootfs ", rootfs);
+  if (plan.rootfs_mount_fd >= 0) {
+    // The engine's overlay, made detached by the parent: attached here, in
+    // this mount namespace only.
+    int target = static_cast<int>(sys::raw::retry([&] { return ::open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC); }));
+    if (target < 0) return err.set(target, "open rootfs mount point ", rootfs);
+    r = sys::raw::move_mount_onto(plan.rootfs_mount_fd, target);
+    ::close(target);
+    if (r < 0) return err.set(r, "attach the rootfs mount at ", rootfs);
+  } else {
+    r = sys::raw::mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr);
+    if (r < 0) return err.set(r, "bind rootfs ", rootfs);
+  }
   if (plan.shares_mount_namespace) {
     r = sys::raw::mount(nullptr, rootfs, nullptr, plan.root_propagation, nullptr);
     if (r < 0) return err.set(r, "set propagation of the rootfs bind mount");

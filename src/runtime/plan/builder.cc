@@ -278,6 +278,11 @@ Result<LaunchPlan> build_launch_plan(const oci::Config& config, const PlanOption
   plan.preserve_fds = options.preserve_fds;
 
   WARD_TRY(add_namespaces(config, plan));
+  plan.rootfs_mount_fd = options.rootfs_mount_fd;
+  if (plan.rootfs_mount_fd >= 0 && plan.shares_mount_namespace)
+    return fail(
+        "root.path: a prepared rootfs mount is attached in the container's own mount namespace, and "
+        "linux.namespaces has none");
   if (plan.shares_mount_namespace) {
     // Canonical, so that `delete` finds every mount below it in mountinfo.
     char canonical[PATH_MAX];

@@ -24,6 +24,7 @@ struct PlanOptions {
   int preserve_fds = 0;
   bool in_user_namespace_host = false;  // ward-oci itself runs inside a user namespace
   const cgroups::Cgroup* cgroup = nullptr;  // the container's cgroup, bound at cgroup mounts
+  int rootfs_mount_fd = -1;                 // CreateOptions::rootfs_mount_fd
   // Where the AppArmor and SELinux checks look for /sys and /proc: "" is
   // the host (or $WARD_TEST_LSM_ROOT, see plan_labels.cc); unit tests point
   // it at a fake tree.
