@@ -18,6 +18,7 @@ decode() {
 field() { sed -n "s/^$1:[[:space:]]*//p" /proc/self/status; }
 
 echo "user:         $(id)"
+echo "uid map:     $(tr -s ' ' < /proc/self/uid_map)   (container uid, host uid, count)"
 echo "capabilities:$(decode "$(field CapEff)")"
 echo "bounding set:$(decode "$(field CapBnd)")"
 echo "no_new_privs: $(field NoNewPrivs)"
@@ -29,7 +30,7 @@ for ns in cgroup ipc mnt net pid user uts; do
 done
 echo "pid 1 is:     $(cat /proc/1/comm)"
 echo "write tests (each should be refused):"
-for path in /etc/ward-probe /proc/sys/kernel/ward-probe /proc/sysrq-trigger /sys/kernel/ward-probe; do
+for path in /proc/sys/kernel/ward-probe /proc/sysrq-trigger /sys/kernel/ward-probe; do
   if (echo x > "$path") 2>/dev/null; then echo "  $path: WRITABLE"; else echo "  $path: refused"; fi
 done
 echo "masked:       /proc/keys reads $(wc -c < /proc/keys) bytes, /sys/firmware has $(ls /sys/firmware | wc -l) entries"

@@ -51,7 +51,7 @@ Result<Store> Store::open(const std::string& root) {
   }
   auto blobs = WARD_TRY(BlobStore::open(root));
   auto database = WARD_TRY(context(db::Database::open(root + "/ward.db"), "open store {}", root));
-  WARD_TRY(context(db::migrate(database, store_detail::kMigrations), "open store {}", root));
+  WARD_TRY(context(db::migrate(database, db::kStoreMigrations), "open store {}", root));
   WARD_TRY(context(store_detail::remove_dead_temp_entries(root), "open store {}", root));
   return Store(std::move(blobs), std::move(database));
 }

@@ -14,58 +14,12 @@
 #include <string_view>
 
 #include "engine/db/database.h"
+#include "engine/db/schema.h"
 #include "image/digest.h"
 #include "image/store.h"
 #include "util/error.h"
 
 namespace ward::image::store_detail {
-
-// Append only: a released ward's databases are at one of these versions.
-inline constexpr std::array<db::Migration, 1> kMigrations = {{
-    {"images, layers and tags", R"sql(
-CREATE TABLE images (
-  id TEXT PRIMARY KEY,
-  manifest_digest TEXT NOT NULL DEFAULT '',
-  manifest_media_type TEXT NOT NULL DEFAULT '',
-  config_digest TEXT NOT NULL,
-  created TEXT NOT NULL DEFAULT '',
-  size INTEGER NOT NULL DEFAULT 0,
-  added INTEGER NOT NULL
-);
-CREATE TABLE layers (
-  chain_id TEXT PRIMARY KEY,
-  diff_id TEXT NOT NULL,
-  parent TEXT NOT NULL DEFAULT '',
-  size INTEGER NOT NULL DEFAULT 0,
-  blob_digest TEXT NOT NULL DEFAULT '',
-  blob_media_type TEXT NOT NULL DEFAULT '',
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE image_layers (
-  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  chain_id TEXT NOT NULL REFERENCES layers(chain_id),
-  diff_id TEXT NOT NULL,
-  blob_digest TEXT NOT NULL DEFAULT '',
-  blob_media_type TEXT NOT NULL DEFAULT '',
-  blob_size INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (image_id, position)
-);
-CREATE INDEX image_layers_chain_id ON image_layers(chain_id);
-CREATE INDEX image_layers_blob_digest ON image_layers(blob_digest);
-CREATE INDEX images_manifest_digest ON images(manifest_digest);
-CREATE TABLE tags (
-  reference TEXT PRIMARY KEY,
-  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE
-);
-CREATE INDEX tags_image_id ON tags(image_id);
-CREATE TABLE repo_digests (
-  reference TEXT PRIMARY KEY,
-  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE
-);
-CREATE INDEX repo_digests_image_id ON repo_digests(image_id);
-)sql"},
-}};
 
 // --- tmp/ entries: "<kind>-<pid>-<random hex>" ---
 // A new name for an entry of this process, e.g. "blob-4242-9f0c1e...".

@@ -53,6 +53,10 @@ json default_namespaces(bool rootless) {
 }  // namespace
 
 std::string default_spec_json(bool rootless, bool apparmor) {
+  return default_spec(rootless, apparmor).dump(2);
+}
+
+json default_spec(bool rootless, bool apparmor) {
   json caps = string_list(kDefaultCapabilities);
   json process = {
       {"terminal", true},
@@ -94,7 +98,7 @@ std::string default_spec_json(bool rootless, bool apparmor) {
       {"mounts", default_mounts(rootless)},
       {"linux", linux_section},
   };
-  return config.dump(2);
+  return config;
 }
 
 }  // namespace ward::oci

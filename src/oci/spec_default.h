@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace ward::oci {
 
 // The default config as pretty-printed JSON.  With rootless, the config adds
@@ -13,6 +15,8 @@ namespace ward::oci {
 // With apparmor (the host has AppArmor: security::apparmor_enabled()), the
 // process runs under ward's `ward-default` profile.
 [[nodiscard]] std::string default_spec_json(bool rootless, bool apparmor);
+// The same as a JSON value, for a caller that changes it first (the engine).
+[[nodiscard]] nlohmann::json default_spec(bool rootless, bool apparmor);
 
 // The capabilities every ward container gets unless its config says
 // otherwise (SPEC section 3): no NET_RAW, MKNOD or AUDIT_WRITE.

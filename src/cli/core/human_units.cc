@@ -60,4 +60,14 @@ std::optional<std::int64_t> parse_rfc3339(const std::string& text) {
   return std::nullopt;
 }
 
+std::string go_time_utc(std::int64_t seconds) {
+  std::time_t time = seconds;
+  std::tm parts{};
+  char text[64];
+  if (::gmtime_r(&time, &parts) == nullptr ||
+      std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S +0000 UTC", &parts) == 0)
+    return "";
+  return text;
+}
+
 }  // namespace ward::cli

@@ -17,6 +17,10 @@ namespace ward::cli {
 // "Less than a second", "About a minute", "3 hours", "2 weeks", "4 years".
 [[nodiscard]] std::string human_duration(std::chrono::seconds elapsed);
 
+// Go's time.Time String() of a UTC time, as Docker's CreatedAt columns
+// show it: "2024-05-01 12:00:00 +0000 UTC".
+[[nodiscard]] std::string go_time_utc(std::int64_t seconds);
+
 // Seconds since the epoch of an RFC 3339 time ("2024-05-01T12:00:00.123Z",
 // "...+02:00"); nullopt when `text` is not one.
 [[nodiscard]] std::optional<std::int64_t> parse_rfc3339(const std::string& text);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/core/front_end.h"
+#include "engine/engine.h"
 #include "image/store.h"
 
 namespace ward::cli::engine {
@@ -22,6 +23,8 @@ struct WardOptions {
 
 // The image store under the options' root, opened (created on first use).
 [[nodiscard]] Result<image::Store> open_store(const WardOptions& options);
+// The engine over that store (containers).
+[[nodiscard]] Result<ward::engine::Engine> open_engine(const WardOptions& options);
 
 // ward's errors: "ward: VERB: WHAT: WHY", one line on stderr.
 inline const Reporter kReporter{"ward"};
@@ -58,6 +61,9 @@ int cmd_load(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_pull(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_push(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_save(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_ps(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_rm(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_run(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_rmi(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_system(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_tag(const WardOptions& options, const std::vector<std::string>& args);

@@ -1,6 +1,5 @@
-// ward image inspect [-f FORMAT] IMAGE... and ward inspect (images only
-// until containers exist: issue 15): Docker's JSON array, or one rendered
-// template per image.  An image that is not there is reported and the
+// ward image inspect [-f FORMAT] IMAGE...: Docker's JSON array, or one
+// rendered template per image.  An image that is not there is reported and the
 // others are still shown, with exit status 1, as Docker does.
 #include <cstdio>
 
@@ -18,7 +17,6 @@ namespace {
 
 const std::vector<FlagSpec> kFlags = {
     {{"format", "f"}, true, "Go template for each image"},
-    {{"type"}, true, "the kind of object: image (containers come with the engine)"},
     {{"help", "h"}, false, "show help"},
 };
 
@@ -33,10 +31,6 @@ int inspect_images(std::string_view verb, const WardOptions& options, const std:
                stdout);
     return 0;
   }
-  if (parsed->has("type") && parsed->value("type") != "image")
-    return kReporter.fail(
-        verb, fmt::format("--type {}: not supported yet (only images exist in ward so far)", parsed->value("type")),
-        kExitDockerUsage);
   if (parsed->positional.empty()) return kReporter.fail(verb, "requires at least 1 argument", kExitDockerUsage);
   std::optional<Template> format;
   if (parsed->has("format")) {
@@ -74,10 +68,6 @@ int inspect_images(std::string_view verb, const WardOptions& options, const std:
 
 int cmd_image_inspect(const WardOptions& options, const std::vector<std::string>& args) {
   return inspect_images("image inspect", options, args);
-}
-
-int cmd_inspect(const WardOptions& options, const std::vector<std::string>& args) {
-  return inspect_images("inspect", options, args);
 }
 
 }  // namespace ward::cli::engine

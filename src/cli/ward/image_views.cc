@@ -107,15 +107,7 @@ std::vector<Json> image_rows(const image::ImageRecord& record, bool no_trunc) {
     since = human_duration(std::chrono::seconds(now.count() - *created)) + " ago";
   }
   // Go's time.Time String(), which Docker's CreatedAt shows.
-  std::string created_at = record.created;
-  if (created) {
-    std::time_t seconds = *created;
-    std::tm parts{};
-    char text[64];
-    if (::gmtime_r(&seconds, &parts) != nullptr &&
-        std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S +0000 UTC", &parts) > 0)
-      created_at = text;
-  }
+  std::string created_at = created ? go_time_utc(*created) : record.created;
   std::string size = human_size(static_cast<std::uint64_t>(record.size));
   std::string digest = "<none>";
   if (!record.repo_digests.empty()) {

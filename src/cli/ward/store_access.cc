@@ -9,4 +9,10 @@ Result<image::Store> open_store(const WardOptions& options) {
   return context(image::Store::open(root), "store {}", root);
 }
 
+Result<ward::engine::Engine> open_engine(const WardOptions& options) {
+  std::string root = options.root;
+  if (root.empty()) root = WARD_TRY(image::default_store_root());
+  return ward::engine::Engine::open(root);
+}
+
 }  // namespace ward::cli::engine

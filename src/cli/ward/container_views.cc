@@ -1,0 +1,121 @@
+#include "cli/ward/container_views.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "cli/core/human_units.h"
+
+namespace ward::cli::engine {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using ward::engine::ContainerRecord;
+using ward::engine::ContainerStatus;
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string ago(const std::string& rfc3339) {
+  auto when = parse_rfc3339(rfc3339);
+  if (!when) return "";
+  return human_duration(std::chrono::seconds(now_seconds() - *when));
+}
+
+std::vector<std::string> process_args(const ContainerRecord& record) {
+  std::vector<std::string> args = record.spec.entrypoint;
+  args.insert(args.end(), record.spec.cmd.begin(), record.spec.cmd.end());
+  return args;
+}
+
+// Go's zero time, which Docker shows for a time that has not happened.
+std::string or_zero_time(const std::string& time) {
+  return time.empty() ? "0001-01-01T00:00:00Z" : time;
+}
+
+}  // namespace
+
+std::string container_status_text(const ContainerRecord& record) {
+  switch (record.status) {
+    case ContainerStatus::created: return "Created";
+    case ContainerStatus::running: return "Up " + ago(record.started_at);
+    case ContainerStatus::exited: return fmt::format("Exited ({}) {} ago", record.exit_code, ago(record.finished_at));
+  }
+  return "";
+}
+
+Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord& record) {
+  auto args = process_args(record);
+  Json path = args.empty() ? Json("") : Json(args.front());
+  Json rest = Json::array();
+  for (std::size_t i = 1; i < args.size(); ++i) rest.push_back(args[i]);
+  bool running = record.status == ContainerStatus::running;
+  Json state = {
+      {"Status", ward::engine::status_name(record.status)},
+      {"Running", running},
+      {"Paused", false},
+      {"Restarting", false},
+      {"OOMKilled", record.oom_killed},
+      {"Dead", false},
+      {"Pid", running ? record.pid : 0},
+      {"ExitCode", record.exit_code},
+      {"Error", record.exit_code == ward::engine::kUnknownExitCode && record.status == ContainerStatus::exited
+                    ? "exit status unknown: the ward that watched the container was killed"
+                    : ""},
+      {"StartedAt", or_zero_time(record.started_at)},
+      {"FinishedAt", or_zero_time(record.finished_at)},
+  };
+  auto spec = ward::engine::spec_to_json(record.spec);
+  std::string bundle = engine.bundle_dir(record.id);
+  std::string layers = engine.layer_dir(record.id);
+  Json out = {
+      {"Id", record.id},
+      {"Created", record.created},
+      {"Path", path},
+      {"Args", rest},
+      {"State", state},
+      {"Image", record.image_id},
+      {"ResolvConfPath", record.spec.network == ward::engine::NetworkMode::host ? bundle + "/resolv.conf" : ""},
+      {"HostnamePath", bundle + "/hostname"},
+      {"HostsPath", bundle + "/hosts"},
+      {"LogPath", ""},
+      {"Name", "/" + record.name},
+      {"RestartCount", 0},
+      {"Driver", "overlay"},
+      {"Platform", "linux"},
+      {"HostConfig", spec["HostConfig"]},
+      {"GraphDriver",
+       {{"Data", {{"UpperDir", layers + "/upper"}, {"WorkDir", layers + "/work"}}}, {"Name", "overlay"}}},
+      {"Mounts", Json::array()},
+      {"Config", spec["Config"]},
+      {"NetworkSettings", {{"Networks", Json::object()}}},
+  };
+  return out;
+}
+
+nlohmann::json container_row(const ContainerRecord& record, bool no_trunc) {
+  std::string command;
+  for (const auto& arg : process_args(record)) command += (command.empty() ? "" : " ") + arg;
+  if (!no_trunc && command.size() > 20) command = command.substr(0, 19) + "…";
+  auto created = parse_rfc3339(record.created);
+  return {
+      {"Command", "\"" + command + "\""},
+      {"CreatedAt", created ? go_time_utc(*created) : record.created},
+      {"ID", no_trunc ? record.id : record.id.substr(0, 12)},
+      {"Image", record.spec.image},
+      {"Labels", ""},
+      {"LocalVolumes", "0"},
+      {"Mounts", ""},
+      {"Names", record.name},
+      {"Networks", std::string(ward::engine::network_mode_name(record.spec.network))},
+      {"Ports", ""},
+      {"RunningFor", ago(record.created) + " ago"},
+      {"Size", "N/A"},
+      {"State", ward::engine::status_name(record.status)},
+      {"Status", container_status_text(record)},
+  };
+}
+
+}  // namespace ward::cli::engine

@@ -1,0 +1,26 @@
+// How containers look on the command line: Docker's `inspect` document
+// and the rows of `docker ps`, as JSON values that --format templates and
+// tables read.  Shared by ps, inspect and container inspect.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.h"
+
+namespace ward::cli::engine {
+
+// Docker's container inspect object for the fields ward has: Id, Created,
+// Path, Args, State, Image, ResolvConfPath, HostnamePath, HostsPath,
+// LogPath, Name, RestartCount, Driver, Platform, HostConfig, GraphDriver,
+// Mounts, Config, NetworkSettings.
+[[nodiscard]] nlohmann::ordered_json container_inspect_json(ward::engine::Engine& engine,
+                                                            const ward::engine::ContainerRecord& record);
+
+// One `docker ps` row: Command, CreatedAt, ID, Image, Labels, LocalVolumes,
+// Mounts, Names, Networks, Ports, RunningFor, Size, State, Status.
+[[nodiscard]] nlohmann::json container_row(const ward::engine::ContainerRecord& record, bool no_trunc);
+
+// "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".
+[[nodiscard]] std::string container_status_text(const ward::engine::ContainerRecord& record);
+
+}  // namespace ward::cli::engine

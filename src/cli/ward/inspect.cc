@@ -1,0 +1,86 @@
+// ward inspect [-f FORMAT] [--type container|image] NAME...: Docker's JSON
+// array of containers and images (a container first when a name could be
+// both, as Docker), or one rendered template per object.  A name that is
+// neither is reported and the others are still shown, exit status 1.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/core/args.h"
+#include "cli/core/format_template.h"
+#include "cli/ward/commands.h"
+#include "cli/ward/container_views.h"
+#include "cli/ward/image_views.h"
+#include "image/builtin_busybox.h"
+
+namespace ward::cli::engine {
+
+namespace {
+
+const std::vector<FlagSpec> kFlags = {
+    {{"format", "f"}, true, "Go template for each object"},
+    {{"size", "s"}, false, "show sizes (not supported yet)"},
+    {{"type"}, true, "only this kind of object: container or image"},
+    {{"help"}, false, "show help"},
+};
+
+}  // namespace
+
+int cmd_inspect(const WardOptions& options, const std::vector<std::string>& args) {
+  auto parsed = parse_docker_args(args, kFlags, false);
+  if (!parsed) return kReporter.fail("inspect", parsed.error(), kExitDockerUsage);
+  if (parsed->flag("help")) {
+    std::fputs(("usage: ward inspect [OPTIONS] NAME|ID [NAME|ID...]\n\nShow low-level information on containers and "
+                "images.\n\nOptions:\n" +
+                flags_help(kFlags))
+                   .c_str(),
+               stdout);
+    return 0;
+  }
+  if (parsed->flag("size")) return kReporter.fail("inspect", "--size: not supported yet", kExitDockerUsage);
+  std::string type = parsed->value("type");
+  if (!type.empty() && type != "container" && type != "image")
+    return kReporter.fail("inspect", fmt::format("--type {}: not supported (container or image)", type),
+                          kExitDockerUsage);
+  if (parsed->positional.empty()) return kReporter.fail("inspect", "requires at least 1 argument", kExitDockerUsage);
+  std::optional<Template> format;
+  if (parsed->has("format")) {
+    auto compiled = Template::parse(unescape_format_flag(parsed->value("format")));
+    if (!compiled) return kReporter.fail("inspect", compiled.error(), kExitDockerUsage);
+    format = std::move(*compiled);
+  }
+  auto engine = open_engine(options);
+  if (!engine) return kReporter.fail("inspect", engine.error());
+  int status = 0;
+  auto documents = nlohmann::ordered_json::array();
+  for (const auto& name : parsed->positional) {
+    auto document = [&]() -> Result<nlohmann::ordered_json> {
+      if (type != "image") {
+        auto container = engine->find(name);
+        if (container) return container_inspect_json(*engine, *container);
+        if (!container.error().is(ErrorKind::not_found)) return std::unexpected(container.error());
+      }
+      if (type != "container") {
+        auto image = image::resolve_image(engine->store(), name);
+        if (image) return image_inspect_json(engine->store(), *image);
+        if (!image.error().is(ErrorKind::not_found)) return std::unexpected(image.error());
+      }
+      return fail(ErrorKind::not_found, fmt::format("No such object: {}", name));
+    }();
+    if (!document) {
+      status = kReporter.fail("inspect", document.error());
+      continue;
+    }
+    if (!format) {
+      documents.push_back(std::move(*document));
+      continue;
+    }
+    auto text = format->render(nlohmann::json::parse(document->dump()));
+    if (!text) return kReporter.fail("inspect", text.error(), kExitDockerUsage);
+    std::printf("%s\n", text->c_str());
+  }
+  if (!format) std::printf("%s\n", documents.dump(4).c_str());
+  return status;
+}
+
+}  // namespace ward::cli::engine

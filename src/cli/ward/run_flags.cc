@@ -1,0 +1,308 @@
+#include "cli/ward/run_flags.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "util/byte_size.h"
+#include "util/sys.h"
+
+namespace ward::cli::engine {
+
+namespace {
+
+using ward::engine::ContainerSpec;
+
+// Implemented flags (the rest of the table is refused by name).
+const std::set<std::string, std::less<>> kSupported = {
+    "cap-add",     "cap-drop",     "detach", "entrypoint", "env",     "env-file",   "help",       "hostname",
+    "interactive", "label",        "memory", "name",       "network", "pids-limit", "privileged", "read-only",
+    "rm",          "security-opt", "tmpfs",  "tty",        "user",    "userns",     "workdir"};
+
+// Capabilities whose addition undoes most of a container's isolation.
+const std::set<std::string, std::less<>> kDangerousCapabilities = {
+    "ALL",      "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "DAC_READ_SEARCH", "NET_ADMIN",
+    "SYS_BOOT", "BPF",       "PERFMON",    "SYS_TIME",   "MAC_ADMIN", "MAC_OVERRIDE"};
+
+std::vector<std::string> values(const ParsedArgs& parsed, const std::string& name) {
+  auto all = parsed.all(name);
+  if (all.empty() && parsed.has(name)) all.push_back(parsed.value(name));
+  return all;
+}
+
+// "KEY=VALUE" as given; "KEY" takes the value from ward's environment, and
+// is left out when that has none (Docker's rule).
+void add_env(std::vector<std::string>& env, const std::string& entry) {
+  if (entry.find('=') != std::string::npos) {
+    env.push_back(entry);
+  } else if (const char* value = std::getenv(entry.c_str()); value != nullptr) {
+    env.push_back(entry + "=" + value);
+  }
+}
+
+Result<> read_env_file(std::vector<std::string>& env, const std::string& path) {
+  auto text = WARD_TRY(context(sys::read_file(path), "--env-file {}", path));
+  std::size_t line_number = 0;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    auto newline = rest.find('\n');
+    std::string_view line = rest.substr(0, newline);
+    rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
+    ++line_number;
+    auto first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    line.remove_prefix(first);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.starts_with('='))
+      return fail(ErrorKind::invalid_input, fmt::format("--env-file {}:{}: no variable name", path, line_number));
+    add_env(env, std::string(line));
+  }
+  return {};
+}
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  if (text.starts_with("CAP_")) text = text.substr(4);
+  return text;
+}
+
+Result<> apply_security_opt(ContainerSpec& spec, const std::string& option, std::vector<std::string>& warnings) {
+  spec.security_opt.push_back(option);
+  std::string key = option, value;
+  if (auto sep = option.find_first_of("=:"); sep != std::string::npos) {
+    key = option.substr(0, sep);
+    value = option.substr(sep + 1);
+  }
+  if (key == "no-new-privileges") {
+    if (value.empty() || value == "true") {
+      spec.no_new_privileges = true;
+    } else if (value == "false") {
+      spec.no_new_privileges = false;
+      warnings.push_back("--security-opt no-new-privileges=false: setuid programs can raise privileges again");
+    } else {
+      return fail(ErrorKind::invalid_input, fmt::format("--security-opt {}: expected true or false", option));
+    }
+    return {};
+  }
+  if (key == "seccomp" && value == "unconfined") {
+    spec.seccomp_unconfined = true;
+    warnings.push_back("--security-opt seccomp=unconfined: every system call is open to the container");
+    return {};
+  }
+  if (key == "seccomp" || key == "apparmor" || key == "label" || key == "systempaths" || key == "mask" ||
+      key == "unmask" || key == "proc-opts")
+    return fail(ErrorKind::unsupported, fmt::format("--security-opt {}: not supported yet", option));
+  return fail(ErrorKind::invalid_input, fmt::format("--security-opt {}: unknown option", option));
+}
+
+}  // namespace
+
+const std::vector<FlagSpec>& run_flag_specs() {
+  static const std::vector<FlagSpec> specs = {
+      {{"add-host"}, true, "add a custom host-to-IP mapping"},
+      {{"annotation"}, true, "add an annotation to the container"},
+      {{"attach", "a"}, true, "attach to STDIN, STDOUT or STDERR"},
+      {{"blkio-weight"}, true, "block IO weight"},
+      {{"blkio-weight-device"}, true, "block IO weight of a device"},
+      {{"cap-add"}, true, "add a Linux capability"},
+      {{"cap-drop"}, true, "drop a Linux capability (ALL: every one)"},
+      {{"cgroup-parent"}, true, "parent cgroup"},
+      {{"cgroupns"}, true, "cgroup namespace to use"},
+      {{"cidfile"}, true, "write the container ID to the file"},
+      {{"cpu-count"}, true, "CPU count (Windows only)"},
+      {{"cpu-percent"}, true, "CPU percent (Windows only)"},
+      {{"cpu-period"}, true, "CPU CFS period"},
+      {{"cpu-quota"}, true, "CPU CFS quota"},
+      {{"cpu-rt-period"}, true, "CPU real-time period"},
+      {{"cpu-rt-runtime"}, true, "CPU real-time runtime"},
+      {{"cpu-shares", "c"}, true, "CPU shares"},
+      {{"cpus"}, true, "number of CPUs"},
+      {{"cpuset-cpus"}, true, "CPUs to run on"},
+      {{"cpuset-mems"}, true, "memory nodes to use"},
+      {{"detach", "d"}, false, "run the container in the background"},
+      {{"detach-keys"}, true, "key sequence to detach"},
+      {{"device"}, true, "add a host device"},
+      {{"device-cgroup-rule"}, true, "add a device cgroup rule"},
+      {{"device-read-bps"}, true, "limit the read rate of a device"},
+      {{"device-read-iops"}, true, "limit the read IO rate of a device"},
+      {{"device-write-bps"}, true, "limit the write rate of a device"},
+      {{"device-write-iops"}, true, "limit the write IO rate of a device"},
+      {{"disable-content-trust"}, false, "skip image verification"},
+      {{"dns"}, true, "custom DNS server"},
+      {{"dns-option"}, true, "DNS option"},
+      {{"dns-search"}, true, "DNS search domain"},
+      {{"domainname"}, true, "NIS domain name"},
+      {{"entrypoint"}, true, "overwrite the image's ENTRYPOINT"},
+      {{"env", "e"}, true, "set an environment variable (KEY=VALUE, or KEY from ward's environment)"},
+      {{"env-file"}, true, "read environment variables from a file"},
+      {{"expose"}, true, "expose a port"},
+      {{"gpus"}, true, "GPU devices to add"},
+      {{"group-add"}, true, "additional groups"},
+      {{"health-cmd"}, true, "command to check health"},
+      {{"health-interval"}, true, "time between health checks"},
+      {{"health-retries"}, true, "failures before unhealthy"},
+      {{"health-start-interval"}, true, "time between checks in the start period"},
+      {{"health-start-period"}, true, "start period"},
+      {{"health-timeout"}, true, "longest time a check may run"},
+      {{"help"}, false, "show help"},
+      {{"hostname", "h"}, true, "container host name"},
+      {{"init"}, false, "run an init inside the container"},
+      {{"interactive", "i"}, false, "keep STDIN open"},
+      {{"io-maxbandwidth"}, true, "IO bandwidth limit (Windows only)"},
+      {{"io-maxiops"}, true, "IOps limit (Windows only)"},
+      {{"ip"}, true, "IPv4 address"},
+      {{"ip6"}, true, "IPv6 address"},
+      {{"ipc"}, true, "IPC mode"},
+      {{"isolation"}, true, "isolation technology (Windows only)"},
+      {{"kernel-memory"}, true, "kernel memory limit"},
+      {{"label", "l"}, true, "set a label (KEY=VALUE)"},
+      {{"label-file"}, true, "read labels from a file"},
+      {{"link"}, true, "link to another container"},
+      {{"link-local-ip"}, true, "link-local address"},
+      {{"log-driver"}, true, "logging driver"},
+      {{"log-opt"}, true, "logging driver option"},
+      {{"mac-address"}, true, "MAC address"},
+      {{"memory", "m"}, true, "memory limit (bytes, or with a unit: 64m, 1g)"},
+      {{"memory-reservation"}, true, "memory soft limit"},
+      {{"memory-swap"}, true, "memory plus swap limit"},
+      {{"memory-swappiness"}, true, "memory swappiness"},
+      {{"mount"}, true, "attach a filesystem mount"},
+      {{"name"}, true, "name the container"},
+      {{"network", "net"}, true, "network: none (the default: loopback only) or host"},
+      {{"network-alias", "net-alias"}, true, "network-scoped alias"},
+      {{"no-healthcheck"}, false, "disable the image's HEALTHCHECK"},
+      {{"oom-kill-disable"}, false, "disable the OOM killer"},
+      {{"oom-score-adj"}, true, "OOM score adjustment"},
+      {{"pid"}, true, "PID namespace to use"},
+      {{"pids-limit"}, true, "process limit (default 2048; 0 or -1: none)"},
+      {{"platform"}, true, "platform of the image"},
+      {{"privileged"}, false, "give every capability and device, no user namespace (warned)"},
+      {{"publish", "p"}, true, "publish a port"},
+      {{"publish-all", "P"}, false, "publish every exposed port"},
+      {{"pull"}, true, "pull the image before running"},
+      {{"quiet", "q"}, false, "suppress the pull output"},
+      {{"read-only"}, false, "mount the root filesystem read-only"},
+      {{"restart"}, true, "restart policy"},
+      {{"rm"}, false, "remove the container when it exits"},
+      {{"runtime"}, true, "runtime to use"},
+      {{"security-opt"}, true, "no-new-privileges[=true|false], seccomp=unconfined"},
+      {{"shm-size"}, true, "size of /dev/shm"},
+      {{"sig-proxy"}, true, "proxy received signals to the process"},
+      {{"stop-signal"}, true, "signal to stop the container"},
+      {{"stop-timeout"}, true, "timeout to stop the container"},
+      {{"storage-opt"}, true, "storage driver option"},
+      {{"sysctl"}, true, "sysctl option"},
+      {{"tmpfs"}, true, "mount a tmpfs (PATH[:OPTIONS])"},
+      {{"tty", "t"}, false, "allocate a pseudo-terminal"},
+      {{"ulimit"}, true, "ulimit option"},
+      {{"use-api-socket"}, false, "bind the engine's API socket"},
+      {{"user", "u"}, true, "user (name|uid[:group|gid])"},
+      {{"userns"}, true, "user namespace: auto (the default: a range of its own) or host"},
+      {{"uts"}, true, "UTS namespace to use"},
+      {{"volume", "v"}, true, "bind mount a volume"},
+      {{"volume-driver"}, true, "volume driver"},
+      {{"volumes-from"}, true, "mount volumes from a container"},
+      {{"workdir", "w"}, true, "working directory inside the container"},
+  };
+  return specs;
+}
+
+bool run_flag_supported(std::string_view name) {
+  return kSupported.contains(name);
+}
+
+Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
+  for (const auto& [name, value] : parsed.values)
+    if (!kSupported.contains(name)) return fail(ErrorKind::unsupported, fmt::format("--{}: not supported yet", name));
+  if (parsed.positional.empty())
+    return fail(ErrorKind::invalid_input, "requires at least 1 argument: IMAGE [COMMAND] [ARG...]");
+  RunCommand command;
+  auto& request = command.request;
+  ContainerSpec& spec = request.spec;
+  spec.image = parsed.positional.front();
+  request.command_given = parsed.positional.size() > 1;
+  spec.cmd.assign(parsed.positional.begin() + 1, parsed.positional.end());
+  command.detach = parsed.flag("detach");
+  if (command.detach)
+    return fail(ErrorKind::unsupported,
+                "--detach: not supported yet (a detached container needs ward's monitor, which is not built yet)");
+  spec.tty = parsed.flag("tty");
+  spec.open_stdin = parsed.flag("interactive");
+  spec.auto_remove = parsed.flag("rm");
+  spec.read_only = parsed.flag("read-only");
+  spec.privileged = parsed.flag("privileged");
+  request.name = parsed.value("name");
+  spec.hostname = parsed.value("hostname");
+  spec.user = parsed.value("user");
+  spec.working_dir = parsed.value("workdir");
+  if (!spec.working_dir.empty() && !spec.working_dir.starts_with('/'))
+    return fail(ErrorKind::invalid_input,
+                fmt::format("--workdir {}: the working directory must be an absolute path", spec.working_dir));
+  if (parsed.has("entrypoint")) {
+    request.entrypoint_given = true;
+    std::string entrypoint = parsed.value("entrypoint");
+    if (!entrypoint.empty()) spec.entrypoint = {entrypoint};
+  }
+  for (const auto& path : values(parsed, "env-file")) WARD_TRY(read_env_file(spec.env, path));
+  for (const auto& entry : values(parsed, "env")) add_env(spec.env, entry);
+  for (const auto& label : values(parsed, "label")) {
+    auto eq = label.find('=');
+    spec.labels[label.substr(0, eq)] = eq == std::string::npos ? "" : label.substr(eq + 1);
+  }
+  for (const auto& cap : values(parsed, "cap-drop")) spec.cap_drop.push_back(upper(cap));
+  for (const auto& cap : values(parsed, "cap-add")) {
+    spec.cap_add.push_back(upper(cap));
+    if (kDangerousCapabilities.contains(upper(cap)))
+      command.warnings.push_back(fmt::format("--cap-add {}: this capability lets the container reach the host", cap));
+  }
+  if (spec.privileged)
+    command.warnings.push_back(
+        "--privileged: every capability, every device, no seccomp and no user namespace: the container is root on "
+        "the host");
+  for (const auto& option : values(parsed, "security-opt"))
+    WARD_TRY(apply_security_opt(spec, option, command.warnings));
+  if (parsed.has("network")) {
+    std::string network = parsed.value("network");
+    if (network == "host") {
+      spec.network = ward::engine::NetworkMode::host;
+      command.warnings.push_back("--network host: the container shares the host's network stack");
+    } else if (network != "none") {
+      return fail(ErrorKind::unsupported,
+                  fmt::format("--network {}: not supported yet (only none and host until ward has networks)", network));
+    }
+  }
+  if (parsed.has("userns")) {
+    std::string userns = parsed.value("userns");
+    if (userns == "host") {
+      spec.userns = ward::engine::UsernsMode::host;
+      command.warnings.push_back("--userns host: root in the container is root on the host");
+    } else if (userns != "auto" && !userns.empty()) {
+      return fail(ErrorKind::unsupported, fmt::format("--userns {}: not supported yet (auto and host are)", userns));
+    }
+  }
+  if (parsed.has("memory")) {
+    spec.memory = WARD_TRY(context(parse_byte_size(parsed.value("memory")), "--memory"));
+    if (spec.memory < 6 * 1024 * 1024)
+      return fail(ErrorKind::invalid_input, "--memory: the minimum memory limit allowed is 6MB");
+  }
+  if (parsed.has("pids-limit")) {
+    const std::string text = parsed.value("pids-limit");
+    char* end = nullptr;
+    long long limit = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0')
+      return fail(ErrorKind::invalid_input, fmt::format("--pids-limit {}: not a number", text));
+    spec.pids_limit = limit > 0 ? limit : 0;
+  }
+  for (const auto& entry : values(parsed, "tmpfs")) {
+    auto colon = entry.find(':');
+    std::string destination = entry.substr(0, colon);
+    if (!destination.starts_with('/'))
+      return fail(ErrorKind::invalid_input, fmt::format("--tmpfs {}: the path must be absolute", entry));
+    spec.tmpfs[destination] = colon == std::string::npos ? "" : entry.substr(colon + 1);
+  }
+  return command;
+}
+
+}  // namespace ward::cli::engine

@@ -1,0 +1,31 @@
+// The flags of `ward run` and `ward create`: every flag of `docker run`,
+// each either turned into the container's spec or refused with one line
+// naming it ("not supported yet"), never parsed and ignored.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/core/args.h"
+#include "engine/engine.h"
+#include "util/error.h"
+
+namespace ward::cli::engine {
+
+// Docker's run flags, with their short letters and whether they take a value.
+[[nodiscard]] const std::vector<FlagSpec>& run_flag_specs();
+// The flags that are in the table but not implemented yet, each with why.
+[[nodiscard]] bool run_flag_supported(std::string_view name);
+
+struct RunCommand {
+  ward::engine::CreateRequest request;
+  bool detach = false;
+  std::vector<std::string> warnings;  // one line each: what weakens isolation
+};
+
+// IMAGE [COMMAND [ARG...]] and the flags, as `docker run` reads them.
+// invalid_input naming the flag, or unsupported naming it.
+[[nodiscard]] Result<RunCommand> parse_run_command(const ParsedArgs& parsed);
+
+}  // namespace ward::cli::engine

@@ -1,0 +1,33 @@
+// The OCI config of a container: ward's hardened default (SPEC section 3,
+// oci::default_spec) changed by the container's spec.  The engine hands
+// the parsed config to the runtime in-process; config.json is written
+// beside it only for `ward-oci exec`, `--runtime` and people reading it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/container_spec.h"
+#include "engine/userns.h"
+#include "util/error.h"
+#include "util/passwd.h"
+
+namespace ward::engine {
+
+struct ConfigInputs {
+  std::string id;
+  ResolvedUser user;
+  std::optional<HostIds> ids;  // none: --userns host or --privileged
+  std::string hostname_file;   // bound at /etc/hostname
+  std::string hosts_file;      // bound at /etc/hosts
+  std::string resolv_file;     // bound at /etc/resolv.conf; "" for none
+};
+
+// The config.json document; invalid_input naming the flag for a
+// capability name or option it cannot honour.
+[[nodiscard]] Result<nlohmann::json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inputs);
+
+}  // namespace ward::engine

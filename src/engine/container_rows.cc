@@ -1,0 +1,147 @@
+#include "engine/container_rows.h"
+
+#include <fmt/format.h>
+
+namespace ward::engine {
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, name, image_id, created, spec, status, pid, pid_start_time, exit_code, oom_killed, started_at, finished_at";
+
+Result<ContainerStatus> parse_status(const std::string& text) {
+  if (text == "created") return ContainerStatus::created;
+  if (text == "running") return ContainerStatus::running;
+  if (text == "exited") return ContainerStatus::exited;
+  return fail(ErrorKind::invalid_input, fmt::format("container row: unknown status \"{}\"", text));
+}
+
+Result<ContainerRecord> read_row(const db::Statement& row) {
+  ContainerRecord record;
+  record.id = row.column_text(0);
+  record.name = row.column_text(1);
+  record.image_id = row.column_text(2);
+  record.created = row.column_text(3);
+  record.spec = WARD_TRY(context(spec_from_json(row.column_text(4)), "container {}", record.id));
+  record.status = WARD_TRY(parse_status(row.column_text(5)));
+  record.pid = static_cast<pid_t>(row.column_int64(6));
+  record.pid_start_time = static_cast<std::uint64_t>(row.column_int64(7));
+  record.exit_code = static_cast<int>(row.column_int64(8));
+  record.oom_killed = row.column_int64(9) != 0;
+  record.started_at = row.column_text(10);
+  record.finished_at = row.column_text(11);
+  return record;
+}
+
+Result<std::vector<ContainerRecord>> query(db::Database& database, const std::string& sql, std::string_view bound,
+                                           std::string_view purpose) {
+  auto statement = WARD_TRY(database.prepare(sql, purpose));
+  if (sql.find("?1") != std::string::npos) WARD_TRY(statement.bind(1, bound));
+  std::vector<ContainerRecord> records;
+  while (WARD_TRY(statement.step()) == db::Step::row) records.push_back(WARD_TRY(read_row(statement)));
+  return records;
+}
+
+bool is_hex(std::string_view text) {
+  return text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::string_view status_name(ContainerStatus status) {
+  switch (status) {
+    case ContainerStatus::created: return "created";
+    case ContainerStatus::running: return "running";
+    case ContainerStatus::exited: return "exited";
+  }
+  return "unknown";
+}
+
+Result<> insert_container(db::Database& database, const ContainerRecord& record) {
+  auto statement = WARD_TRY(database.prepare(fmt::format("INSERT INTO containers ({}) VALUES "
+                                                         "(?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, '', '')",
+                                                         kColumns),
+                                             "add the container"));
+  WARD_TRY(statement.bind(1, record.id));
+  WARD_TRY(statement.bind(2, record.name));
+  WARD_TRY(statement.bind(3, record.image_id));
+  WARD_TRY(statement.bind(4, record.created));
+  WARD_TRY(statement.bind(5, spec_to_json(record.spec).dump()));
+  WARD_TRY(statement.bind(6, status_name(record.status)));
+  auto inserted = statement.run();
+  if (!inserted && inserted.error().is(ErrorKind::already_exists)) {
+    auto holder = find_container(database, record.name);
+    std::string holder_id = holder ? holder->id : std::string("?");
+    return fail(ErrorKind::already_exists,
+                fmt::format("Conflict. The container name \"/{}\" is already in use by container \"{}\". You have to "
+                            "remove (or rename) that container to be able to reuse that name.",
+                            record.name, holder_id));
+  }
+  return inserted;
+}
+
+Result<std::vector<ContainerRecord>> list_containers(db::Database& database) {
+  return query(database, fmt::format("SELECT {} FROM containers ORDER BY created DESC, rowid DESC", kColumns), "",
+               "list containers");
+}
+
+Result<ContainerRecord> find_container(db::Database& database, std::string_view text) {
+  std::string_view name = text.starts_with('/') ? text.substr(1) : text;
+  auto by_name = WARD_TRY(query(database, fmt::format("SELECT {} FROM containers WHERE name = ?1 OR id = ?1", kColumns),
+                                name, "find container"));
+  if (!by_name.empty()) return by_name.front();
+  if (!text.empty() && is_hex(text)) {
+    auto by_prefix = WARD_TRY(query(database,
+                                    fmt::format("SELECT {} FROM containers WHERE substr(id, 1, length(?1)) = ?1 "
+                                                "LIMIT 2",
+                                                kColumns),
+                                    text, "find container"));
+    if (by_prefix.size() == 1) return by_prefix.front();
+    if (by_prefix.size() > 1)
+      return fail(ErrorKind::invalid_input, fmt::format("multiple containers match the prefix \"{}\"", text));
+  }
+  return fail(ErrorKind::not_found, fmt::format("No such container: {}", text));
+}
+
+Result<std::vector<std::string>> containers_of_image(db::Database& database, std::string_view image_id) {
+  auto statement =
+      WARD_TRY(database.prepare("SELECT id FROM containers WHERE image_id = ?1", "find the image's containers"));
+  WARD_TRY(statement.bind(1, image_id));
+  std::vector<std::string> ids;
+  while (WARD_TRY(statement.step()) == db::Step::row) ids.push_back(statement.column_text(0));
+  return ids;
+}
+
+Result<> record_started(db::Database& database, const std::string& id, pid_t pid, std::uint64_t start_time,
+                        const std::string& started_at) {
+  auto statement = WARD_TRY(database.prepare(
+      "UPDATE containers SET status = 'running', pid = ?2, pid_start_time = ?3, started_at = ?4, exit_code = 0, "
+      "oom_killed = 0, finished_at = '' WHERE id = ?1",
+      "record the start"));
+  WARD_TRY(statement.bind(1, id));
+  WARD_TRY(statement.bind(2, std::int64_t{pid}));
+  WARD_TRY(statement.bind(3, static_cast<std::int64_t>(start_time)));
+  WARD_TRY(statement.bind(4, started_at));
+  return statement.run();
+}
+
+Result<> record_exited(db::Database& database, const std::string& id, int exit_code, bool oom_killed,
+                       const std::string& finished_at) {
+  auto statement = WARD_TRY(database.prepare(
+      "UPDATE containers SET status = 'exited', pid = 0, pid_start_time = 0, exit_code = ?2, oom_killed = ?3, "
+      "finished_at = ?4 WHERE id = ?1",
+      "record the exit"));
+  WARD_TRY(statement.bind(1, id));
+  WARD_TRY(statement.bind(2, std::int64_t{exit_code}));
+  WARD_TRY(statement.bind(3, std::int64_t{oom_killed ? 1 : 0}));
+  WARD_TRY(statement.bind(4, finished_at));
+  return statement.run();
+}
+
+Result<> delete_container(db::Database& database, const std::string& id) {
+  auto statement = WARD_TRY(database.prepare("DELETE FROM containers WHERE id = ?1", "remove the container"));
+  WARD_TRY(statement.bind(1, id));
+  return statement.run();
+}
+
+}  // namespace ward::engine

@@ -1,0 +1,135 @@
+#include "engine/container_spec.h"
+
+#include <algorithm>
+
+namespace ward::engine {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string_view env_name(std::string_view entry) {
+  return entry.substr(0, entry.find('='));
+}
+
+// Sets `entry` in `env`, replacing an entry of the same name.
+void set_env(std::vector<std::string>& env, const std::string& entry) {
+  auto same =
+      std::find_if(env.begin(), env.end(), [&](const std::string& e) { return env_name(e) == env_name(entry); });
+  if (same != env.end())
+    *same = entry;
+  else
+    env.push_back(entry);
+}
+
+template <class T>
+Result<T> field(const nlohmann::json& object, const char* name, const char* section) {
+  try {
+    return object.at(name).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    return fail(ErrorKind::invalid_input,
+                fmt::format("container record: {}.{} missing or of the wrong type", section, name));
+  }
+}
+
+}  // namespace
+
+std::string_view network_mode_name(NetworkMode mode) {
+  return mode == NetworkMode::host ? "host" : "none";
+}
+
+void apply_image_defaults(ContainerSpec& spec, const image::ContainerConfig& image_config, bool entrypoint_given,
+                          bool command_given) {
+  std::vector<std::string> flags_env = std::move(spec.env);
+  spec.env = image_config.env;
+  for (const auto& entry : flags_env) set_env(spec.env, entry);
+  if (!entrypoint_given) spec.entrypoint = image_config.entrypoint;
+  if (!command_given && !entrypoint_given) spec.cmd = image_config.cmd;
+  if (spec.working_dir.empty()) spec.working_dir = image_config.working_dir;
+  if (spec.user.empty()) spec.user = image_config.user;
+  for (const auto& [key, value] : image_config.labels) spec.labels.emplace(key, value);
+}
+
+ordered_json spec_to_json(const ContainerSpec& spec) {
+  ordered_json config = {
+      {"Hostname", spec.hostname},
+      {"Domainname", ""},
+      {"User", spec.user},
+      {"AttachStdin", spec.open_stdin},
+      {"AttachStdout", true},
+      {"AttachStderr", true},
+      {"Tty", spec.tty},
+      {"OpenStdin", spec.open_stdin},
+      {"StdinOnce", spec.open_stdin},
+      {"Env", spec.env},
+      {"Cmd", spec.cmd.empty() ? ordered_json(nullptr) : ordered_json(spec.cmd)},
+      {"Image", spec.image},
+      {"WorkingDir", spec.working_dir},
+      {"Entrypoint", spec.entrypoint.empty() ? ordered_json(nullptr) : ordered_json(spec.entrypoint)},
+      {"Labels", spec.labels},
+  };
+  ordered_json host = {
+      {"NetworkMode", network_mode_name(spec.network)},
+      {"AutoRemove", spec.auto_remove},
+      {"CapAdd", spec.cap_add.empty() ? ordered_json(nullptr) : ordered_json(spec.cap_add)},
+      {"CapDrop", spec.cap_drop.empty() ? ordered_json(nullptr) : ordered_json(spec.cap_drop)},
+      {"Privileged", spec.privileged},
+      {"ReadonlyRootfs", spec.read_only},
+      {"SecurityOpt", spec.security_opt.empty() ? ordered_json(nullptr) : ordered_json(spec.security_opt)},
+      {"Tmpfs", spec.tmpfs.empty() ? ordered_json(nullptr) : ordered_json(spec.tmpfs)},
+      {"UsernsMode", spec.userns == UsernsMode::host ? "host" : ""},
+      {"Memory", spec.memory},
+      {"PidsLimit", spec.pids_limit > 0 ? ordered_json(spec.pids_limit) : ordered_json(nullptr)},
+      // ward's own: what Docker's SecurityOpt strings would say.
+      {"NoNewPrivileges", spec.no_new_privileges},
+      {"SeccompUnconfined", spec.seccomp_unconfined},
+  };
+  return {{"Config", config}, {"HostConfig", host}};
+}
+
+Result<ContainerSpec> spec_from_json(std::string_view text) {
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("Config") || !doc.contains("HostConfig"))
+    return fail(ErrorKind::invalid_input, "container record: not a {Config, HostConfig} object");
+  const auto& config = doc["Config"];
+  const auto& host = doc["HostConfig"];
+  auto list = [](const nlohmann::json& value) {
+    return value.is_array() ? value.get<std::vector<std::string>>() : std::vector<std::string>();
+  };
+  ContainerSpec spec;
+  try {
+    spec.image = WARD_TRY(field<std::string>(config, "Image", "Config"));
+    spec.hostname = WARD_TRY(field<std::string>(config, "Hostname", "Config"));
+    spec.user = WARD_TRY(field<std::string>(config, "User", "Config"));
+    spec.env = list(config.value("Env", nlohmann::json()));
+    spec.cmd = list(config.value("Cmd", nlohmann::json()));
+    spec.entrypoint = list(config.value("Entrypoint", nlohmann::json()));
+    spec.working_dir = WARD_TRY(field<std::string>(config, "WorkingDir", "Config"));
+    spec.tty = WARD_TRY(field<bool>(config, "Tty", "Config"));
+    spec.open_stdin = WARD_TRY(field<bool>(config, "OpenStdin", "Config"));
+    if (config.contains("Labels") && config["Labels"].is_object())
+      spec.labels = config["Labels"].get<std::map<std::string, std::string>>();
+    spec.network = WARD_TRY(field<std::string>(host, "NetworkMode", "HostConfig")) == "host" ? NetworkMode::host
+                                                                                             : NetworkMode::none;
+    spec.auto_remove = WARD_TRY(field<bool>(host, "AutoRemove", "HostConfig"));
+    spec.cap_add = list(host.value("CapAdd", nlohmann::json()));
+    spec.cap_drop = list(host.value("CapDrop", nlohmann::json()));
+    spec.privileged = WARD_TRY(field<bool>(host, "Privileged", "HostConfig"));
+    spec.read_only = WARD_TRY(field<bool>(host, "ReadonlyRootfs", "HostConfig"));
+    spec.security_opt = list(host.value("SecurityOpt", nlohmann::json()));
+    if (host.contains("Tmpfs") && host["Tmpfs"].is_object())
+      spec.tmpfs = host["Tmpfs"].get<std::map<std::string, std::string>>();
+    spec.userns = WARD_TRY(field<std::string>(host, "UsernsMode", "HostConfig")) == "host" ? UsernsMode::host
+                                                                                           : UsernsMode::automatic;
+    spec.memory = WARD_TRY(field<std::int64_t>(host, "Memory", "HostConfig"));
+    spec.pids_limit =
+        host.value("PidsLimit", nlohmann::json()).is_number_integer() ? host["PidsLimit"].get<std::int64_t>() : 0;
+    spec.no_new_privileges = WARD_TRY(field<bool>(host, "NoNewPrivileges", "HostConfig"));
+    spec.seccomp_unconfined = WARD_TRY(field<bool>(host, "SeccompUnconfined", "HostConfig"));
+  } catch (const nlohmann::json::exception& e) {
+    return fail(ErrorKind::invalid_input, fmt::format("container record: {}", e.what()));
+  }
+  return spec;
+}
+
+}  // namespace ward::engine

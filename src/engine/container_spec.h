@@ -1,0 +1,67 @@
+// What a container is made from: the image's config merged with the flags
+// of `ward run`/`ward create`, kept in the containers table (column
+// `spec`) in Docker's shape, so `inspect` shows Config and HostConfig as
+// Docker does and a later start rebuilds the same container.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "image/spec.h"
+#include "util/error.h"
+
+namespace ward::engine {
+
+// --network: the default is a private network namespace with only
+// loopback (bridge networks come with src/net).
+enum class NetworkMode : std::uint8_t { none, host };
+// --userns: `automatic` gives the container its own range (the default).
+enum class UsernsMode : std::uint8_t { automatic, host };
+
+struct ContainerSpec {
+  // --- Docker's Config ---
+  std::string image;  // as the user named it
+  std::string hostname;
+  std::string user;              // "", "name", "uid", "uid:gid", "name:group"
+  std::vector<std::string> env;  // image's, then -e/--env-file, last one of a name wins
+  std::vector<std::string> cmd;
+  std::vector<std::string> entrypoint;
+  std::string working_dir;
+  bool tty = false;
+  bool open_stdin = false;
+  std::map<std::string, std::string> labels;
+  // --- Docker's HostConfig ---
+  bool auto_remove = false;
+  bool read_only = false;
+  bool privileged = false;
+  std::vector<std::string> cap_add, cap_drop;  // as given: "NET_ADMIN", "ALL"
+  bool no_new_privileges = true;               // ward's default (SPEC section 3)
+  bool seccomp_unconfined = false;
+  NetworkMode network = NetworkMode::none;
+  UsernsMode userns = UsernsMode::automatic;
+  std::int64_t memory = 0;                   // bytes; 0: no limit
+  std::int64_t pids_limit = 2048;            // -1 or 0 via the flag: no limit
+  std::map<std::string, std::string> tmpfs;  // destination -> options
+  std::vector<std::string> security_opt;     // as given, for inspect
+
+  friend bool operator==(const ContainerSpec&, const ContainerSpec&) = default;
+};
+
+// The image's defaults under the flags: Env merged by name, Cmd replaced
+// by a given command, and (Docker's rule) a given --entrypoint drops the
+// image's Cmd unless a command is given too.
+void apply_image_defaults(ContainerSpec& spec, const image::ContainerConfig& image_config, bool entrypoint_given,
+                          bool command_given);
+
+// {"Config": {...}, "HostConfig": {...}} with Docker's field names.
+[[nodiscard]] nlohmann::ordered_json spec_to_json(const ContainerSpec& spec);
+// The reverse; invalid_input naming the field for a damaged record.
+[[nodiscard]] Result<ContainerSpec> spec_from_json(std::string_view text);
+
+[[nodiscard]] std::string_view network_mode_name(NetworkMode mode);
+
+}  // namespace ward::engine

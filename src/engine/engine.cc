@@ -1,0 +1,293 @@
+#include "engine/engine.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "engine/container_config.h"
+#include "engine/container_files.h"
+#include "engine/names.h"
+#include "engine/userns.h"
+#include "image/builtin_busybox.h"
+#include "image/spec.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/sys.h"
+
+namespace ward::engine {
+
+namespace {
+
+constexpr const char* kSubuid = "/etc/subuid";
+constexpr const char* kSubgid = "/etc/subgid";
+
+Result<std::string> new_container_id() {
+  std::array<std::uint8_t, 32> bytes{};
+  WARD_TRY(sys::random_bytes(bytes));
+  std::string hex;
+  for (auto byte : bytes) hex += fmt::format("{:02x}", byte);
+  return hex;
+}
+
+// The container's root, a subordinate uid, must pass through every
+// directory above its bundle: each needs search permission for others.
+Result<> check_reachable_by_others(const std::string& dir) {
+  for (std::string path = dir; !path.empty() && path != "/"; path = path.substr(0, path.rfind('/'))) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) < 0) return fail_errno(errno, "stat " + path);
+    if ((st.st_mode & S_IXOTH) == 0)
+      return fail(ErrorKind::invalid_input,
+                  fmt::format("run directory {}: {} has mode {:04o}, so a container's root (a subordinate uid) "
+                              "cannot reach its bundle; give it o+x or choose another WARD_RUN_ROOT",
+                              dir, path, st.st_mode & 07777));
+  }
+  return {};
+}
+
+bool uses_own_user_namespace(const ContainerSpec& spec) {
+  return spec.userns == UsernsMode::automatic && !spec.privileged;
+}
+
+// Undoes a create that failed after its row was inserted.
+class CreateGuard {
+ public:
+  CreateGuard(Engine& engine, std::string id) : engine_(engine), id_(std::move(id)) {}
+  CreateGuard(const CreateGuard&) = delete;
+  CreateGuard& operator=(const CreateGuard&) = delete;
+  ~CreateGuard() {
+    if (id_.empty()) return;
+    (void)sys::remove_all(engine_.layer_dir(id_));
+    (void)delete_container(engine_.store().database(), id_);
+  }
+  void commit() { id_.clear(); }
+
+ private:
+  Engine& engine_;
+  std::string id_;
+};
+
+// Makes ward's standard input /dev/null for as long as it lives: a
+// container run without -i reads nothing (Docker's behaviour).
+class StdinFromNull {
+ public:
+  StdinFromNull() {
+    saved_ = ::dup(STDIN_FILENO);
+    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) {
+      ::dup2(null, STDIN_FILENO);
+      ::close(null);
+    }
+  }
+  StdinFromNull(const StdinFromNull&) = delete;
+  StdinFromNull& operator=(const StdinFromNull&) = delete;
+  ~StdinFromNull() {
+    if (saved_ >= 0) {
+      ::dup2(saved_, STDIN_FILENO);
+      ::close(saved_);
+    }
+  }
+
+ private:
+  int saved_ = -1;
+};
+
+}  // namespace
+
+Engine::Engine(image::Store store, std::string run_root)
+    : store_(std::move(store)), run_root_(std::move(run_root)), runtime_(run_root_ + "/runtime") {}
+
+Result<Engine> Engine::open(const std::string& store_root, const std::string& run_root) {
+  auto store = WARD_TRY(context(image::Store::open(store_root), "store {}", store_root));
+  std::string run = run_root;
+  if (run.empty()) {
+    if (const char* env = std::getenv("WARD_RUN_ROOT"); env != nullptr && *env != '\0') {
+      run = env;
+    } else if (::geteuid() == 0) {
+      run = "/run/ward";
+    } else if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg != nullptr && *xdg != '\0') {
+      run = std::string(xdg) + "/ward";
+    } else {
+      return fail(ErrorKind::invalid_input, "XDG_RUNTIME_DIR is not set: no place for ward's run state");
+    }
+  }
+  // 0711: the container's root (a subuid) passes through to its bundle.
+  WARD_TRY(sys::mkdir_all(run + "/containers", 0711));
+  if (::chmod(run.c_str(), 0711) < 0 || ::chmod((run + "/containers").c_str(), 0711) < 0)
+    return fail_errno(errno, "chmod " + run);
+  store.set_image_users_query([](db::Database& database, const image::Digest& image_id) {
+    return containers_of_image(database, image_id.string());
+  });
+  return Engine(std::move(store), std::move(run));
+}
+
+std::string Engine::bundle_dir(const std::string& id) const {
+  return run_root_ + "/containers/" + id;
+}
+std::string Engine::layer_dir(const std::string& id) const {
+  return store_.root() + "/containers/" + id;
+}
+
+Result<ContainerRecord> Engine::create(CreateRequest request) {
+  if (::geteuid() != 0 || !sys::in_initial_user_namespace())
+    return fail(ErrorKind::unsupported, "containers of a rootless ward are not supported yet; run ward as root");
+  ContainerSpec& spec = request.spec;
+  auto image = WARD_TRY(image::resolve_image(store_, spec.image));
+  auto image_config = WARD_TRY(image::parse_image_config(WARD_TRY(store_.blobs().read_blob(image.config_digest))));
+  apply_image_defaults(spec, image_config.config, request.entrypoint_given, request.command_given);
+  if (spec.entrypoint.empty() && spec.cmd.empty())
+    return fail(ErrorKind::invalid_input, fmt::format("no command specified: image {} has none; give one", spec.image));
+  if (!request.name.empty()) WARD_TRY(validate_container_name(request.name));
+  // The flags' mistakes (a capability name, ...) before anything is made.
+  WARD_TRY(build_oci_config(spec, ConfigInputs{"validate", {}, std::nullopt, "/", "/", ""}));
+
+  ContainerRecord record;
+  record.id = WARD_TRY(new_container_id());
+  record.image_id = image.id.string();
+  record.created = now_rfc3339();
+  if (spec.hostname.empty()) spec.hostname = record.id.substr(0, 12);
+  record.spec = spec;
+
+  std::optional<WardRanges> ranges;
+  if (uses_own_user_namespace(spec)) {
+    WARD_TRY(check_reachable_by_others(run_root_ + "/containers"));
+    ranges = WARD_TRY(ensure_ward_ranges(kSubuid, kSubgid));
+  }
+  std::optional<HostIds> ids;
+  for (int attempt = 0;; ++attempt) {
+    record.name = request.name.empty() ? WARD_TRY(generate_container_name(attempt >= 5)) : request.name;
+    auto transaction = WARD_TRY(store_.database().begin("create a container"));
+    auto inserted = insert_container(store_.database(), record);
+    if (!inserted) {
+      // A generated name that is taken: draw another.
+      if (request.name.empty() && inserted.error().is(ErrorKind::already_exists) && attempt < 20) continue;
+      return std::unexpected(inserted.error());
+    }
+    if (ranges) ids = WARD_TRY(allocate_user_ids(store_.database(), record.id, *ranges));
+    WARD_TRY(transaction.commit());
+    break;
+  }
+  CreateGuard guard(*this, record.id);
+  WARD_TRY(make_layer_directories(layer_dir(record.id), ids));
+  guard.commit();
+  log::debug(fmt::format("container {} created as {}", record.id, record.name));
+  return record;
+}
+
+Result<int> Engine::run_attached(const ContainerRecord& container) {
+  const std::string& id = container.id;
+  auto ids = WARD_TRY(find_user_ids(store_.database(), id));
+  auto image = WARD_TRY(store_.image(WARD_TRY(image::Digest::parse(container.image_id))));
+  std::vector<std::string> layers;
+  for (const auto& layer : image.layers) layers.push_back(layer.chain_id.hex());
+  log::timing("container and image read");
+
+  // Leftovers of a run whose ward was killed: the runtime's state, the bundle.
+  WARD_TRY(forget_runtime_state(id));
+  std::string bundle = bundle_dir(id);
+  (void)sys::remove_all(bundle);
+  struct BundleRemover {
+    std::string path;
+    ~BundleRemover() { (void)sys::remove_all(path); }
+  } bundle_remover{bundle};
+  auto rootfs = WARD_TRY(make_rootfs_mount(store_.root() + "/layers", layers, layer_dir(id), ids));
+  log::timing("overlay made");
+  auto files = WARD_TRY(write_bundle_files(bundle, container.spec, ids));
+  auto user = WARD_TRY(resolve_container_user(rootfs.get(), container.spec.user));
+  ConfigInputs inputs{id, user, ids, files.hostname, files.hosts, files.resolv_conf};
+  auto config_json = WARD_TRY(build_oci_config(container.spec, inputs));
+  std::string config_text = config_json.dump();
+  WARD_TRY(sys::write_file_atomic(bundle + "/config.json", config_text, 0600));
+  auto config = WARD_TRY(oci::parse_config(config_text));
+  log::timing("config built");
+
+  runtime::RunOptions options;
+  options.create.id = id;
+  options.create.bundle = bundle;
+  options.create.config = &config;
+  options.create.rootfs_mount_fd = rootfs.get();
+  options.keep = true;
+  db::Database& database = store_.database();
+  options.on_started = [&](const runtime::ContainerState& state) {
+    if (auto r = record_started(database, id, state.pid, state.pid_start_time, now_rfc3339()); !r)
+      log::warning(r.error().what());
+  };
+  std::optional<StdinFromNull> no_stdin;
+  if (!container.spec.open_stdin) no_stdin.emplace();
+  auto status = runtime_.run(options);
+  no_stdin.reset();
+  if (!status) {
+    (void)forget_runtime_state(id);
+    return std::unexpected(status.error());
+  }
+  auto oom = runtime_.oom_kills(id);
+  bool oom_killed = oom && *oom > 0;
+  if (auto removed = forget_runtime_state(id); !removed) log::warning(removed.error().what());
+  WARD_TRY(record_exited(database, id, *status, oom_killed, now_rfc3339()));
+  if (container.spec.auto_remove) {
+    auto current = WARD_TRY(find_container(database, id));
+    WARD_TRY(remove(current, true));
+  }
+  return *status;
+}
+
+Result<> Engine::forget_runtime_state(const std::string& id) {
+  auto removed = runtime_.remove(id, true);
+  if (!removed && !removed.error().is(ErrorKind::not_found)) return removed;
+  return {};
+}
+
+Result<> Engine::remove_files(const std::string& id) {
+  WARD_TRY(sys::remove_all(bundle_dir(id)));
+  return sys::remove_all(layer_dir(id));
+}
+
+Result<> Engine::remove(const ContainerRecord& container, bool force) {
+  auto current = WARD_TRY(reconcile(container));
+  if (current.status == ContainerStatus::running) {
+    if (!force)
+      return fail(ErrorKind::wrong_state,
+                  fmt::format("cannot remove container {}: it is running; stop it first or force the removal (-f)",
+                              container.name));
+  }
+  // Kills a running init and its processes, and deletes the runtime's
+  // state and cgroup; an id it does not know (never started, or already
+  // deleted) is fine.
+  WARD_TRY(forget_runtime_state(container.id));
+  WARD_TRY(remove_files(container.id));
+  return delete_container(store_.database(), container.id);
+}
+
+Result<ContainerRecord> Engine::reconcile(ContainerRecord record) {
+  if (record.status != ContainerStatus::running) return record;
+  if (record.pid > 0) {
+    // A zombie is gone too: its parent, the killed ward, cannot reap it.
+    auto start_time = sys::process_start_time(record.pid);
+    char state = sys::process_state(record.pid);
+    if (start_time && *start_time == record.pid_start_time && state != 'Z' && state != 'X') return record;
+  }
+  // The init is gone and no ward recorded its end (the ward that watched
+  // it was killed): exited, with an unknown status.
+  record.status = ContainerStatus::exited;
+  record.exit_code = kUnknownExitCode;
+  record.finished_at = now_rfc3339();
+  WARD_TRY(record_exited(store_.database(), record.id, record.exit_code, false, record.finished_at));
+  return record;
+}
+
+Result<std::vector<ContainerRecord>> Engine::list() {
+  auto records = WARD_TRY(list_containers(store_.database()));
+  for (auto& record : records) record = WARD_TRY(reconcile(std::move(record)));
+  return records;
+}
+
+Result<ContainerRecord> Engine::find(std::string_view text) {
+  return reconcile(WARD_TRY(find_container(store_.database(), text)));
+}
+
+}  // namespace ward::engine

@@ -1,0 +1,131 @@
+// The fixture of the engine's tests: a store and a run directory of their
+// own (--root, WARD_RUN_ROOT), every container removed afterwards, and
+// helpers that count what a container leaves behind (rows, directories,
+// runtime state, cgroups).
+#pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "images_support.h"
+#include "support.h"
+
+namespace ward::test {
+
+class EngineTest : public ImageStoreTest {
+ protected:
+  void SetUp() override {
+    ImageStoreTest::SetUp();
+    // The container's root (a subordinate uid) passes through to its bundle.
+    ASSERT_EQ(::chmod(dir_.c_str(), 0711), 0);
+    run_root_ = dir_ + "/run";
+  }
+  void TearDown() override {
+    for (pid_t pid : background_)
+      if (pid > 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+      }
+    auto listed = ward({"ps", "-a", "-q", "--no-trunc"});
+    std::string ids = listed.out;
+    std::size_t start = 0;
+    while (start < ids.size()) {
+      auto end = ids.find('\n', start);
+      ward({"rm", "-f", ids.substr(start, end - start)});
+      start = end == std::string::npos ? ids.size() : end + 1;
+    }
+    ImageStoreTest::TearDown();
+  }
+
+  Outcome ward(std::vector<std::string> args, const std::string& input = "") {
+    std::vector<std::string> argv = {"env", "WARD_RUN_ROOT=" + run_root_, WARD_FRONT_BINARY, "--root", root_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, input, 120);
+  }
+
+  // Starts `ward run ARGS...` in the background (output to files under
+  // dir_); killed in TearDown if still there.
+  pid_t start_ward(std::vector<std::string> args) {
+    std::vector<std::string> full = {WARD_FRONT_BINARY, "--root", root_};
+    full.insert(full.end(), args.begin(), args.end());
+    std::string env = "WARD_RUN_ROOT=" + run_root_;
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      std::vector<char*> argv;
+      for (auto& arg : full) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      ::putenv(env.data());
+      int null = ::open("/dev/null", O_RDWR);
+      ::dup2(null, STDIN_FILENO);
+      ::dup2(null, STDOUT_FILENO);
+      ::dup2(null, STDERR_FILENO);
+      ::execv(WARD_FRONT_BINARY, argv.data());
+      ::_exit(127);
+    }
+    background_.push_back(pid);
+    return pid;
+  }
+  // Waits (up to 20 s) until `ward ps` shows the container `name` running.
+  bool wait_running(const std::string& name) {
+    for (int i = 0; i < 400; ++i) {
+      auto state = ward({"inspect", "-f", "{{.State.Status}}", name});
+      if (state.status == 0 && state.out == "running\n") return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  // The exit status of a background ward, waited for up to 20 s; -1 on timeout.
+  int wait_ward(pid_t pid) {
+    for (int i = 0; i < 400; ++i) {
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        for (auto& p : background_)
+          if (p == pid) p = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return -1;
+  }
+
+  nlohmann::json inspect_container(const std::string& name) {
+    auto outcome = ward({"inspect", "--type", "container", name});
+    EXPECT_EQ(outcome.status, 0) << outcome.err;
+    return outcome.status == 0 ? nlohmann::json::parse(outcome.out).at(0) : nlohmann::json();
+  }
+
+  // Nothing of any container is left: no row, no writable layer, no
+  // bundle, no runtime state, no cgroup named after one of `ids`.
+  void expect_no_container_left(const std::vector<std::string>& ids = {}) {
+    auto listed = ward({"ps", "-a", "-q"});
+    EXPECT_EQ(listed.status, 0) << listed.err;
+    EXPECT_EQ(listed.out, "");
+    EXPECT_EQ(entries_under(root_ + "/containers"), 0u);
+    EXPECT_EQ(entries_under(run_root_ + "/containers"), 0u);
+    EXPECT_EQ(entries_under(run_root_ + "/runtime"), 0u);
+    for (const auto& id : ids) {
+      for (const char* controller : {"pids", "memory", "cpu", "freezer"}) {
+        std::string dir = std::string("/sys/fs/cgroup/") + controller + "/ward/" + id;
+        EXPECT_NE(::access(dir.c_str(), F_OK), 0) << dir;
+      }
+      std::string v2 = "/sys/fs/cgroup/ward/" + id;
+      EXPECT_NE(::access(v2.c_str(), F_OK), 0) << v2;
+    }
+  }
+
+  std::string run_root_;
+  std::vector<pid_t> background_;
+};
+
+}  // namespace ward::test

@@ -1,0 +1,155 @@
+// The engine's pure parts: Docker's --user rules over an image's passwd and
+// group files, /etc/subuid entries and where ward's goes, the container
+// record's round trip, and the OCI config a spec becomes.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "engine/container_config.h"
+#include "engine/container_spec.h"
+#include "engine/names.h"
+#include "engine/userns.h"
+#include "oci/config.h"
+#include "util/passwd.h"
+
+namespace ward {
+namespace {
+
+constexpr std::string_view kPasswd =
+    "root:x:0:0:root:/root:/bin/sh\n"
+    "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+    "app:x:1000:1000:App:/home/app:/bin/sh\n"
+    "broken:x: 7:7::/:/bin/sh\n";
+constexpr std::string_view kGroup =
+    "root:x:0:\n"
+    "app:x:1000:\n"
+    "audio:x:29:app,daemon\n"
+    "staff:x:50:app\n";
+
+TEST(ResolveUser, DockersRules) {
+  auto root = resolve_user("", kPasswd, kGroup);
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->uid, 0u);
+  EXPECT_EQ(root->home, "/root");
+  auto app = resolve_user("app", kPasswd, kGroup);
+  ASSERT_TRUE(app);
+  EXPECT_EQ(app->uid, 1000u);
+  EXPECT_EQ(app->gid, 1000u);
+  EXPECT_EQ(app->home, "/home/app");
+  EXPECT_EQ(app->additional_gids, (std::vector<gid_t>{29, 50}));
+  auto by_uid = resolve_user("1000:staff", kPasswd, kGroup);
+  ASSERT_TRUE(by_uid);
+  EXPECT_EQ(by_uid->gid, 50u);
+  auto unknown_uid = resolve_user("4242:4343", kPasswd, kGroup);
+  ASSERT_TRUE(unknown_uid);
+  EXPECT_EQ(unknown_uid->uid, 4242u);
+  EXPECT_EQ(unknown_uid->gid, 4343u);
+  EXPECT_EQ(unknown_uid->home, "/");
+  auto missing = resolve_user("nobody", kPasswd, kGroup);
+  ASSERT_FALSE(missing);
+  EXPECT_TRUE(missing.error().is(ErrorKind::not_found));
+  EXPECT_NE(missing.error().what().find("nobody"), std::string::npos);
+  EXPECT_FALSE(resolve_user("app:nogroup", kPasswd, kGroup));
+  // A uid field with a space is no uid 7.
+  EXPECT_FALSE(resolve_user("broken", kPasswd, kGroup));
+}
+
+TEST(Subordinate, EntriesAndWhereWardsGoes) {
+  std::string text = "# comment\nalice:100000:65536\nbob:165536:65536\njunk\nward:300000:131072\n";
+  auto ward_range = engine::find_subordinate_range(text, "ward");
+  ASSERT_TRUE(ward_range);
+  EXPECT_EQ(*ward_range, (engine::SubordinateRange{300000, 131072}));
+  EXPECT_FALSE(engine::find_subordinate_range(text, "carol"));
+  auto start = engine::free_subordinate_start("alice:100000:65536\nbob:165536:65536\n", 65536);
+  ASSERT_TRUE(start);
+  EXPECT_EQ(*start, 262144u);  // 231072 rounded up to a multiple of 65536
+  EXPECT_EQ(*engine::free_subordinate_start("", 65536), 131072u);
+  EXPECT_FALSE(engine::free_subordinate_start("x:4294000000:100000\n", 65536 * 100));
+}
+
+TEST(ContainerSpec, RoundTripsThroughItsRecord) {
+  engine::ContainerSpec spec;
+  spec.image = "busybox";
+  spec.hostname = "h";
+  spec.user = "1000:1000";
+  spec.env = {"A=1"};
+  spec.cmd = {"sh", "-c", "true"};
+  spec.entrypoint = {"/entry"};
+  spec.working_dir = "/w";
+  spec.tty = true;
+  spec.labels = {{"k", "v"}};
+  spec.auto_remove = true;
+  spec.read_only = true;
+  spec.cap_add = {"NET_RAW"};
+  spec.cap_drop = {"ALL"};
+  spec.no_new_privileges = false;
+  spec.network = engine::NetworkMode::host;
+  spec.userns = engine::UsernsMode::host;
+  spec.memory = 64 << 20;
+  spec.pids_limit = 0;
+  spec.tmpfs = {{"/t", "size=1m"}};
+  auto back = engine::spec_from_json(engine::spec_to_json(spec).dump());
+  ASSERT_TRUE(back) << back.error().what();
+  EXPECT_EQ(*back, spec);
+  EXPECT_FALSE(engine::spec_from_json("{\"Config\":{}}"));
+  EXPECT_FALSE(engine::spec_from_json("not json"));
+}
+
+TEST(ContainerSpec, ImageDefaultsFollowDockersEntrypointRule) {
+  image::ContainerConfig image;
+  image.env = {"PATH=/bin", "A=image"};
+  image.cmd = {"sh"};
+  image.entrypoint = {"/init"};
+  image.working_dir = "/srv";
+  engine::ContainerSpec given;
+  given.env = {"A=flag"};
+  engine::apply_image_defaults(given, image, false, false);
+  EXPECT_EQ(given.env, (std::vector<std::string>{"PATH=/bin", "A=flag"}));
+  EXPECT_EQ(given.entrypoint, image.entrypoint);
+  EXPECT_EQ(given.cmd, image.cmd);
+  EXPECT_EQ(given.working_dir, "/srv");
+  engine::ContainerSpec entry;
+  entry.entrypoint = {"echo"};
+  engine::apply_image_defaults(entry, image, true, false);
+  EXPECT_TRUE(entry.cmd.empty());  // --entrypoint drops the image's CMD
+}
+
+TEST(ContainerConfig, SpecBecomesAValidOciConfig) {
+  engine::ContainerSpec spec;
+  spec.cmd = {"true"};
+  spec.hostname = "h";
+  spec.cap_drop = {"ALL"};
+  spec.cap_add = {"CHOWN"};
+  spec.read_only = true;
+  spec.memory = 64 << 20;
+  engine::ConfigInputs inputs{"abc", {}, engine::HostIds{200000, 300000}, "/b/hostname", "/b/hosts", ""};
+  auto json = engine::build_oci_config(spec, inputs);
+  ASSERT_TRUE(json) << json.error().what();
+  auto config = oci::parse_config(json->dump());
+  ASSERT_TRUE(config) << config.error().what();
+  EXPECT_TRUE(config->root.readonly);
+  EXPECT_EQ(config->process->capabilities->effective, (std::vector<int>{0}));  // CAP_CHOWN
+  EXPECT_TRUE(config->process->no_new_privileges);
+  ASSERT_EQ(config->linux.uid_mappings.size(), 1u);
+  EXPECT_EQ(config->linux.uid_mappings[0].host_id, 200000u);
+  EXPECT_EQ(config->linux.gid_mappings[0].host_id, 300000u);
+  EXPECT_EQ(config->linux.resources->memory->limit, std::optional<std::int64_t>(64 << 20));
+  spec.cap_add = {"NOT_ONE"};
+  auto bad = engine::build_oci_config(spec, inputs);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().what().find("--cap-add"), std::string::npos);
+}
+
+TEST(ContainerNames, DockersRuleAndGeneratedOnes) {
+  EXPECT_TRUE(engine::validate_container_name("web-1.a_b"));
+  EXPECT_FALSE(engine::validate_container_name("-x"));
+  EXPECT_FALSE(engine::validate_container_name("a"));
+  EXPECT_FALSE(engine::validate_container_name("a/b"));
+  auto name = engine::generate_container_name();
+  ASSERT_TRUE(name);
+  EXPECT_TRUE(engine::validate_container_name(*name));
+  EXPECT_NE(name->find('_'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ward
