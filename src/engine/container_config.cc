@@ -163,6 +163,18 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
     }
     mounts.push_back({{"destination", destination}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", list}});
   }
+  for (const auto& text : spec.binds) {
+    auto bind = WARD_TRY(context(parse_bind(text), "--volume"));
+    json options = {"rbind"};
+    if (bind.read_only) options.push_back("ro");
+    // In the container's own user namespace the host's files keep their
+    // owners as the container sees them: host root's file is container
+    // root's, and what container root writes is host root's (Docker's
+    // ownership, without chown).
+    if (inputs.ids) options.push_back("ridmap");
+    mounts.push_back(
+        {{"destination", bind.destination}, {"type", "bind"}, {"source", bind.source}, {"options", options}});
+  }
   mounts.push_back(bind_mount("/etc/hostname", inputs.hostname_file, false));
   mounts.push_back(bind_mount("/etc/hosts", inputs.hosts_file, false));
   if (!inputs.resolv_file.empty()) mounts.push_back(bind_mount("/etc/resolv.conf", inputs.resolv_file, false));

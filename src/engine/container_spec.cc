@@ -77,6 +77,7 @@ ordered_json spec_to_json(const ContainerSpec& spec) {
       {"ReadonlyRootfs", spec.read_only},
       {"SecurityOpt", spec.security_opt.empty() ? ordered_json(nullptr) : ordered_json(spec.security_opt)},
       {"Tmpfs", spec.tmpfs.empty() ? ordered_json(nullptr) : ordered_json(spec.tmpfs)},
+      {"Binds", spec.binds.empty() ? ordered_json(nullptr) : ordered_json(spec.binds)},
       {"UsernsMode", spec.userns == UsernsMode::host ? "host" : ""},
       {"Memory", spec.memory},
       {"PidsLimit", spec.pids_limit > 0 ? ordered_json(spec.pids_limit) : ordered_json(nullptr)},
@@ -119,6 +120,7 @@ Result<ContainerSpec> spec_from_json(std::string_view text) {
     spec.security_opt = list(host.value("SecurityOpt", nlohmann::json()));
     if (host.contains("Tmpfs") && host["Tmpfs"].is_object())
       spec.tmpfs = host["Tmpfs"].get<std::map<std::string, std::string>>();
+    spec.binds = list(host.value("Binds", nlohmann::json()));
     spec.userns = WARD_TRY(field<std::string>(host, "UsernsMode", "HostConfig")) == "host" ? UsernsMode::host
                                                                                            : UsernsMode::automatic;
     spec.memory = WARD_TRY(field<std::int64_t>(host, "Memory", "HostConfig"));
@@ -130,6 +132,47 @@ Result<ContainerSpec> spec_from_json(std::string_view text) {
     return fail(ErrorKind::invalid_input, fmt::format("container record: {}", e.what()));
   }
   return spec;
+}
+
+}  // namespace ward::engine
+
+namespace ward::engine {
+
+Result<BindMount> parse_bind(std::string_view text) {
+  BindMount bind;
+  std::vector<std::string> parts;
+  std::string_view rest = text;
+  while (true) {
+    auto colon = rest.find(':');
+    parts.emplace_back(rest.substr(0, colon));
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || parts[1].empty())
+    return fail(ErrorKind::invalid_input,
+                fmt::format("invalid volume specification \"{}\": expected HOST:CONTAINER[:ro|rw]", text));
+  if (!parts[0].starts_with('/'))
+    return fail(ErrorKind::unsupported,
+                fmt::format("volume \"{}\": named volumes are not supported yet; give an absolute host path", text));
+  if (!parts[1].starts_with('/'))
+    return fail(ErrorKind::invalid_input, fmt::format("volume \"{}\": the container path must be absolute", text));
+  bind.source = parts[0];
+  bind.destination = parts[1];
+  if (parts.size() == 3) {
+    std::string_view options = parts[2];
+    while (!options.empty()) {
+      auto comma = options.find(',');
+      std::string_view option = options.substr(0, comma);
+      options.remove_prefix(comma == std::string_view::npos ? options.size() : comma + 1);
+      if (option == "ro") {
+        bind.read_only = true;
+      } else if (option != "rw") {
+        return fail(ErrorKind::unsupported,
+                    fmt::format("volume \"{}\": option \"{}\" is not supported yet", text, option));
+      }
+    }
+  }
+  return bind;
 }
 
 }  // namespace ward::engine

@@ -46,7 +46,10 @@ struct ContainerSpec {
   std::int64_t memory = 0;                   // bytes; 0: no limit
   std::int64_t pids_limit = 2048;            // -1 or 0 via the flag: no limit
   std::map<std::string, std::string> tmpfs;  // destination -> options
-  std::vector<std::string> security_opt;     // as given, for inspect
+  // Bind mounts of host paths (-v HOST:CTR[:ro], --mount type=bind):
+  // Docker's "HOST:CTR[:ro]" strings, the shape HostConfig.Binds has.
+  std::vector<std::string> binds;
+  std::vector<std::string> security_opt;  // as given, for inspect
 
   friend bool operator==(const ContainerSpec&, const ContainerSpec&) = default;
 };
@@ -63,5 +66,13 @@ void apply_image_defaults(ContainerSpec& spec, const image::ContainerConfig& ima
 [[nodiscard]] Result<ContainerSpec> spec_from_json(std::string_view text);
 
 [[nodiscard]] std::string_view network_mode_name(NetworkMode mode);
+
+struct BindMount {
+  std::string source, destination;
+  bool read_only = false;
+};
+// "HOST:CONTAINER[:ro|rw]" with absolute paths; a named volume (no "/"
+// first) is refused as not supported yet.
+[[nodiscard]] Result<BindMount> parse_bind(std::string_view text);
 
 }  // namespace ward::engine

@@ -143,6 +143,11 @@ Result<ContainerRecord> Engine::create(CreateRequest request) {
   if (spec.entrypoint.empty() && spec.cmd.empty())
     return fail(ErrorKind::invalid_input, fmt::format("no command specified: image {} has none; give one", spec.image));
   if (!request.name.empty()) WARD_TRY(validate_container_name(request.name));
+  // -v creates a missing host directory, as Docker's does.
+  for (const auto& text : spec.binds) {
+    auto bind = WARD_TRY(context(parse_bind(text), "--volume"));
+    if (!sys::path_exists(bind.source)) WARD_TRY(context(sys::mkdir_all(bind.source, 0755), "--volume {}", text));
+  }
   // The flags' mistakes (a capability name, ...) before anything is made.
   WARD_TRY(build_oci_config(spec, ConfigInputs{"validate", {}, std::nullopt, "/", "/", ""}));
 

@@ -1,5 +1,7 @@
 // Each `ward run` flag ward implements, checked by its effect inside the
 // container; ward's hardened defaults checked the same way.
+#include <sys/stat.h>
+
 #include <string>
 
 #include <gtest/gtest.h>
@@ -97,6 +99,39 @@ TEST_F(EngineFlags, NetworkHostSharesTheHostsInterfaces) {
   EXPECT_GT(std::stoi(host.out), 1) << host.out;
   EXPECT_NE(host.err.find("warning: --network host"), std::string::npos) << host.err;
   EXPECT_EQ(RUN_OUT((Flags{"--network", "none"}), "ip link | grep -c '^[0-9]'"), "1\n");
+}
+
+// A host directory bound with -v keeps Docker's ownership although the
+// container runs in its own user namespace: host root's file is container
+// root's, and what container root writes belongs to host root (an idmapped
+// bind, nothing chowned).
+TEST_F(EngineFlags, VolumesKeepDockersOwnershipAndHonourReadOnly) {
+  std::string host = dir_ + "/vol";
+  ASSERT_EQ(run_command({"sh", "-c", "mkdir " + host + " && echo from-host > " + host + "/h"}).status, 0);
+  EXPECT_EQ(RUN_OUT((Flags{"-v", host + ":/data"}), "stat -c '%u %g' /data/h; echo from-container > /data/c"), "0 0\n");
+  struct stat st {};
+  ASSERT_EQ(::stat((host + "/c").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
+  EXPECT_EQ(st.st_gid, 0u);
+  auto read_only = ward({"run", "--rm", "-v", host + ":/data:ro", "busybox", "touch", "/data/x"});
+  EXPECT_NE(read_only.status, 0);
+  EXPECT_NE(read_only.err.find("Read-only"), std::string::npos) << read_only.err;
+  EXPECT_EQ(RUN_OUT((Flags{"--mount", "type=bind,source=" + host + ",target=/m,readonly"}), "cat /m/h"), "from-host\n");
+  EXPECT_EQ(RUN_OUT((Flags{"--mount", "type=tmpfs,target=/t,tmpfs-size=1m"}), "df -k /t | tail -1 | awk '{print $2}'"),
+            "1024\n");
+  // -v makes a missing host directory, as Docker's does; --mount refuses.
+  EXPECT_EQ(RUN_OUT((Flags{"-v", dir_ + "/made:/made"}), "true"), "");
+  EXPECT_EQ(::access((dir_ + "/made").c_str(), F_OK), 0);
+  auto missing = ward({"run", "--rm", "--mount", "type=bind,source=" + dir_ + "/none,target=/x", "busybox", "true"});
+  EXPECT_EQ(missing.status, 125);
+  EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
+  auto named = ward({"run", "--rm", "-v", "data:/x", "busybox", "true"});
+  EXPECT_EQ(named.status, 125);
+  EXPECT_NE(named.err.find("named volumes are not supported yet"), std::string::npos) << named.err;
+  auto sensitive = ward({"run", "--rm", "-v", "/etc:/host-etc:ro", "busybox", "true"});
+  EXPECT_EQ(sensitive.status, 0) << sensitive.err;
+  EXPECT_NE(sensitive.err.find("warning: --volume /etc:/host-etc:ro"), std::string::npos) << sensitive.err;
+  expect_no_container_left();
 }
 
 }  // namespace

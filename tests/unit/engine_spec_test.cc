@@ -88,6 +88,7 @@ TEST(ContainerSpec, RoundTripsThroughItsRecord) {
   spec.memory = 64 << 20;
   spec.pids_limit = 0;
   spec.tmpfs = {{"/t", "size=1m"}};
+  spec.binds = {"/h:/c:ro"};
   auto back = engine::spec_from_json(engine::spec_to_json(spec).dump());
   ASSERT_TRUE(back) << back.error().what();
   EXPECT_EQ(*back, spec);
@@ -138,6 +139,19 @@ TEST(ContainerConfig, SpecBecomesAValidOciConfig) {
   auto bad = engine::build_oci_config(spec, inputs);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().what().find("--cap-add"), std::string::npos);
+}
+
+TEST(ContainerSpec, BindsAreDockersVolumeStrings) {
+  auto bind = engine::parse_bind("/host/dir:/data:ro");
+  ASSERT_TRUE(bind);
+  EXPECT_EQ(bind->source, "/host/dir");
+  EXPECT_EQ(bind->destination, "/data");
+  EXPECT_TRUE(bind->read_only);
+  EXPECT_FALSE(engine::parse_bind("/host/dir:/data:rw")->read_only);
+  EXPECT_TRUE(engine::parse_bind("named:/data").error().is(ErrorKind::unsupported));
+  EXPECT_TRUE(engine::parse_bind("/h:relative").error().is(ErrorKind::invalid_input));
+  EXPECT_TRUE(engine::parse_bind("/h").error().is(ErrorKind::invalid_input));
+  EXPECT_TRUE(engine::parse_bind("/h:/c:z").error().is(ErrorKind::unsupported));
 }
 
 TEST(ContainerNames, DockersRuleAndGeneratedOnes) {

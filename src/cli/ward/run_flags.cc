@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -17,9 +18,9 @@ using ward::engine::ContainerSpec;
 
 // Implemented flags (the rest of the table is refused by name).
 const std::set<std::string, std::less<>> kSupported = {
-    "cap-add",     "cap-drop",     "detach", "entrypoint", "env",     "env-file",   "help",       "hostname",
-    "interactive", "label",        "memory", "name",       "network", "pids-limit", "privileged", "read-only",
-    "rm",          "security-opt", "tmpfs",  "tty",        "user",    "userns",     "workdir"};
+    "cap-add", "cap-drop", "detach", "entrypoint", "env",        "env-file",   "help",      "hostname", "interactive",
+    "label",   "memory",   "name",   "network",    "pids-limit", "privileged", "read-only", "rm",       "security-opt",
+    "tmpfs",   "tty",      "user",   "userns",     "workdir",    "volume",     "mount"};
 
 // Capabilities whose addition undoes most of a container's isolation.
 const std::set<std::string, std::less<>> kDangerousCapabilities = {
@@ -66,6 +67,84 @@ std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   if (text.starts_with("CAP_")) text = text.substr(4);
   return text;
+}
+
+// Host paths whose mount into a container hands it the host: its root,
+// its configuration, its kernel interfaces, a container engine's socket.
+bool sensitive_host_path(const std::string& path) {
+  static const std::set<std::string, std::less<>> kPaths = {"/",
+                                                            "/etc",
+                                                            "/proc",
+                                                            "/sys",
+                                                            "/dev",
+                                                            "/boot",
+                                                            "/root",
+                                                            "/var/lib/ward",
+                                                            "/run/ward",
+                                                            "/var/run/docker.sock",
+                                                            "/run/docker.sock",
+                                                            "/run/containerd/containerd.sock",
+                                                            "/run/podman/podman.sock",
+                                                            "/var/run/containerd/containerd.sock"};
+  std::string trimmed = path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path;
+  return kPaths.contains(trimmed);
+}
+
+// --mount type=bind,source=/h,target=/c[,readonly] or type=tmpfs,target=/c
+// [,tmpfs-size=N][,tmpfs-mode=M]: Docker's key=value list.
+Result<> apply_mount(ContainerSpec& spec, const std::string& text) {
+  std::map<std::string, std::string> fields;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view field = rest.substr(0, comma);
+    rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+    auto eq = field.find('=');
+    fields[std::string(field.substr(0, eq))] =
+        eq == std::string_view::npos ? "true" : std::string(field.substr(eq + 1));
+  }
+  auto take = [&](std::initializer_list<const char*> names) {
+    for (const char* name : names)
+      if (auto it = fields.find(name); it != fields.end()) {
+        std::string value = it->second;
+        fields.erase(it);
+        return value;
+      }
+    return std::string();
+  };
+  std::string type = take({"type"});
+  if (type.empty()) type = "volume";
+  std::string target = take({"target", "destination", "dst"});
+  if (target.empty() || !target.starts_with('/'))
+    return fail(ErrorKind::invalid_input, fmt::format("--mount {}: an absolute target is required", text));
+  std::string read_only = take({"readonly", "ro"});
+  bool ro = read_only == "true" || read_only == "1";
+  if (type == "bind") {
+    std::string source = take({"source", "src"});
+    if (source.empty() || !source.starts_with('/'))
+      return fail(ErrorKind::invalid_input, fmt::format("--mount {}: an absolute source is required", text));
+    if (!sys::path_exists(source))
+      return fail(ErrorKind::not_found, fmt::format("--mount {}: bind source path does not exist: {}", text, source));
+    if (!fields.empty())
+      return fail(ErrorKind::unsupported,
+                  fmt::format("--mount {}: option {} is not supported yet", text, fields.begin()->first));
+    spec.binds.push_back(source + ":" + target + (ro ? ":ro" : ""));
+    return {};
+  }
+  if (type == "tmpfs") {
+    std::string options;
+    if (auto size = take({"tmpfs-size"}); !size.empty()) options += "size=" + size;
+    if (auto mode = take({"tmpfs-mode"}); !mode.empty())
+      options += (options.empty() ? "" : ",") + std::string("mode=") + mode;
+    if (ro) options += options.empty() ? "ro" : ",ro";
+    if (!fields.empty())
+      return fail(ErrorKind::unsupported,
+                  fmt::format("--mount {}: option {} is not supported yet", text, fields.begin()->first));
+    spec.tmpfs[target] = options;
+    return {};
+  }
+  return fail(ErrorKind::unsupported,
+              fmt::format("--mount {}: type {} is not supported yet (bind and tmpfs are)", text, type));
 }
 
 Result<> apply_security_opt(ContainerSpec& spec, const std::string& option, std::vector<std::string>& warnings) {
@@ -168,7 +247,7 @@ const std::vector<FlagSpec>& run_flag_specs() {
       {{"memory-reservation"}, true, "memory soft limit"},
       {{"memory-swap"}, true, "memory plus swap limit"},
       {{"memory-swappiness"}, true, "memory swappiness"},
-      {{"mount"}, true, "attach a filesystem mount"},
+      {{"mount"}, true, "type=bind,source=/HOST,target=/PATH[,readonly] or type=tmpfs,target=/PATH[,tmpfs-size=N]"},
       {{"name"}, true, "name the container"},
       {{"network", "net"}, true, "network: none (the default: loopback only) or host"},
       {{"network-alias", "net-alias"}, true, "network-scoped alias"},
@@ -201,7 +280,7 @@ const std::vector<FlagSpec>& run_flag_specs() {
       {{"user", "u"}, true, "user (name|uid[:group|gid])"},
       {{"userns"}, true, "user namespace: auto (the default: a range of its own) or host"},
       {{"uts"}, true, "UTS namespace to use"},
-      {{"volume", "v"}, true, "bind mount a volume"},
+      {{"volume", "v"}, true, "bind mount a host directory: /HOST:/PATH[:ro] (named volumes: not yet)"},
       {{"volume-driver"}, true, "volume driver"},
       {{"volumes-from"}, true, "mount volumes from a container"},
       {{"workdir", "w"}, true, "working directory inside the container"},
@@ -294,6 +373,18 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
     if (text.empty() || *end != '\0')
       return fail(ErrorKind::invalid_input, fmt::format("--pids-limit {}: not a number", text));
     spec.pids_limit = limit > 0 ? limit : 0;
+  }
+  for (const auto& volume : values(parsed, "volume")) {
+    auto bind = WARD_TRY(context(ward::engine::parse_bind(volume), "--volume"));
+    spec.binds.push_back(volume);
+    if (sensitive_host_path(bind.source))
+      command.warnings.push_back(fmt::format("--volume {}: the container reaches {} of the host", volume, bind.source));
+  }
+  for (const auto& mount : values(parsed, "mount")) {
+    WARD_TRY(apply_mount(spec, mount));
+    auto bind = ward::engine::parse_bind(spec.binds.empty() ? std::string() : spec.binds.back());
+    if (bind && sensitive_host_path(bind->source) && mount.find("bind") != std::string::npos)
+      command.warnings.push_back(fmt::format("--mount {}: the container reaches {} of the host", mount, bind->source));
   }
   for (const auto& entry : values(parsed, "tmpfs")) {
     auto colon = entry.find(':');
