@@ -147,6 +147,37 @@ TEST_F(EngineRun, AContainerWhoseWardWasKilledIsExitedWithAnUnknownStatusOnceItE
   expect_no_container_left();
 }
 
+// SIGKILL of `ward run --rm` at growing moments (before the row, while
+// the overlay and bundle are made, while the init starts, while it runs,
+// around the teardown): whatever is left, `ps -a` lists and `rm -f`
+// removes, down to the runtime's state and cgroups; no mount is left on
+// the host at any moment, since the rootfs is attached only in the
+// container's own mount namespace.
+TEST_F(EngineRun, AKillAtAnyMomentOfARunLeavesNothingThatRmCannotClean) {
+  ASSERT_EQ(ward({"run", "--rm", "busybox", "true"}).status, 0);  // the built-in image, made once
+  bool finished = false;
+  for (int delay_us = 0; delay_us < 4000000 && !finished; delay_us = delay_us == 0 ? 2000 : delay_us * 2) {
+    SCOPED_TRACE("killed after " + std::to_string(delay_us) + " us");
+    pid_t pid = start_ward({"run", "--rm", "busybox", "sh", "-c", "sleep 0.1"});
+    std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+    ::kill(pid, SIGKILL);
+    finished = wait_ward(pid) == 0;
+    auto mounts = run_command({"grep", "-c", dir_, "/proc/self/mountinfo"});
+    EXPECT_EQ(mounts.out, "0\n") << "a mount under the test's directory";
+    auto listed = ward({"ps", "-a", "-q", "--no-trunc"});
+    ASSERT_EQ(listed.status, 0) << listed.err;
+    std::vector<std::string> ids;
+    for (std::size_t at = 0; at < listed.out.size();) {
+      auto end = listed.out.find('\n', at);
+      ids.push_back(listed.out.substr(at, end - at));
+      at = end == std::string::npos ? listed.out.size() : end + 1;
+    }
+    for (const auto& id : ids) EXPECT_EQ(ward({"rm", "-f", id}).status, 0) << id;
+    expect_no_container_left(ids);
+  }
+  EXPECT_TRUE(finished) << "ward run never finished within 4 s";
+}
+
 TEST_F(EngineRun, RmOfSeveralReportsEachFailureAndRemovesTheRest) {
   ASSERT_EQ(ward({"run", "--name", "one", "busybox", "true"}).status, 0);
   auto outcome = ward({"rm", "one", "missing"});
