@@ -120,10 +120,14 @@ Result<Engine> Engine::open(const std::string& store_root, const std::string& ru
   WARD_TRY(sys::mkdir_all(run + "/containers", 0711));
   if (::chmod(run.c_str(), 0711) < 0 || ::chmod((run + "/containers").c_str(), 0711) < 0)
     return fail_errno(errno, "chmod " + run);
+  watch_image_users(store);
+  return Engine(std::move(store), std::move(run));
+}
+
+void watch_image_users(image::Store& store) {
   store.set_image_users_query([](db::Database& database, const image::Digest& image_id) {
     return containers_of_image(database, image_id.string());
   });
-  return Engine(std::move(store), std::move(run));
 }
 
 std::string Engine::bundle_dir(const std::string& id) const {

@@ -36,6 +36,10 @@ struct CreateRequest {
   bool command_given = false;
 };
 
+// Makes `store` refuse to remove an image a container uses (the
+// containers table answers Store's ImageUsersQuery).
+void watch_image_users(image::Store& store);
+
 class Engine {
  public:
   // The engine over the store at `store_root`, its run state under

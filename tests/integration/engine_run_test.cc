@@ -90,6 +90,10 @@ TEST_F(EngineRun, AContainerKeptAfterItsExitIsListedInspectedAndRemoved) {
   auto again = ward({"run", "--name", "kept", "busybox", "true"});
   EXPECT_EQ(again.status, 125);
   EXPECT_NE(again.err.find("is already in use by container \"" + id + "\""), std::string::npos) << again.err;
+  // The image it was made from cannot go while it exists.
+  auto image_in_use = ward({"rmi", "busybox"});
+  EXPECT_EQ(image_in_use.status, 1);
+  EXPECT_NE(image_in_use.err.find("used by containers: " + id), std::string::npos) << image_in_use.err;
   auto removed = ward({"rm", "kept"});
   EXPECT_EQ(removed.status, 0) << removed.err;
   EXPECT_EQ(removed.out, "kept\n");

@@ -6,7 +6,9 @@ namespace ward::cli::engine {
 Result<image::Store> open_store(const WardOptions& options) {
   std::string root = options.root;
   if (root.empty()) root = WARD_TRY(image::default_store_root());
-  return context(image::Store::open(root), "store {}", root);
+  auto store = WARD_TRY(context(image::Store::open(root), "store {}", root));
+  ward::engine::watch_image_users(store);
+  return store;
 }
 
 Result<ward::engine::Engine> open_engine(const WardOptions& options) {
