@@ -124,6 +124,9 @@ class EngineTest : public ImageStoreTest {
     }
   }
 
+  // Held for the whole test: no rootless test restores an older
+  // /etc/subuid (without ward's entry) under a running container.
+  SubordinateIdFilesLock subordinate_ids_{false};
   std::string run_root_;
   std::vector<pid_t> background_;
 };

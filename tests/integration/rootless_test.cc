@@ -68,25 +68,6 @@ class Rootless : public BundleTest {
   }
 };
 
-// Serialises the tests that edit /etc/subuid and /etc/subgid: ctest runs
-// tests in parallel processes, and two that saved and restored the files
-// around each other would leave an entry behind.
-class SubordinateIdFilesLock {
- public:
-  SubordinateIdFilesLock() {
-    fd_ = ::open("/run/ward-test-subordinate-ids.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
-  }
-  ~SubordinateIdFilesLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  SubordinateIdFilesLock(const SubordinateIdFilesLock&) = delete;
-  SubordinateIdFilesLock& operator=(const SubordinateIdFilesLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
 // A file's exact content, or that it did not exist, restored on demand.
 class SavedFile {
  public:

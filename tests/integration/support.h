@@ -7,6 +7,10 @@
 
 #include "test_paths.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -105,6 +109,27 @@ class BundleTest : public ::testing::Test {
   nlohmann::json config_;
   std::string last_written_config_;  // config.json as oci() last rewrote it
   bool used_pure_v2_ = false;
+};
+
+// Serialises the tests that edit /etc/subuid and /etc/subgid (exclusive:
+// the rootless tests save, edit and restore them) against those that rely
+// on an entry staying (shared: ward's engine adds its `ward` entry on first
+// use, which a restore of an older copy would take away).  ctest runs
+// tests in parallel processes.
+class SubordinateIdFilesLock {
+ public:
+  explicit SubordinateIdFilesLock(bool exclusive = true) {
+    fd_ = ::open("/run/ward-test-subordinate-ids.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ >= 0) ::flock(fd_, exclusive ? LOCK_EX : LOCK_SH);
+  }
+  ~SubordinateIdFilesLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SubordinateIdFilesLock(const SubordinateIdFilesLock&) = delete;
+  SubordinateIdFilesLock& operator=(const SubordinateIdFilesLock&) = delete;
+
+ private:
+  int fd_ = -1;
 };
 
 }  // namespace ward::test
