@@ -1,11 +1,15 @@
-// The image's /etc/passwd, read for the container's HOME
-// (util/passwd.h).  Properties, for any bytes and several uids:
+// The image's /etc/passwd and /etc/group, read for the container's HOME
+// and for `ward run --user` (util/passwd.h).  Properties, for any bytes and
+// several uids:
 //   - reading never crashes;
 //   - the result is "/" or the home field of a line, so it never holds a
 //     newline or a colon;
 //   - it agrees with a second, deliberately simple reading: the first line
 //     with at least six fields whose uid field is only digits and equals
-//     the uid (no sign, no space, no NUL, no wrap-around).
+//     the uid (no sign, no space, no NUL, no wrap-around);
+//   - resolve_user, with the same bytes as passwd and as group, never
+//     crashes, and a user it finds by number has that uid and a home that
+//     holds no newline.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -61,6 +65,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string expected = expected_home(text, uid);
     WARD_FUZZ_CHECK(home == expected, "uid %llu: home \"%s\", expected \"%s\"", static_cast<unsigned long long>(uid),
                     home.c_str(), expected.c_str());
+  }
+  for (const char* spec : {"", "0", "root", "1000:1000", "app", "app:staff", "65534:nogroup"}) {
+    auto user = ward::resolve_user(spec, text, text);
+    if (!user) continue;
+    WARD_FUZZ_CHECK(user->home.find('\n') == std::string::npos, "--user %s: home \"%s\"", spec, user->home.c_str());
+    if (std::string_view(spec).starts_with("1000"))
+      WARD_FUZZ_CHECK(user->uid == 1000, "--user %s: uid %u", spec, user->uid);
   }
   return 0;
 }
