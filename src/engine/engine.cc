@@ -153,7 +153,10 @@ Result<ContainerRecord> Engine::create(CreateRequest request) {
     if (!sys::path_exists(bind.source)) WARD_TRY(context(sys::mkdir_all(bind.source, 0755), "--volume {}", text));
   }
   // The flags' mistakes (a capability name, ...) before anything is made.
-  WARD_TRY(build_oci_config(spec, ConfigInputs{"validate", {}, std::nullopt, "/", "/", ""}));
+  ConfigInputs trial;
+  trial.id = "validate";
+  trial.hostname_file = trial.hosts_file = "/";
+  WARD_TRY(build_oci_config(spec, trial));
 
   ContainerRecord record;
   record.id = WARD_TRY(new_container_id());

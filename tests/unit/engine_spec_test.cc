@@ -123,7 +123,13 @@ TEST(ContainerConfig, SpecBecomesAValidOciConfig) {
   spec.cap_add = {"CHOWN"};
   spec.read_only = true;
   spec.memory = 64 << 20;
-  engine::ConfigInputs inputs{"abc", {}, engine::HostIds{200000, 300000}, "/b/hostname", "/b/hosts", ""};
+  // Field by field: GCC 12's -O3 takes a braced ResolvedUser{} for
+  // uninitialized (-Wmaybe-uninitialized) and the Release build fails.
+  engine::ConfigInputs inputs;
+  inputs.id = "abc";
+  inputs.ids = engine::HostIds{200000, 300000};
+  inputs.hostname_file = "/b/hostname";
+  inputs.hosts_file = "/b/hosts";
   auto json = engine::build_oci_config(spec, inputs);
   ASSERT_TRUE(json) << json.error().what();
   auto config = oci::parse_config(json->dump());
