@@ -134,12 +134,13 @@ TEST_F(EngineRun, AKilledWardLeavesAContainerThatPsShowsAndRmCleans) {
 }
 
 TEST_F(EngineRun, AContainerWhoseWardWasKilledIsExitedWithAnUnknownStatusOnceItEnds) {
-  pid_t ward_pid = start_ward({"run", "--name", "brief", "busybox", "sleep", "1"});
+  // Long enough to be running when ward is killed, even under ASan.
+  pid_t ward_pid = start_ward({"run", "--name", "brief", "busybox", "sleep", "3"});
   ASSERT_TRUE(wait_running("brief"));
   ::kill(ward_pid, SIGKILL);
   wait_ward(ward_pid);
   bool exited = false;
-  for (int i = 0; i < 100 && !exited; ++i) {
+  for (int i = 0; i < 200 && !exited; ++i) {
     exited = ward({"inspect", "-f", "{{.State.Status}}", "brief"}).out == "exited\n";
     if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -75,10 +75,11 @@ int cmd_ps(const WardOptions& options, const std::vector<std::string>& args) {
   if (!parsed->positional.empty()) return kReporter.fail("ps", "accepts no arguments", kExitDockerUsage);
   long last = -1;
   if (parsed->has("last")) {
+    const std::string text = parsed->value("last");  // strtol's end points into it
     char* end = nullptr;
-    last = std::strtol(parsed->value("last").c_str(), &end, 10);
-    if (parsed->value("last").empty() || *end != '\0')
-      return kReporter.fail("ps", fmt::format("--last {}: not a number", parsed->value("last")), kExitDockerUsage);
+    last = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0')
+      return kReporter.fail("ps", fmt::format("--last {}: not a number", text), kExitDockerUsage);
   }
   if (parsed->flag("latest")) last = 1;
   bool all = parsed->flag("all") || last >= 0;
