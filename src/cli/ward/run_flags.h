@@ -15,7 +15,8 @@ namespace ward::cli::engine {
 
 // Docker's run flags, with their short letters and whether they take a value.
 [[nodiscard]] const std::vector<FlagSpec>& run_flag_specs();
-// The flags that are in the table but not implemented yet, each with why.
+// Whether `ward run` implements the flag named `name`; the others in the
+// table are refused with "--NAME: not supported yet".
 [[nodiscard]] bool run_flag_supported(std::string_view name);
 
 struct RunCommand {
