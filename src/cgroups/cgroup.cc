@@ -198,6 +198,25 @@ bool Cgroup::frozen() const {
 }
 
 Result<> Cgroup::create() {
+  // A parent that another container's delete removes as we make our
+  // directory (it was empty) is made again.
+  for (int attempt = 0;; ++attempt) {
+    auto made = create_once();
+    if (made || made.error().code != ENOENT || attempt == 5) return made;
+  }
+}
+
+Result<> remove_empty_cgroup(const std::string& cgroups_path) {
+  auto hierarchies = WARD_TRY(host_hierarchies());
+  for (const auto& hierarchy : hierarchies) {
+    std::string path = hierarchy.mount_point + cgroups_path;
+    if (::rmdir(path.c_str()) < 0 && errno != ENOENT && errno != EBUSY && errno != ENOTEMPTY)
+      return fail_errno(errno, "remove cgroup " + path);
+  }
+  return {};
+}
+
+Result<> Cgroup::create_once() {
   for (const auto& dir : directories_) {
     // Make each missing level, parents first, remembering what we made.
     std::vector<std::string> missing;

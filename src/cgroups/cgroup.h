@@ -78,6 +78,7 @@ class Cgroup {
   [[nodiscard]] std::string directory_for(const std::string& mount_point) const;
 
  private:
+  [[nodiscard]] Result<> create_once();
   [[nodiscard]] Result<> apply(const oci::Resources& resources, const std::vector<oci::DeviceRule>& allowed_devices,
                                bool creating);
 
@@ -87,6 +88,12 @@ class Cgroup {
 
 // The device rules every container gets (null, zero, full, random,
 // urandom, tty, console, ptmx and the pts devices), as runc allows them.
+// Removes the cgroup at `cgroups_path` (absolute: from each hierarchy's
+// root) in every hierarchy where it is empty; one that holds processes or
+// other cgroups stays.  An engine's parent cgroup (/ward) goes this way
+// once its last container is gone.
+[[nodiscard]] Result<> remove_empty_cgroup(const std::string& cgroups_path);
+
 [[nodiscard]] std::vector<oci::DeviceRule> default_allowed_devices();
 // Those plus an allow rule for each of the config's linux.devices.
 [[nodiscard]] std::vector<oci::DeviceRule> allowed_devices(const std::vector<oci::Device>& devices);

@@ -1,5 +1,7 @@
 #include "engine/container_config.h"
 
+#include "engine/monitor/monitor.h"
+
 #include <algorithm>
 #include <set>
 
@@ -114,7 +116,7 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
 
   config["hostname"] = spec.hostname;
   config["root"] = {{"path", "rootfs"}, {"readonly", spec.read_only}};
-  linux_section["cgroupsPath"] = "/ward/" + inputs.id;
+  linux_section["cgroupsPath"] = std::string(monitor::kCgroupParent) + "/" + inputs.id;
   if (spec.privileged || spec.seccomp_unconfined) linux_section.erase("seccomp");
   if (spec.privileged) {
     linux_section.erase("maskedPaths");

@@ -7,12 +7,14 @@ namespace ward::engine {
 namespace {
 
 constexpr std::string_view kColumns =
-    "id, name, image_id, created, spec, status, pid, pid_start_time, exit_code, oom_killed, started_at, finished_at";
+    "id, name, image_id, created, spec, status, pid, pid_start_time, exit_code, oom_killed, started_at, finished_at, "
+    "restart_count, stop_requested, monitor_pid, monitor_start_time";
 
 Result<ContainerStatus> parse_status(const std::string& text) {
   if (text == "created") return ContainerStatus::created;
   if (text == "running") return ContainerStatus::running;
   if (text == "exited") return ContainerStatus::exited;
+  if (text == "restarting") return ContainerStatus::restarting;
   return fail(ErrorKind::invalid_input, fmt::format("container row: unknown status \"{}\"", text));
 }
 
@@ -30,6 +32,10 @@ Result<ContainerRecord> read_row(const db::Statement& row) {
   record.oom_killed = row.column_int64(9) != 0;
   record.started_at = row.column_text(10);
   record.finished_at = row.column_text(11);
+  record.restart_count = static_cast<int>(row.column_int64(12));
+  record.stop_requested = row.column_int64(13) != 0;
+  record.monitor_pid = static_cast<pid_t>(row.column_int64(14));
+  record.monitor_start_time = static_cast<std::uint64_t>(row.column_int64(15));
   return record;
 }
 
@@ -53,13 +59,14 @@ std::string_view status_name(ContainerStatus status) {
     case ContainerStatus::created: return "created";
     case ContainerStatus::running: return "running";
     case ContainerStatus::exited: return "exited";
+    case ContainerStatus::restarting: return "restarting";
   }
   return "unknown";
 }
 
 Result<> insert_container(db::Database& database, const ContainerRecord& record) {
   auto statement = WARD_TRY(database.prepare(fmt::format("INSERT INTO containers ({}) VALUES "
-                                                         "(?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, '', '')",
+                                                         "(?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, '', '', 0, 0, 0, 0)",
                                                          kColumns),
                                              "add the container"));
   WARD_TRY(statement.bind(1, record.id));
@@ -110,32 +117,6 @@ Result<std::vector<std::string>> containers_of_image(db::Database& database, std
   std::vector<std::string> ids;
   while (WARD_TRY(statement.step()) == db::Step::row) ids.push_back(statement.column_text(0));
   return ids;
-}
-
-Result<> record_started(db::Database& database, const std::string& id, pid_t pid, std::uint64_t start_time,
-                        const std::string& started_at) {
-  auto statement = WARD_TRY(database.prepare(
-      "UPDATE containers SET status = 'running', pid = ?2, pid_start_time = ?3, started_at = ?4, exit_code = 0, "
-      "oom_killed = 0, finished_at = '' WHERE id = ?1",
-      "record the start"));
-  WARD_TRY(statement.bind(1, id));
-  WARD_TRY(statement.bind(2, std::int64_t{pid}));
-  WARD_TRY(statement.bind(3, static_cast<std::int64_t>(start_time)));
-  WARD_TRY(statement.bind(4, started_at));
-  return statement.run();
-}
-
-Result<> record_exited(db::Database& database, const std::string& id, int exit_code, bool oom_killed,
-                       const std::string& finished_at) {
-  auto statement = WARD_TRY(database.prepare(
-      "UPDATE containers SET status = 'exited', pid = 0, pid_start_time = 0, exit_code = ?2, oom_killed = ?3, "
-      "finished_at = ?4 WHERE id = ?1",
-      "record the exit"));
-  WARD_TRY(statement.bind(1, id));
-  WARD_TRY(statement.bind(2, std::int64_t{exit_code}));
-  WARD_TRY(statement.bind(3, std::int64_t{oom_killed ? 1 : 0}));
-  WARD_TRY(statement.bind(4, finished_at));
-  return statement.run();
 }
 
 Result<> delete_container(db::Database& database, const std::string& id) {

@@ -13,6 +13,7 @@
 
 #include "engine/container_spec.h"
 #include "engine/db/database.h"
+#include "engine/monitor/state_rows.h"
 #include "util/error.h"
 
 namespace ward::engine {
@@ -21,7 +22,8 @@ namespace ward::engine {
 // watched it (the foreground `ward run` was killed): its status is lost.
 inline constexpr int kUnknownExitCode = 255;
 
-enum class ContainerStatus : std::uint8_t { created, running, exited };
+// restarting: exited, and its monitor waits to start it again.
+enum class ContainerStatus : std::uint8_t { created, running, exited, restarting };
 [[nodiscard]] std::string_view status_name(ContainerStatus status);
 
 struct ContainerRecord {
@@ -36,6 +38,10 @@ struct ContainerRecord {
   int exit_code = 0;
   bool oom_killed = false;
   std::string started_at, finished_at;  // RFC 3339, "" before the first start / exit
+  int restart_count = 0;                // restarts by its monitor
+  bool stop_requested = false;          // stopped by the user: not restarted
+  pid_t monitor_pid = 0;                // a detached container's ward-monitor, 0: none
+  std::uint64_t monitor_start_time = 0;
 };
 
 // Inserts the row (status created); already_exists naming the container
@@ -48,11 +54,6 @@ struct ContainerRecord {
 [[nodiscard]] Result<ContainerRecord> find_container(db::Database& database, std::string_view text);
 // The ids of the containers made from `image_id`.
 [[nodiscard]] Result<std::vector<std::string>> containers_of_image(db::Database& database, std::string_view image_id);
-// Records a start (running, pid) or an exit (exited, code, OOM).
-[[nodiscard]] Result<> record_started(db::Database& database, const std::string& id, pid_t pid,
-                                      std::uint64_t start_time, const std::string& started_at);
-[[nodiscard]] Result<> record_exited(db::Database& database, const std::string& id, int exit_code, bool oom_killed,
-                                     const std::string& finished_at);
 // Deletes the row and its user-namespace range.  Deleting a row that is
 // gone is not an error (a racing `rm` got there first).
 [[nodiscard]] Result<> delete_container(db::Database& database, const std::string& id);

@@ -68,8 +68,14 @@ ordered_json spec_to_json(const ContainerSpec& spec) {
       {"Entrypoint", spec.entrypoint.empty() ? ordered_json(nullptr) : ordered_json(spec.entrypoint)},
       {"Labels", spec.labels},
   };
+  if (!spec.stop_signal.empty()) config["StopSignal"] = spec.stop_signal;
+  if (spec.stop_timeout >= 0) config["StopTimeout"] = spec.stop_timeout;
   ordered_json host = {
+      {"LogConfig", {{"Type", spec.log_driver}, {"Config", spec.log_options}}},
       {"NetworkMode", network_mode_name(spec.network)},
+      {"RestartPolicy",
+       {{"Name", monitor::restart_mode_name(spec.restart.mode)},
+        {"MaximumRetryCount", spec.restart.maximum_retry_count}}},
       {"AutoRemove", spec.auto_remove},
       {"CapAdd", spec.cap_add.empty() ? ordered_json(nullptr) : ordered_json(spec.cap_add)},
       {"CapDrop", spec.cap_drop.empty() ? ordered_json(nullptr) : ordered_json(spec.cap_drop)},
@@ -128,6 +134,18 @@ Result<ContainerSpec> spec_from_json(std::string_view text) {
         host.value("PidsLimit", nlohmann::json()).is_number_integer() ? host["PidsLimit"].get<std::int64_t>() : 0;
     spec.no_new_privileges = WARD_TRY(field<bool>(host, "NoNewPrivileges", "HostConfig"));
     spec.seccomp_unconfined = WARD_TRY(field<bool>(host, "SeccompUnconfined", "HostConfig"));
+    spec.stop_signal = config.value("StopSignal", "");
+    spec.stop_timeout = config.value("StopTimeout", -1);
+    if (host.contains("RestartPolicy")) {
+      const auto& policy = host["RestartPolicy"];
+      spec.restart = WARD_TRY(context(monitor::parse_restart_policy(policy.value("Name", "no")), "container record"));
+      spec.restart.maximum_retry_count = policy.value("MaximumRetryCount", 0);
+    }
+    if (host.contains("LogConfig")) {
+      spec.log_driver = host["LogConfig"].value("Type", "json-file");
+      if (host["LogConfig"].contains("Config") && host["LogConfig"]["Config"].is_object())
+        spec.log_options = host["LogConfig"]["Config"].get<std::map<std::string, std::string>>();
+    }
   } catch (const nlohmann::json::exception& e) {
     return fail(ErrorKind::invalid_input, fmt::format("container record: {}", e.what()));
   }

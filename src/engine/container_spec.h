@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/monitor/restart_policy.h"
 #include "image/spec.h"
 #include "util/error.h"
 
@@ -34,6 +35,8 @@ struct ContainerSpec {
   bool tty = false;
   bool open_stdin = false;
   std::map<std::string, std::string> labels;
+  std::string stop_signal;  // --stop-signal as given; "": SIGTERM
+  int stop_timeout = -1;    // --stop-timeout in seconds; -1: stop's default (10)
   // --- Docker's HostConfig ---
   bool auto_remove = false;
   bool read_only = false;
@@ -50,6 +53,9 @@ struct ContainerSpec {
   // Docker's "HOST:CTR[:ro]" strings, the shape HostConfig.Binds has.
   std::vector<std::string> binds;
   std::vector<std::string> security_opt;  // as given, for inspect
+  monitor::RestartPolicy restart;
+  std::string log_driver = "json-file";  // or "none"
+  std::map<std::string, std::string> log_options;
 
   friend bool operator==(const ContainerSpec&, const ContainerSpec&) = default;
 };

@@ -12,6 +12,8 @@
 
 #include "engine/container_config.h"
 #include "engine/container_files.h"
+#include "cgroups/cgroup.h"
+#include "engine/monitor/monitor.h"
 #include "engine/names.h"
 #include "engine/userns.h"
 #include "image/builtin_busybox.h"
@@ -70,31 +72,6 @@ class CreateGuard {
  private:
   Engine& engine_;
   std::string id_;
-};
-
-// Makes ward's standard input /dev/null for as long as it lives: a
-// container run without -i reads nothing (Docker's behaviour).
-class StdinFromNull {
- public:
-  StdinFromNull() {
-    saved_ = ::dup(STDIN_FILENO);
-    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null >= 0) {
-      ::dup2(null, STDIN_FILENO);
-      ::close(null);
-    }
-  }
-  StdinFromNull(const StdinFromNull&) = delete;
-  StdinFromNull& operator=(const StdinFromNull&) = delete;
-  ~StdinFromNull() {
-    if (saved_ >= 0) {
-      ::dup2(saved_, STDIN_FILENO);
-      ::close(saved_);
-    }
-  }
-
- private:
-  int saved_ = -1;
 };
 
 }  // namespace
@@ -191,104 +168,62 @@ Result<ContainerRecord> Engine::create(CreateRequest request) {
   return record;
 }
 
-Result<int> Engine::run_attached(const ContainerRecord& container) {
-  const std::string& id = container.id;
-  auto ids = WARD_TRY(find_user_ids(store_.database(), id));
-  auto image = WARD_TRY(store_.image(WARD_TRY(image::Digest::parse(container.image_id))));
-  std::vector<std::string> layers;
-  for (const auto& layer : image.layers) layers.push_back(layer.chain_id.hex());
-  log::timing("container and image read");
-
-  // Leftovers of a run whose ward was killed: the runtime's state, the bundle.
-  WARD_TRY(forget_runtime_state(id));
-  std::string bundle = bundle_dir(id);
-  (void)sys::remove_all(bundle);
-  struct BundleRemover {
-    std::string path;
-    ~BundleRemover() { (void)sys::remove_all(path); }
-  } bundle_remover{bundle};
-  auto rootfs = WARD_TRY(make_rootfs_mount(store_.root() + "/layers", layers, layer_dir(id), ids));
-  log::timing("overlay made");
-  auto files = WARD_TRY(write_bundle_files(bundle, container.spec, ids));
-  auto user = WARD_TRY(resolve_container_user(rootfs.get(), container.spec.user));
-  ConfigInputs inputs{id, user, ids, files.hostname, files.hosts, files.resolv_conf};
-  auto config_json = WARD_TRY(build_oci_config(container.spec, inputs));
-  std::string config_text = config_json.dump();
-  WARD_TRY(sys::write_file_atomic(bundle + "/config.json", config_text, 0600));
-  auto config = WARD_TRY(oci::parse_config(config_text));
-  log::timing("config built");
-
-  runtime::RunOptions options;
-  options.create.id = id;
-  options.create.bundle = bundle;
-  options.create.config = &config;
-  options.create.rootfs_mount_fd = rootfs.get();
-  options.keep = true;
-  db::Database& database = store_.database();
-  options.on_started = [&](const runtime::ContainerState& state) {
-    if (auto r = record_started(database, id, state.pid, state.pid_start_time, now_rfc3339()); !r)
-      log::warning(r.error().what());
-  };
-  std::optional<StdinFromNull> no_stdin;
-  if (!container.spec.open_stdin) no_stdin.emplace();
-  auto status = runtime_.run(options);
-  no_stdin.reset();
-  if (!status) {
-    (void)forget_runtime_state(id);
-    return std::unexpected(status.error());
-  }
-  auto oom = runtime_.oom_kills(id);
-  bool oom_killed = oom && *oom > 0;
-  if (auto removed = forget_runtime_state(id); !removed) log::warning(removed.error().what());
-  WARD_TRY(record_exited(database, id, *status, oom_killed, now_rfc3339()));
-  if (container.spec.auto_remove) {
-    auto current = WARD_TRY(find_container(database, id));
-    WARD_TRY(remove(current, true));
-  }
-  return *status;
-}
-
 Result<> Engine::forget_runtime_state(const std::string& id) {
   auto removed = runtime_.remove(id, true);
   if (!removed && !removed.error().is(ErrorKind::not_found)) return removed;
   return {};
 }
 
+void Engine::tidy_parent_cgroup() {
+  // The engine's parent cgroup goes with its last container.
+  (void)cgroups::remove_empty_cgroup(std::string(monitor::kCgroupParent));
+}
+
 Result<> Engine::remove_files(const std::string& id) {
   WARD_TRY(sys::remove_all(bundle_dir(id)));
+  if (::unlink(monitor::console_socket_path(run_root_, id).c_str()) < 0 && errno != ENOENT)
+    return fail_errno(errno, "remove the console socket of " + id);
   return sys::remove_all(layer_dir(id));
 }
 
 Result<> Engine::remove(const ContainerRecord& container, bool force) {
   auto current = WARD_TRY(reconcile(container));
-  if (current.status == ContainerStatus::running) {
-    if (!force)
-      return fail(ErrorKind::wrong_state,
-                  fmt::format("cannot remove container {}: it is running; stop it first or force the removal (-f)",
-                              container.name));
-  }
+  if ((current.status == ContainerStatus::running || current.status == ContainerStatus::restarting) && !force)
+    return fail(ErrorKind::wrong_state,
+                fmt::format("cannot remove container {}: it is {}; stop it first or force the removal (-f)",
+                            container.name, status_name(current.status)));
+  // Its monitor must not restart it; one that waits to is woken.
+  WARD_TRY(monitor::set_stop_requested(store_.database(), container.id, true));
+  if (process_lives(current.monitor_pid, current.monitor_start_time)) ::kill(current.monitor_pid, SIGTERM);
   // Kills a running init and its processes, and deletes the runtime's
   // state and cgroup; an id it does not know (never started, or already
   // deleted) is fine.
   WARD_TRY(forget_runtime_state(container.id));
+  tidy_parent_cgroup();
   WARD_TRY(remove_files(container.id));
   return delete_container(store_.database(), container.id);
 }
 
 Result<ContainerRecord> Engine::reconcile(ContainerRecord record) {
-  if (record.status != ContainerStatus::running) return record;
-  if (record.pid > 0) {
-    // A zombie is gone too: its parent, the killed ward, cannot reap it.
-    auto start_time = sys::process_start_time(record.pid);
-    char state = sys::process_state(record.pid);
-    if (start_time && *start_time == record.pid_start_time && state != 'Z' && state != 'X') return record;
+  bool monitored = process_lives(record.monitor_pid, record.monitor_start_time);
+  if (record.status == ContainerStatus::restarting) {
+    if (monitored) return record;
+    // Its monitor was killed while it waited to restart it.
+    record.status = ContainerStatus::exited;
+    WARD_TRY(
+        monitor::record_exited(store_.database(), record.id, record.exit_code, record.oom_killed, record.finished_at));
+    return record;
   }
+  if (record.status != ContainerStatus::running) return record;
+  // A zombie is gone too: its parent, a killed ward, cannot reap it.  A
+  // live monitor records the exit itself, with the real status.
+  if (process_lives(record.pid, record.pid_start_time) || monitored) return record;
   // The init is gone and no ward recorded its end (the ward that watched
   // it was killed): exited, with an unknown status.
   record.status = ContainerStatus::exited;
   record.exit_code = kUnknownExitCode;
   record.finished_at = now_rfc3339();
-  WARD_TRY(record_exited(store_.database(), record.id, record.exit_code, false, record.finished_at));
+  WARD_TRY(monitor::record_exited(store_.database(), record.id, record.exit_code, false, record.finished_at));
   return record;
 }
 

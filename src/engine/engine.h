@@ -23,6 +23,8 @@
 
 #include "engine/container_rows.h"
 #include "engine/container_spec.h"
+#include "engine/launch.h"
+#include "engine/monitor/start_report.h"
 #include "image/store.h"
 #include "runtime/container.h"
 #include "util/error.h"
@@ -57,6 +59,24 @@ class Engine {
   // attached, signals forwarded, a terminal relayed with -t); records its
   // exit and, with --rm, removes it.  Returns its exit status.
   [[nodiscard]] Result<int> run_attached(const ContainerRecord& container);
+  // Starts the container under a monitor of its own (ward-monitor, beside
+  // this program), which holds its output, records its exit and restarts
+  // it; returns once the start is recorded, or with why it failed.
+  [[nodiscard]] Result<> start_detached(const ContainerRecord& container);
+  // A monitor's restart (`ward monitor-start`): creates and starts the
+  // container with this process's stdio, and writes the start's report
+  // (engine/monitor/start_report.h) to `report_fd`.
+  [[nodiscard]] Result<> start_for_monitor(const ContainerRecord& container, int report_fd);
+  // Sends the stop signal (--stop-signal, SIGTERM), then SIGKILL after
+  // `timeout_seconds` (nullopt: --stop-timeout, or 10); returns once the
+  // exit is recorded.  A container that does not run is fine.  The
+  // container is not restarted (its policy notwithstanding).
+  [[nodiscard]] Result<> stop(const ContainerRecord& container, std::optional<int> timeout_seconds);
+  // Sends `signal` to a running container's init (wrong_state otherwise);
+  // as Docker's kill, it then counts as stopped by the user.
+  [[nodiscard]] Result<> kill(const ContainerRecord& container, int signal);
+  // Blocks until the container is not running; its exit code.
+  [[nodiscard]] Result<int> wait(const ContainerRecord& container);
   // Removes a container: refused while it runs unless `force`, which
   // kills it first.  Files go first and the row last, so a kill half-way
   // leaves a row that the next rm finishes.
@@ -73,12 +93,25 @@ class Engine {
 
  private:
   Engine(image::Store store, std::string run_root);
-  // A running record whose init is gone becomes exited.
+  // A running record whose init is gone becomes exited, unless its
+  // monitor lives (it records the exit itself); so does a restarting one
+  // whose monitor is gone.
   [[nodiscard]] Result<ContainerRecord> reconcile(ContainerRecord record);
+  // Everything a start needs before the runtime creates the container:
+  // leftovers of an earlier run deleted, the overlay, the bundle files,
+  // the OCI config (engine/launch.h).
+  [[nodiscard]] Result<PreparedLaunch> prepare_launch(const ContainerRecord& container);
+  // Creates and starts a prepared container without waiting for it; the
+  // report a monitor wants.
+  [[nodiscard]] Result<monitor::StartReport> launch_detached(const PreparedLaunch& launch, const ContainerSpec& spec);
+  // Waits until the row no longer says running (or restarting).
+  [[nodiscard]] Result<ContainerRecord> wait_until_not_running(const std::string& id, int timeout_ms);
   [[nodiscard]] Result<> remove_files(const std::string& id);
   // Deletes the runtime's state and cgroup of `id`, killing what still
   // runs; nothing to delete is fine.
   [[nodiscard]] Result<> forget_runtime_state(const std::string& id);
+  // Removes the engine's parent cgroup if no container is left in it.
+  void tidy_parent_cgroup();
 
   image::Store store_;
   std::string run_root_;

@@ -102,6 +102,22 @@ ssize_t send_with_fd(int sock, const void* data, size_t size, int fd) noexcept {
   return retry([&] { return ::sendmsg(sock, &header, MSG_NOSIGNAL); });
 }
 
+ssize_t recv_with_fd(int sock, void* data, size_t size, int* fd) noexcept {
+  *fd = -1;
+  iovec iov{data, size};
+  msghdr header{};
+  header.msg_iov = &iov;
+  header.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  header.msg_control = control;
+  header.msg_controllen = sizeof(control);
+  ssize_t n = retry([&] { return ::recvmsg(sock, &header, MSG_CMSG_CLOEXEC); });
+  if (n < 0) return n;
+  for (cmsghdr* cmsg = CMSG_FIRSTHDR(&header); cmsg != nullptr; cmsg = CMSG_NXTHDR(&header, cmsg))
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) std::memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+  return n;
+}
+
 int ioprio_set(int which, int who, int priority) noexcept {
   long r = ::syscall(SYS_ioprio_set, which, who, priority);
   return r < 0 ? -errno : 0;

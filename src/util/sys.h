@@ -58,6 +58,10 @@ int landlock_restrict_self(int ruleset_fd, unsigned flags) noexcept;
 // One sendmsg(2) of `data` (MSG_NOSIGNAL), with `fd` as SCM_RIGHTS unless
 // it is -1; retried on EINTR.  Bytes sent, or -errno.
 ssize_t send_with_fd(int sock, const void* data, size_t size, int fd) noexcept;
+// One recvmsg(2) into `data`; an fd that came with it (SCM_RIGHTS) is
+// stored in *fd with close-on-exec (-1 when none).  Bytes received, or
+// -errno; retried on EINTR.
+ssize_t recv_with_fd(int sock, void* data, size_t size, int* fd) noexcept;
 // ioprio_set(2) and sched_setattr(2) (attr: a struct sched_attr): 0 or -errno.
 int ioprio_set(int which, int who, int priority) noexcept;
 int sched_setattr(pid_t pid, const void* attr, unsigned flags) noexcept;

@@ -54,7 +54,14 @@ TEST_F(EngineRun, BadFlagsAreOneLineErrorsNamingTheFlagAndMakeNothing) {
       {{"run", "--name", "-bad", "busybox", "true"}, "--name"},
       {{"run", "-w", "relative", "busybox", "true"}, "--workdir"},
       {{"run", "--no-such-flag", "busybox", "true"}, "no-such-flag"},
-      {{"run", "-d", "busybox", "true"}, "--detach"},
+      {{"run", "-d", "--restart", "sometimes", "busybox", "true"}, "--restart"},
+      {{"run", "-d", "--restart", "always", "--rm", "busybox", "true"}, "--restart"},
+      {{"run", "-d", "--restart", "always:3", "busybox", "true"}, "--restart"},
+      {{"run", "-d", "--log-driver", "syslog", "busybox", "true"}, "--log-driver"},
+      {{"run", "-d", "--log-opt", "max-size=lots", "busybox", "true"}, "--log-opt"},
+      {{"run", "-d", "--log-opt", "colour=blue", "busybox", "true"}, "--log-opt"},
+      {{"run", "-d", "--stop-signal", "SIGNOPE", "busybox", "true"}, "--stop-signal"},
+      {{"run", "-d", "--stop-timeout", "soon", "busybox", "true"}, "--stop-timeout"},
       {{"run", "-u", "nobody-here", "busybox", "true"}, "nobody-here"},
   };
   for (const auto& c : cases) {

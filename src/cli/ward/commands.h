@@ -2,6 +2,8 @@
 // returning the exit status.  Usage errors exit 2, failures 1.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,6 +31,23 @@ struct WardOptions {
 // ward's errors: "ward: VERB: WHAT: WHY", one line on stderr.
 inline const Reporter kReporter{"ward"};
 
+// A container verb's command line, Docker's way (flags anywhere among the
+// names).  --help prints "usage: ward VERB USAGE", `summary` and the flags,
+// and exits 0; a wrong command line (a flag, fewer than `min_names`
+// names) is reported in one line and gives nullopt: exit 125.
+[[nodiscard]] std::optional<ParsedArgs> parse_container_verb(std::string_view verb, std::string_view usage,
+                                                             std::string_view summary,
+                                                             const std::vector<std::string>& args,
+                                                             const std::vector<FlagSpec>& flags,
+                                                             std::size_t min_names = 1);
+
+// The verbs that act on containers by name (start, stop, kill, rm, ...):
+// `action` on each container NAMES names, in order.  A failure is reported
+// ("ward: VERB: ...") and the others still go, as Docker's; each name that
+// succeeds is printed when `echo`.  Exit status 1 if any failed.
+int for_each_container(std::string_view verb, ward::engine::Engine& engine, const std::vector<std::string>& names,
+                       bool echo, const std::function<Result<>(const ward::engine::ContainerRecord&)>& action);
+
 // A management command's subcommands: `ward image ls`, `ward system df`.
 struct SubcommandGroup {
   std::string_view name;     // "image"
@@ -44,6 +63,14 @@ int run_subcommand(const SubcommandGroup& group, const WardOptions& options, con
 // HOST; none, index.docker.io and registry-1.docker.io are docker.io.
 [[nodiscard]] std::string registry_server(std::string_view text);
 
+int cmd_create(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_kill(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_logs(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_monitor_start(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_restart(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_start(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_stop(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_wait(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_audit(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_lint(const WardOptions& options, const std::vector<std::string>& args);

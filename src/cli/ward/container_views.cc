@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/core/human_units.h"
+#include "engine/monitor/monitor.h"
 
 namespace ward::cli::engine {
 
@@ -42,6 +43,8 @@ std::string container_status_text(const ContainerRecord& record) {
     case ContainerStatus::created: return "Created";
     case ContainerStatus::running: return "Up " + ago(record.started_at);
     case ContainerStatus::exited: return fmt::format("Exited ({}) {} ago", record.exit_code, ago(record.finished_at));
+    case ContainerStatus::restarting:
+      return fmt::format("Restarting ({}) {} ago", record.exit_code, ago(record.finished_at));
   }
   return "";
 }
@@ -56,7 +59,7 @@ Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord&
       {"Status", ward::engine::status_name(record.status)},
       {"Running", running},
       {"Paused", false},
-      {"Restarting", false},
+      {"Restarting", record.status == ContainerStatus::restarting},
       {"OOMKilled", record.oom_killed},
       {"Dead", false},
       {"Pid", running ? record.pid : 0},
@@ -80,9 +83,11 @@ Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord&
       {"ResolvConfPath", record.spec.network == ward::engine::NetworkMode::host ? bundle + "/resolv.conf" : ""},
       {"HostnamePath", bundle + "/hostname"},
       {"HostsPath", bundle + "/hosts"},
-      {"LogPath", ""},
+      {"LogPath", record.spec.log_driver == "json-file"
+                      ? ward::monitor::container_log_path(engine.store().root(), record.id)
+                      : ""},
       {"Name", "/" + record.name},
-      {"RestartCount", 0},
+      {"RestartCount", record.restart_count},
       {"Driver", "overlay"},
       {"Platform", "linux"},
       {"HostConfig", spec["HostConfig"]},

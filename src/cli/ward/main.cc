@@ -22,26 +22,33 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"apparmor", "generate AppArmor profiles (ward-default, or from a TOML description)", cmd_apparmor},
     {"audit", "CIS Docker Benchmark checks on ward, its images, or containers (docker inspect, config.json, API)",
      cmd_audit},
+    {"create", "create a container from an image, without starting it", cmd_create},
     {"history", "show the history of an image", cmd_history},
     {"image", "manage images: ls, inspect, history, import, prune, rm, tag, load, save, pull, push", cmd_image},
     {"images", "list images", cmd_images},
     {"import", "create an image from a root filesystem tarball", cmd_import},
     {"inspect", "show low-level information on containers and images", cmd_inspect},
+    {"kill", "send a signal to running containers (default SIGKILL)", cmd_kill},
     {"lint", "check Dockerfiles: hadolint's rules, ShellCheck, secrets", cmd_lint},
     {"login", "log in to a registry", cmd_login},
     {"logout", "log out from a registry", cmd_logout},
     {"load", "load images from an OCI layout, an OCI archive or a docker save archive", cmd_load},
+    {"logs", "show a container's output (json-file log)", cmd_logs},
     {"pull", "pull an image from a registry", cmd_pull},
     {"push", "push an image to a registry", cmd_push},
     {"ps", "list containers", cmd_ps},
+    {"restart", "stop and start containers again", cmd_restart},
     {"rm", "remove containers", cmd_rm},
     {"rmi", "remove images", cmd_rmi},
-    {"run", "create and run a container from an image, in the foreground", cmd_run},
+    {"run", "create and run a container from an image (-d: in the background, under a monitor)", cmd_run},
     {"save", "save images to a docker-archive or an OCI archive", cmd_save},
     {"scan", "scan an image or a root filesystem: files, accounts, settings, packages, vulnerabilities", cmd_scan},
+    {"start", "start created or stopped containers (in the background; -a: attached)", cmd_start},
+    {"stop", "stop running containers (the stop signal, then SIGKILL)", cmd_stop},
     {"system", "manage ward: df", cmd_system},
     {"tag", "give an image another name", cmd_tag},
     {"version", "print the version", cmd_version},
+    {"wait", "wait until containers stop; print their exit codes", cmd_wait},
 };
 
 void print_usage(std::FILE* out) {
@@ -91,6 +98,10 @@ int main(int argc, char** argv) {
   }
   if (verb == "--version") return cmd_version(options, {});
   if (verb.starts_with('-')) return kReporter.fail("", fmt::format("unknown flag: {}", verb), kExitUsage);
+  // Not in the table (no user types it): what a container's monitor runs
+  // to restart it.
+  if (verb == "monitor-start")
+    return cmd_monitor_start(options, std::vector<std::string>(args.begin() + 1, args.end()));
   const auto* found = find_verb<WardOptions>(kVerbs, verb);
   if (found == nullptr)
     return kReporter.fail("", fmt::format("unknown command \"{}\" (see 'ward --help')", verb), kExitUsage);

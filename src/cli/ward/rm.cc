@@ -36,19 +36,9 @@ int cmd_rm(const WardOptions& options, const std::vector<std::string>& args) {
   if (parsed->positional.empty()) return kReporter.fail("rm", "requires at least 1 argument", kExitDockerUsage);
   auto engine = open_engine(options);
   if (!engine) return kReporter.fail("rm", engine.error());
-  int status = 0;
-  for (const auto& name : parsed->positional) {
-    auto removed = [&]() -> Result<> {
-      auto record = WARD_TRY(engine->find(name));
-      return engine->remove(record, parsed->flag("force"));
-    }();
-    if (!removed) {
-      status = kReporter.fail("rm", removed.error());
-      continue;
-    }
-    std::printf("%s\n", name.c_str());
-  }
-  return status;
+  bool force = parsed->flag("force");
+  return for_each_container("rm", *engine, parsed->positional, true,
+                            [&](const ward::engine::ContainerRecord& record) { return engine->remove(record, force); });
 }
 
 }  // namespace ward::cli::engine

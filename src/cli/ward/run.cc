@@ -2,7 +2,8 @@
 // image and run it in the foreground, as `docker run` without -d: its
 // output on ward's, signals forwarded, its exit status ward's.  Exit
 // status 125 for ward's own failures, 126 when the command cannot be
-// run, 127 when it is not found (Docker's codes).
+// run, 127 when it is not found (Docker's codes).  With -d it runs in the
+// background under its own monitor and ward prints its id.
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,24 +13,10 @@
 #include "cli/core/args.h"
 #include "cli/ward/commands.h"
 #include "cli/ward/run_flags.h"
+#include "cli/ward/run_status.h"
 #include "engine/engine.h"
 
 namespace ward::cli::engine {
-
-namespace {
-
-constexpr int kExitEngineError = 125;
-constexpr int kExitCannotInvoke = 126;
-constexpr int kExitNotFound = 127;
-
-// The status for a failure to start the container's command.
-int start_failure_status(const Error& error) {
-  if (error.code == ENOENT) return kExitNotFound;
-  if (error.code == EACCES || error.code == ENOEXEC || error.code == EPERM) return kExitCannotInvoke;
-  return kExitEngineError;
-}
-
-}  // namespace
 
 int cmd_run(const WardOptions& options, const std::vector<std::string>& args) {
   auto parsed = parse_docker_args(args, run_flag_specs(), true);
@@ -47,13 +34,23 @@ int cmd_run(const WardOptions& options, const std::vector<std::string>& args) {
   }
   auto command = parse_run_command(*parsed);
   if (!command) return kReporter.fail("run", command.error(), kExitDockerUsage);
-  if (command->request.spec.open_stdin && command->request.spec.tty && !::isatty(STDIN_FILENO))
+  if (!command->detach && command->request.spec.open_stdin && command->request.spec.tty && !::isatty(STDIN_FILENO))
     return kReporter.fail("run", "the input device is not a TTY", kExitEngineError);
   for (const auto& warning : command->warnings) std::fprintf(stderr, "ward: run: warning: %s\n", warning.c_str());
   auto engine = open_engine(options);
   if (!engine) return kReporter.fail("run", engine.error(), kExitEngineError);
   auto container = engine->create(std::move(command->request));
   if (!container) return kReporter.fail("run", container.error(), kExitEngineError);
+  if (command->detach) {
+    auto started = engine->start_detached(*container);
+    if (!started) {
+      auto current = engine->find(container->id);
+      if (current && current->status == ward::engine::ContainerStatus::created) (void)engine->remove(*current, true);
+      return kReporter.fail("run", started.error(), start_failure_status(started.error()));
+    }
+    std::printf("%s\n", container->id.c_str());
+    return 0;
+  }
   auto status = engine->run_attached(*container);
   if (!status) {
     int code = start_failure_status(status.error());

@@ -1,12 +1,15 @@
 #include "cli/ward/run_flags.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "engine/monitor/json_log.h"
+#include "oci/signals.h"
 #include "util/byte_size.h"
 #include "util/sys.h"
 
@@ -18,9 +21,10 @@ using ward::engine::ContainerSpec;
 
 // Implemented flags (the rest of the table is refused by name).
 const std::set<std::string, std::less<>> kSupported = {
-    "cap-add", "cap-drop", "detach", "entrypoint", "env",        "env-file",   "help",      "hostname", "interactive",
-    "label",   "memory",   "name",   "network",    "pids-limit", "privileged", "read-only", "rm",       "security-opt",
-    "tmpfs",   "tty",      "user",   "userns",     "workdir",    "volume",     "mount"};
+    "cap-add",     "cap-drop",  "detach",     "entrypoint", "env",          "env-file",    "help",         "hostname",
+    "interactive", "label",     "log-driver", "log-opt",    "memory",       "name",        "network",      "pids-limit",
+    "privileged",  "read-only", "restart",    "rm",         "security-opt", "stop-signal", "stop-timeout", "tmpfs",
+    "tty",         "user",      "userns",     "workdir",    "volume",       "mount"};
 
 // Capabilities whose addition undoes most of a container's isolation.
 const std::set<std::string, std::less<>> kDangerousCapabilities = {
@@ -292,6 +296,48 @@ bool run_flag_supported(std::string_view name) {
   return kSupported.contains(name);
 }
 
+namespace {
+
+// --restart, --log-driver, --log-opt, --stop-signal, --stop-timeout: what
+// the monitor and stop do with the container.
+Result<> apply_lifecycle_flags(const ParsedArgs& parsed, ContainerSpec& spec) {
+  if (parsed.has("restart"))
+    spec.restart = WARD_TRY(context(monitor::parse_restart_policy(parsed.value("restart")), "--restart"));
+  if (spec.auto_remove && spec.restart.mode != monitor::RestartMode::no)
+    return fail(ErrorKind::invalid_input, "--restart and --rm cannot be used together (conflicting options)");
+  if (parsed.has("log-driver")) {
+    spec.log_driver = parsed.value("log-driver");
+    if (spec.log_driver != "json-file" && spec.log_driver != "none")
+      return fail(ErrorKind::unsupported,
+                  fmt::format("--log-driver {}: not supported yet (json-file and none are)", spec.log_driver));
+  }
+  for (const auto& option : values(parsed, "log-opt")) {
+    auto eq = option.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return fail(ErrorKind::invalid_input, fmt::format("--log-opt {}: expected KEY=VALUE", option));
+    spec.log_options[option.substr(0, eq)] = option.substr(eq + 1);
+  }
+  if (spec.log_driver == "json-file") WARD_TRY(context(monitor::parse_json_log_options(spec.log_options), "--log-opt"));
+  if (spec.log_driver == "none" && !spec.log_options.empty())
+    return fail(ErrorKind::invalid_input, "--log-opt: the none log driver takes no options");
+  if (parsed.has("stop-signal")) {
+    spec.stop_signal = parsed.value("stop-signal");
+    if (!oci::parse_signal(spec.stop_signal))
+      return fail(ErrorKind::invalid_input, fmt::format("--stop-signal {}: invalid signal", spec.stop_signal));
+  }
+  if (parsed.has("stop-timeout")) {
+    const std::string text = parsed.value("stop-timeout");
+    int timeout = -1;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), timeout);
+    if (ec != std::errc() || end != text.data() + text.size() || timeout < -1)
+      return fail(ErrorKind::invalid_input, fmt::format("--stop-timeout {}: not a number of seconds", text));
+    spec.stop_timeout = timeout;
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
   for (const auto& [name, value] : parsed.values)
     if (!kSupported.contains(name)) return fail(ErrorKind::unsupported, fmt::format("--{}: not supported yet", name));
@@ -304,9 +350,6 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
   request.command_given = parsed.positional.size() > 1;
   spec.cmd.assign(parsed.positional.begin() + 1, parsed.positional.end());
   command.detach = parsed.flag("detach");
-  if (command.detach)
-    return fail(ErrorKind::unsupported,
-                "--detach: not supported yet (a detached container needs ward's monitor, which is not built yet)");
   spec.tty = parsed.flag("tty");
   spec.open_stdin = parsed.flag("interactive");
   spec.auto_remove = parsed.flag("rm");
@@ -393,6 +436,7 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
       return fail(ErrorKind::invalid_input, fmt::format("--tmpfs {}: the path must be absolute", entry));
     spec.tmpfs[destination] = colon == std::string::npos ? "" : entry.substr(colon + 1);
   }
+  WARD_TRY(apply_lifecycle_flags(parsed, spec));
   return command;
 }
 

@@ -6,7 +6,11 @@
 // containers: one row per container.  `spec` is the engine's create
 // record (JSON: what `inspect` shows as Config and HostConfig, and what
 // start needs); `status` is created, running or exited; pid and
-// pid_start_time name the init while it runs.
+// pid_start_time name the init while it runs; restarting while a
+// detached container's monitor waits to restart it.  restart_count counts
+// the monitor's restarts; stop_requested is set by stop, kill and rm (a
+// container the user stopped is not restarted); monitor_pid and
+// monitor_start_time name a detached container's ward-monitor.
 // userns_ranges: slot N is the container's 65536 ids at the ward range's
 // start + N * 65536 (engine/userns.h); the host ids are kept with it, so a
 // later edit of /etc/subuid cannot move a container's files' owners.
@@ -19,7 +23,7 @@
 namespace ward::db {
 
 // Append only: a released ward's databases are at one of these versions.
-inline constexpr std::array<Migration, 2> kStoreMigrations = {{
+inline constexpr std::array<Migration, 3> kStoreMigrations = {{
     {"images, layers and tags", R"sql(
 CREATE TABLE images (
   id TEXT PRIMARY KEY,
@@ -85,6 +89,12 @@ CREATE TABLE userns_ranges (
   host_uid INTEGER NOT NULL,
   host_gid INTEGER NOT NULL
 );
+)sql"},
+    {"containers' restarts, stop requests and monitors", R"sql(
+ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE containers ADD COLUMN stop_requested INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE containers ADD COLUMN monitor_pid INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE containers ADD COLUMN monitor_start_time INTEGER NOT NULL DEFAULT 0;
 )sql"},
 }};
 

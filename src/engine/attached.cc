@@ -1,0 +1,74 @@
+// Engine::run_attached: a container in the foreground, its own monitor
+// (ENGINE.md): stdio attached, signals forwarded, its exit recorded here.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <optional>
+
+#include "engine/engine.h"
+#include "engine/monitor/state_rows.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace ward::engine {
+
+namespace {
+
+// Makes ward's standard input /dev/null for as long as it lives: a
+// container run without -i reads nothing (Docker's behaviour).
+class StdinFromNull {
+ public:
+  StdinFromNull() {
+    saved_ = ::dup(STDIN_FILENO);
+    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) {
+      ::dup2(null, STDIN_FILENO);
+      ::close(null);
+    }
+  }
+  StdinFromNull(const StdinFromNull&) = delete;
+  StdinFromNull& operator=(const StdinFromNull&) = delete;
+  ~StdinFromNull() {
+    if (saved_ >= 0) {
+      ::dup2(saved_, STDIN_FILENO);
+      ::close(saved_);
+    }
+  }
+
+ private:
+  int saved_ = -1;
+};
+
+}  // namespace
+
+Result<int> Engine::run_attached(const ContainerRecord& container) {
+  const std::string& id = container.id;
+  auto launch = WARD_TRY(prepare_launch(container));
+  runtime::RunOptions options = run_options(launch);
+  db::Database& database = store_.database();
+  options.on_started = [&](const runtime::ContainerState& state) {
+    if (auto r = monitor::record_started(database, id, state.pid, state.pid_start_time, now_rfc3339()); !r)
+      log::warning(r.error().what());
+  };
+  WARD_TRY(monitor::set_stop_requested(database, id, false));
+  std::optional<StdinFromNull> no_stdin;
+  if (!container.spec.open_stdin) no_stdin.emplace();
+  auto status = runtime_.run(options);
+  no_stdin.reset();
+  if (!status) {
+    (void)forget_runtime_state(id);
+    return std::unexpected(status.error());
+  }
+  auto oom = runtime_.oom_kills(id);
+  bool oom_killed = oom && *oom > 0;
+  if (auto removed = forget_runtime_state(id); !removed) log::warning(removed.error().what());
+  tidy_parent_cgroup();
+  WARD_TRY(monitor::record_exited(database, id, *status, oom_killed, now_rfc3339()));
+  if (container.spec.auto_remove) {
+    auto current = WARD_TRY(find_container(database, id));
+    WARD_TRY(remove(current, true));
+  }
+  return *status;
+}
+
+}  // namespace ward::engine
