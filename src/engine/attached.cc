@@ -1,45 +1,16 @@
 // Engine::run_attached: a container in the foreground, its own monitor
 // (ENGINE.md): stdio attached, signals forwarded, its exit recorded here.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <optional>
 
 #include "engine/engine.h"
 #include "engine/monitor/state_rows.h"
+#include "engine/null_stdio.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 namespace ward::engine {
-
-namespace {
-
-// Makes ward's standard input /dev/null for as long as it lives: a
-// container run without -i reads nothing (Docker's behaviour).
-class StdinFromNull {
- public:
-  StdinFromNull() {
-    saved_ = ::dup(STDIN_FILENO);
-    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null >= 0) {
-      ::dup2(null, STDIN_FILENO);
-      ::close(null);
-    }
-  }
-  StdinFromNull(const StdinFromNull&) = delete;
-  StdinFromNull& operator=(const StdinFromNull&) = delete;
-  ~StdinFromNull() {
-    if (saved_ >= 0) {
-      ::dup2(saved_, STDIN_FILENO);
-      ::close(saved_);
-    }
-  }
-
- private:
-  int saved_ = -1;
-};
-
-}  // namespace
 
 Result<int> Engine::run_attached(const ContainerRecord& container) {
   const std::string& id = container.id;
@@ -51,8 +22,8 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
       log::warning(r.error().what());
   };
   WARD_TRY(monitor::set_stop_requested(database, id, false));
-  std::optional<StdinFromNull> no_stdin;
-  if (!container.spec.open_stdin) no_stdin.emplace();
+  std::optional<NullStdio> no_stdin;
+  if (!container.spec.open_stdin) no_stdin.emplace({STDIN_FILENO});
   auto status = runtime_.run(options);
   no_stdin.reset();
   if (!status) {

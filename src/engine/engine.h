@@ -38,6 +38,19 @@ struct CreateRequest {
   bool command_given = false;
 };
 
+// `ward exec`'s request: the command and what differs from the
+// container's own process.
+struct ExecRequest {
+  std::vector<std::string> args;
+  bool interactive = false;  // -i: ward's stdin, else /dev/null
+  bool tty = false;
+  bool detach = false;
+  bool privileged = false;       // every capability
+  std::string user;              // as --user; "" keeps the container's
+  std::string working_dir;       // "" keeps the container's
+  std::vector<std::string> env;  // KEY=VALUE, over the container's
+};
+
 // Makes `store` refuse to remove an image a container uses (the
 // containers table answers Store's ImageUsersQuery).
 void watch_image_users(image::Store& store);
@@ -75,6 +88,10 @@ class Engine {
   // Sends `signal` to a running container's init (wrong_state otherwise);
   // as Docker's kill, it then counts as stopped by the user.
   [[nodiscard]] Result<> kill(const ContainerRecord& container, int signal);
+  // Runs a process in a running container (wrong_state otherwise), in its
+  // namespaces, cgroup and confinement: its exit status in the
+  // foreground, 0 once it runs with `detach`.
+  [[nodiscard]] Result<int> exec(const ContainerRecord& container, const ExecRequest& request);
   // Blocks until the container is not running; its exit code.
   [[nodiscard]] Result<int> wait(const ContainerRecord& container);
   // Removes a container: refused while it runs unless `force`, which

@@ -12,7 +12,7 @@ class BadInput : public BundleTest {
   // Runs `ward-oci ARGS` expecting failure; checks the error is one line
   // mentioning `needle` and that nothing was left behind.
   void expect_clean_failure(const std::vector<std::string>& args, const std::string& needle) {
-    std::string mounts = host_mounts();
+    std::string mounts = host_mounts_under(dir_);
     auto entries = state_entries();
     auto processes = processes_mentioning(dir_ + "/state");
     auto outcome = oci(args);
@@ -22,7 +22,7 @@ class BadInput : public BundleTest {
     EXPECT_TRUE(outcome.err.starts_with("ward-oci: ")) << outcome.err;
     EXPECT_EQ(state_entries(), entries);
     EXPECT_EQ(processes_mentioning(dir_ + "/state"), processes);
-    EXPECT_EQ(host_mounts(), mounts);
+    EXPECT_EQ(host_mounts_under(dir_), mounts);
   }
 };
 

@@ -132,6 +132,18 @@ std::map<std::string, std::string> parse_facts(const std::string& text) {
 
 std::string host_mounts() { return read_text("/proc/self/mountinfo"); }
 
+std::string host_mounts_under(const std::string& prefix) {
+  std::string all = host_mounts(), kept;
+  std::size_t start = 0;
+  while (start < all.size()) {
+    std::size_t end = all.find('\n', start);
+    std::string line = all.substr(start, end == std::string::npos ? std::string::npos : end - start + 1);
+    if (line.find(" " + prefix) != std::string::npos) kept += line;
+    start = end == std::string::npos ? all.size() : end + 1;
+  }
+  return kept;
+}
+
 std::vector<int> processes_mentioning(const std::string& text) {
   std::vector<int> pids;
   DIR* proc = ::opendir("/proc");

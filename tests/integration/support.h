@@ -63,6 +63,10 @@ std::map<std::string, std::string> parse_facts(const std::string& text);
 // The host's mount table: compared before and after a command to assert
 // that it leaked no mount.
 std::string host_mounts();
+// The lines of host_mounts() with a path under `prefix` (a test's own
+// directory): what a test's leak would add, and not what tests running
+// beside it mount meanwhile.
+std::string host_mounts_under(const std::string& prefix);
 
 // Pids of processes whose command line mentions `text` (a test's unique
 // temporary directory): finds containers or runtimes a test left behind.

@@ -63,6 +63,7 @@ int run_subcommand(const SubcommandGroup& group, const WardOptions& options, con
 // HOST; none, index.docker.io and registry-1.docker.io are docker.io.
 [[nodiscard]] std::string registry_server(std::string_view text);
 
+int cmd_exec(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_create(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_kill(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_logs(const WardOptions& options, const std::vector<std::string>& args);

@@ -23,6 +23,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"audit", "CIS Docker Benchmark checks on ward, its images, or containers (docker inspect, config.json, API)",
      cmd_audit},
     {"create", "create a container from an image, without starting it", cmd_create},
+    {"exec", "run a command in a running container", cmd_exec},
     {"history", "show the history of an image", cmd_history},
     {"image", "manage images: ls, inspect, history, import, prune, rm, tag, load, save, pull, push", cmd_image},
     {"images", "list images", cmd_images},

@@ -37,8 +37,8 @@ std::vector<std::string> values(const ParsedArgs& parsed, const std::string& nam
   return all;
 }
 
-// "KEY=VALUE" as given; "KEY" takes the value from ward's environment, and
-// is left out when that has none (Docker's rule).
+}  // namespace
+
 void add_env(std::vector<std::string>& env, const std::string& entry) {
   if (entry.find('=') != std::string::npos) {
     env.push_back(entry);
@@ -66,6 +66,8 @@ Result<> read_env_file(std::vector<std::string>& env, const std::string& path) {
   }
   return {};
 }
+
+namespace {
 
 std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);

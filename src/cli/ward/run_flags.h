@@ -19,6 +19,12 @@ namespace ward::cli::engine {
 // table are refused with "--NAME: not supported yet".
 [[nodiscard]] bool run_flag_supported(std::string_view name);
 
+// -e: "KEY=VALUE" as given; "KEY" takes the value from ward's environment,
+// and is left out when that has none (Docker's rule).
+void add_env(std::vector<std::string>& env, const std::string& entry);
+// --env-file: one -e per line; blank lines and #-comments skipped.
+[[nodiscard]] Result<> read_env_file(std::vector<std::string>& env, const std::string& path);
+
 struct RunCommand {
   ward::engine::CreateRequest request;
   bool detach = false;

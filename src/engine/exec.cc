@@ -1,0 +1,51 @@
+// Engine::exec: `ward exec`, a process in a running container through the
+// runtime's exec (the container's config.json in its bundle: its
+// namespaces, cgroup, seccomp, capabilities, no_new_privs).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "engine/container_files.h"
+#include "engine/engine.h"
+#include "engine/null_stdio.h"
+#include "oci/capability_names.h"
+#include "util/sys.h"
+
+namespace ward::engine {
+
+Result<int> Engine::exec(const ContainerRecord& container, const ExecRequest& request) {
+  auto current = WARD_TRY(reconcile(container));
+  if (current.status != ContainerStatus::running)
+    return fail(ErrorKind::wrong_state, fmt::format("Container {} is not running", current.id));
+  if (request.tty && request.detach)
+    return fail(ErrorKind::unsupported, "exec -d with -t: not supported yet (a detached terminal needs attach)");
+  runtime::ExecOptions options;
+  options.id = current.id;
+  options.args = request.args;
+  options.tty = request.tty;
+  options.detach = request.detach;
+  options.cwd = request.working_dir;
+  options.env = request.env;
+  if (!request.user.empty()) {
+    // The container's own /etc/passwd, through its init's root.
+    auto root = WARD_TRY(sys::open(fmt::format("/proc/{}/root", current.pid), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    auto user = WARD_TRY(context(resolve_container_user(root.get(), request.user), "--user"));
+    options.user = fmt::format("{}:{}", user.uid, user.gid);
+    bool home_given = std::any_of(request.env.begin(), request.env.end(),
+                                  [](const std::string& entry) { return entry.starts_with("HOME="); });
+    if (!home_given) options.env.insert(options.env.begin(), "HOME=" + user.home);
+  }
+  if (request.privileged)
+    for (auto name : oci::all_capability_names()) options.caps.emplace_back(name);
+  std::optional<NullStdio> quiet;
+  if (request.detach)
+    quiet.emplace({STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO});
+  else if (!request.interactive)
+    quiet.emplace({STDIN_FILENO});
+  return runtime_.exec(options);
+}
+
+}  // namespace ward::engine
