@@ -8,11 +8,12 @@
 //         │                   forks the starter, then execs ward-monitor
 //         └─ starter         a fork of this ward: the runtime creates and
 //                             starts the container with the pipes as its
-//                             stdio, reports to the monitor and exits, so
-//                             the init becomes the monitor's child
+//                             stdio, records the start (and its monitor),
+//                             reports to the monitor and exits, so the
+//                             init becomes the monitor's child
 //
-// The monitor records the start and then answers this ward, so `ward run
-// -d` returns with the row saying running (or with the start's error).
+// The monitor then answers this ward, so `ward run -d` returns with the
+// row saying running (or with the start's error).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -26,6 +27,7 @@
 #include "engine/engine.h"
 #include "engine/monitor/monitor.h"
 #include "engine/monitor/state_rows.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/sys.h"
 
@@ -112,6 +114,23 @@ std::string inherit(int fd) {
   return std::to_string(fd);
 }
 
+// The start, and the monitor that holds the container: this process's
+// parent (the monitor forked or ran it).
+Result<> record_monitored_start(db::Database& database, const std::string& id, const monitor::StartReport& report) {
+  pid_t monitor = ::getppid();
+  auto monitor_start = WARD_TRY(sys::process_start_time(monitor));
+  auto transaction = WARD_TRY(database.begin("record the start"));
+  WARD_TRY(monitor::record_started(database, id, report.pid, report.start_time, now_rfc3339()));
+  WARD_TRY(monitor::record_monitor(database, id, monitor, monitor_start));
+  return transaction.commit();
+}
+
+Result<> record_monitored_start(const std::string& database_path, const std::string& id,
+                                const monitor::StartReport& report) {
+  auto database = WARD_TRY(db::Database::open(database_path));
+  return record_monitored_start(database, id, report);
+}
+
 // What the monitor is told on its command line.
 struct MonitorFds {
   Pipe ready, report, out, err, in;
@@ -139,8 +158,18 @@ Result<monitor::StartReport> Engine::launch_detached(const PreparedLaunch& launc
 
 Result<> Engine::start_for_monitor(const ContainerRecord& container, int report_fd) {
   auto launched = [&]() -> Result<monitor::StartReport> {
+    auto state = WARD_TRY(monitor::read_restart_state(store_.database(), container.id));
+    if (state && state->stop_requested) {
+      // Stopped while its monitor waited to restart it: exited, as before.
+      WARD_TRY(monitor::record_not_restarting(store_.database(), container.id));
+      return fail(ErrorKind::wrong_state, "stopped while waiting to restart");
+    }
     auto launch = WARD_TRY(prepare_launch(container));
     auto report = WARD_TRY(launch_detached(launch, container.spec));
+    if (auto recorded = record_monitored_start(store_.database(), container.id, report); !recorded) {
+      (void)forget_runtime_state(container.id);
+      return std::unexpected(recorded.error());
+    }
     launch.bundle.keep();
     return report;
   }();
@@ -165,21 +194,9 @@ Result<> Engine::start_detached(const ContainerRecord& container) {
     fds.err = WARD_TRY(make_pipe());
   }
   if (spec.open_stdin) fds.in = WARD_TRY(make_pipe());
-  std::vector<std::string> args = {monitor_path,
-                                   "--id",
-                                   container.id,
-                                   "--store",
-                                   store_.root(),
-                                   "--run",
-                                   run_root_,
-                                   "--ward",
-                                   ward_path,
-                                   "--log-driver",
-                                   spec.log_driver,
-                                   "--restart",
-                                   monitor::restart_policy_text(spec.restart)};
+  std::vector<std::string> args = {monitor_path, "--id",   container.id, "--store",      store_.root(),  "--run",
+                                   run_root_,    "--ward", ward_path,    "--log-driver", spec.log_driver};
   for (const auto& [key, value] : spec.log_options) args.insert(args.end(), {"--log-opt", key + "=" + value});
-  if (spec.auto_remove) args.emplace_back("--rm");
 
   pid_t intermediate = ::fork();
   if (intermediate < 0) return fail_errno(errno, "fork the container's monitor");
@@ -198,6 +215,14 @@ Result<> Engine::start_detached(const ContainerRecord& container) {
       ::dup2(fds.err.write ? fds.err.write.get() : null, STDERR_FILENO);
       fds.ready.write.reset();
       auto report = launch_detached(launch, spec);
+      if (report) {
+        // A connection of its own: the parent's must not be used after fork.
+        auto recorded = record_monitored_start(store_.root() + "/ward.db", container.id, *report);
+        if (!recorded) {
+          (void)runtime_.remove(container.id, true);
+          report = std::unexpected(recorded.error());
+        }
+      }
       write_line(fds.report.write.get(),
                  report ? monitor::encode_started(*report) : monitor::encode_failed(report.error()));
       // Not exit(): this ward's database connection and objects belong to

@@ -80,6 +80,12 @@ class Engine {
   // container with this process's stdio, and writes the start's report
   // (engine/monitor/start_report.h) to `report_fd`.
   [[nodiscard]] Result<> start_for_monitor(const ContainerRecord& container, int report_fd);
+  // For the monitor when the container's init has ended (`ward
+  // monitor-exit`): records the exit (and an OOM kill), deletes the
+  // runtime's state, cgroup and bundle, and applies the restart policy:
+  // true when the container is to be restarted (recorded restarting);
+  // else a --rm container is removed.
+  [[nodiscard]] Result<bool> finish_monitored(const std::string& id, int exit_code);
   // Sends the stop signal (--stop-signal, SIGTERM), then SIGKILL after
   // `timeout_seconds` (nullopt: --stop-timeout, or 10); returns once the
   // exit is recorded.  A container that does not run is fine.  The

@@ -3,7 +3,7 @@
 // inherited fds; a user never does.  One flag per MonitorSetup field:
 //   ward-monitor --id ID --store DIR --run DIR --ward PATH
 //                [--log-driver json-file|none] [--log-opt KEY=VALUE]...
-//                [--restart POLICY] [--rm] --ready-fd N --starter-fd N
+//                --ready-fd N --starter-fd N
 //                --starter-pid PID [--stdout-fd N] [--stderr-fd N]
 //                [--stdin-read-fd N] [--stdin-write-fd N] [--console-fd N]
 #include <charconv>
@@ -32,10 +32,6 @@ int main(int argc, char** argv) {
   ward::monitor::MonitorSetup setup;
   for (int i = 1; i < argc; ++i) {
     std::string_view flag = argv[i];
-    if (flag == "--rm") {
-      setup.auto_remove = true;
-      continue;
-    }
     if (i + 1 >= argc) return usage(std::string(flag) + ": a value is missing");
     std::string_view value = argv[++i];
     int number = -1;
@@ -59,10 +55,6 @@ int main(int argc, char** argv) {
       auto equals = value.find('=');
       ok = equals != std::string_view::npos;
       if (ok) setup.log_options[std::string(value.substr(0, equals))] = std::string(value.substr(equals + 1));
-    } else if (flag == "--restart") {
-      auto policy = ward::monitor::parse_restart_policy(value);
-      ok = policy.has_value();
-      if (ok) setup.restart = *policy;
     } else if (flag == "--ready-fd") {
       ok = fd_flag(setup.ready_fd);
     } else if (flag == "--starter-fd") {

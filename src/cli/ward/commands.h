@@ -67,6 +67,7 @@ int cmd_exec(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_create(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_kill(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_logs(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_monitor_exit(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_monitor_start(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_restart(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_start(const WardOptions& options, const std::vector<std::string>& args);

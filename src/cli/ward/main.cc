@@ -100,9 +100,10 @@ int main(int argc, char** argv) {
   if (verb == "--version") return cmd_version(options, {});
   if (verb.starts_with('-')) return kReporter.fail("", fmt::format("unknown flag: {}", verb), kExitUsage);
   // Not in the table (no user types it): what a container's monitor runs
-  // to restart it.
+  // to restart it and to record its end.
   if (verb == "monitor-start")
     return cmd_monitor_start(options, std::vector<std::string>(args.begin() + 1, args.end()));
+  if (verb == "monitor-exit") return cmd_monitor_exit(options, std::vector<std::string>(args.begin() + 1, args.end()));
   const auto* found = find_verb<WardOptions>(kVerbs, verb);
   if (found == nullptr)
     return kReporter.fail("", fmt::format("unknown command \"{}\" (see 'ward --help')", verb), kExitUsage);

@@ -1,10 +1,16 @@
-// ward monitor-start ID: not for users.  A container's monitor runs it to
-// restart the container (engine/monitor/monitor.h): the container is
-// created and started with this process's stdio (the monitor's pipes) and
-// the start's report goes to fd 3.
+// What a container's monitor runs (engine/monitor/monitor.h); not for users
+// and not in `ward --help`:
+//   ward monitor-start ID         creates and starts the container again with
+//                                 this process's stdio (the monitor's pipes);
+//                                 the start's report goes to fd 3
+//   ward monitor-exit ID STATUS   records its end; exit status 75 when its
+//                                 restart policy wants it started again
 #include <fcntl.h>
 
+#include <charconv>
+
 #include "cli/ward/commands.h"
+#include "engine/monitor/monitor.h"
 
 namespace ward::cli::engine {
 
@@ -19,6 +25,22 @@ int cmd_monitor_start(const WardOptions& options, const std::vector<std::string>
   auto started = [&]() -> Result<> { return engine->start_for_monitor(WARD_TRY(engine->find(args[0])), kReportFd); }();
   if (!started) return kReporter.fail("monitor-start", started.error());
   return 0;
+}
+
+int cmd_monitor_exit(const WardOptions& options, const std::vector<std::string>& args) {
+  int status = -1;
+  if (args.size() == 2) {
+    auto [end, ec] = std::from_chars(args[1].data(), args[1].data() + args[1].size(), status);
+    if (ec != std::errc() || end != args[1].data() + args[1].size()) status = -1;
+  }
+  if (status < 0)
+    return kReporter.fail("monitor-exit", "run by a container's monitor only: ward monitor-exit ID STATUS",
+                          kExitDockerUsage);
+  auto engine = open_engine(options);
+  if (!engine) return kReporter.fail("monitor-exit", engine.error());
+  auto restart = engine->finish_monitored(args[0], status);
+  if (!restart) return kReporter.fail("monitor-exit", restart.error());
+  return *restart ? ward::monitor::kRestartWanted : 0;
 }
 
 }  // namespace ward::cli::engine

@@ -8,18 +8,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "engine/monitor/json_log.h"
+#include "engine/monitor/restart_policy.h"
 #include "engine/monitor/start_report.h"
-#include "engine/monitor/state_rows.h"
-#include "cgroups/cgroup.h"
-#include "runtime/container.h"
-#include "util/clock.h"
-#include "util/log.h"
 #include "util/sys.h"
 
 namespace ward::monitor {
@@ -53,52 +51,70 @@ struct Stream {
   bool terminal = false;  // a pty master: EIO means the terminal closed
 };
 
+// Runs `ward --root STORE VERB ID [ARGS...]` with `stdio` (-1: /dev/null)
+// and fd 3 = `report_fd` (-1: none); its exit status, 127 when it could not run.
+int run_ward(const MonitorSetup& setup, const std::vector<std::string>& verb_args, std::array<int, 3> stdio,
+             int report_fd) {
+  std::string run_root_env = "WARD_RUN_ROOT=" + setup.run_root;
+  std::vector<std::string> args = {setup.ward_path, "--root", setup.store_root};
+  args.insert(args.end(), verb_args.begin(), verb_args.end());
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t child = ::fork();
+  if (child < 0) return 127;
+  if (child == 0) {
+    int null = ::open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(stdio[fd] >= 0 ? stdio[fd] : null, fd);
+    if (report_fd >= 0) ::dup2(report_fd, 3);  // dup2 clears close-on-exec
+    ::putenv(run_root_env.data());
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  return exit_code_of(status);
+}
+
 class Monitor {
  public:
-  Monitor(const MonitorSetup& setup, db::Database database)
-      : setup_(setup), database_(std::move(database)), runtime_(setup.run_root + "/runtime") {}
+  explicit Monitor(const MonitorSetup& setup) : setup_(setup) {}
 
   int run();
 
  private:
-  [[nodiscard]] Result<> open_log();
+  void open_log();
   [[nodiscard]] Result<UniqueFd> block_signals();
   // The first start's report, from the fork of `ward` that made it.
   [[nodiscard]] Result<StartReport> first_start();
   // A restart: `ward monitor-start ID` with new pipes as its stdio.
   [[nodiscard]] Result<StartReport> restart();
   [[nodiscard]] Result<> take_terminal();
-  [[nodiscard]] Result<> record_start(const StartReport& report);
   // Pumps the output into the log until the init exits; its wait status.
   [[nodiscard]] Result<int> watch(pid_t init);
   void pump(Stream& stream);
   void drain();
-  void finish_run(int exit_code);
-  // Waits out the restart delay; false when the container is not to be
-  // restarted after all (stopped or removed meanwhile).
-  [[nodiscard]] bool wait_to_restart(std::chrono::milliseconds delay);
-  void end();
+  // Sleeps the restart delay; SIGTERM (stop, rm) cuts it short.
+  void wait(std::chrono::milliseconds delay);
 
   const MonitorSetup& setup_;
-  db::Database database_;
-  runtime::Runtime runtime_;
   std::optional<JsonLogWriter> log_;
   bool log_failed_ = false;
   UniqueFd signals_;
   std::vector<Stream> streams_;
-  UniqueFd console_;
   RestartBackoff backoff_;
-  Clock::time_point started_;
-  int last_exit_code_ = 0;
-  bool last_oom_ = false;
-  std::string last_finished_at_;
 };
 
-Result<> Monitor::open_log() {
-  if (setup_.log_driver == "none") return {};
-  auto options = WARD_TRY(parse_json_log_options(setup_.log_options));
-  log_ = WARD_TRY(JsonLogWriter::open(container_log_path(setup_.store_root, setup_.id), options));
-  return {};
+void Monitor::open_log() {
+  if (setup_.log_driver == "none") return;
+  auto options = parse_json_log_options(setup_.log_options);
+  auto writer = options ? JsonLogWriter::open(container_log_path(setup_.store_root, setup_.id), *options)
+                        : std::unexpected(options.error());
+  if (writer) log_.emplace(std::move(*writer));
 }
 
 Result<UniqueFd> Monitor::block_signals() {
@@ -130,38 +146,20 @@ Result<StartReport> Monitor::restart() {
   bool terminal = setup_.console_fd >= 0;
   if (!terminal && (::pipe2(out, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0)) return fail_errno(errno, "pipe");
   UniqueFd out_read(out[0]), out_write(out[1]), err_read(err[0]), err_write(err[1]);
-  std::string run_root_env = "WARD_RUN_ROOT=" + setup_.run_root;
-  std::vector<const char*> argv = {setup_.ward_path.c_str(), "--root",          setup_.store_root.c_str(),
-                                   "monitor-start",          setup_.id.c_str(), nullptr};
-  pid_t child = ::fork();
-  if (child < 0) return fail_errno(errno, "fork");
-  if (child == 0) {
-    int null = ::open("/dev/null", O_RDWR);
-    ::dup2(setup_.stdin_read_fd >= 0 ? setup_.stdin_read_fd : null, STDIN_FILENO);
-    ::dup2(terminal ? null : out[1], STDOUT_FILENO);
-    ::dup2(terminal ? null : err[1], STDERR_FILENO);
-    ::dup2(report[1], 3);  // start_report.h's line, on fd 3
-    ::putenv(run_root_env.data());
-    ::sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execv(argv[0], const_cast<char* const*>(argv.data()));
-    ::_exit(127);
-  }
+  // The report comes before `ward monitor-start` exits: read it while it
+  // runs (a pipe holds it), then reap it.
+  int status = run_ward(setup_, {"monitor-start", setup_.id}, {setup_.stdin_read_fd, out[1], err[1]}, report[1]);
   report_write.reset();
   out_write.reset();
   err_write.reset();
   std::string line = read_report_line(report_read.get());
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
   streams_.clear();
   if (!terminal) {
     streams_.push_back({std::move(out_read), "stdout"});
     streams_.push_back({std::move(err_read), "stderr"});
   }
-  if (line.empty() && exit_code_of(status) != 0)
-    return fail(fmt::format("{} monitor-start exited with status {}", setup_.ward_path, exit_code_of(status)));
+  if (line.empty() && status != 0)
+    return fail(fmt::format("{} monitor-start exited with status {}", setup_.ward_path, status));
   return decode_start_report(line);
 }
 
@@ -179,16 +177,8 @@ Result<> Monitor::take_terminal() {
   return {};
 }
 
-Result<> Monitor::record_start(const StartReport& report) {
-  started_ = Clock::now();
-  WARD_TRY(take_terminal());
-  WARD_TRY(record_started(database_, setup_.id, report.pid, report.start_time, now_rfc3339()));
-  auto own_start = WARD_TRY(sys::process_start_time(::getpid()));
-  return record_monitor(database_, setup_.id, ::getpid(), own_start);
-}
-
 void Monitor::pump(Stream& stream) {
-  char buffer[65536];
+  char buffer[16384];
   ssize_t n = sys::raw::read_some(stream.fd.get(), buffer, sizeof(buffer));
   if (n == -EAGAIN) return;
   if (n <= 0) {  // the end, or a terminal whose last user is gone (EIO)
@@ -196,11 +186,8 @@ void Monitor::pump(Stream& stream) {
     return;
   }
   if (!log_ || log_failed_) return;
-  if (auto written = log_->write(stream.name, std::string_view(buffer, static_cast<std::size_t>(n)), now_real());
-      !written) {
-    log::warning(fmt::format("container {}: log: {}", setup_.id, written.error().what()));
-    log_failed_ = true;
-  }
+  if (!log_->write(stream.name, std::string_view(buffer, static_cast<std::size_t>(n)), now_real()))
+    log_failed_ = true;  // a full disk: the output is dropped, the container runs on
 }
 
 Result<int> Monitor::watch(pid_t init) {
@@ -243,67 +230,24 @@ void Monitor::drain() {
   streams_.clear();
 }
 
-void Monitor::finish_run(int exit_code) {
-  auto oom = runtime_.oom_kills(setup_.id);
-  last_oom_ = oom && *oom > 0;
-  last_exit_code_ = exit_code;
-  if (auto removed = runtime_.remove(setup_.id, true); !removed && !removed.error().is(ErrorKind::not_found))
-    log::warning(removed.error().what());
-  (void)cgroups::remove_empty_cgroup(std::string(kCgroupParent));
-  (void)sys::remove_all(setup_.run_root + "/containers/" + setup_.id);
-  last_finished_at_ = now_rfc3339();
-  if (auto r = record_exited(database_, setup_.id, exit_code, last_oom_, last_finished_at_); !r)
-    log::warning(r.error().what());
-}
-
-bool Monitor::wait_to_restart(std::chrono::milliseconds delay) {
+void Monitor::wait(std::chrono::milliseconds delay) {
   auto deadline = Clock::now() + delay;
   for (;;) {
-    auto state = read_restart_state(database_, setup_.id);
-    if (!state || !*state) return false;  // removed (or unreadable: do not guess)
-    if ((*state)->stop_requested) {
-      // Stopped while it waited: exited, as it was before.
-      (void)record_exited(database_, setup_.id, last_exit_code_, last_oom_, last_finished_at_);
-      return false;
-    }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return true;
-    // stop and rm send SIGTERM to wake the monitor; a child's end too.
+    if (left <= 0) return;
     struct pollfd pfd {
       signals_.get(), POLLIN, 0
     };
-    if (::poll(&pfd, 1, static_cast<int>(left)) > 0) {
-      struct signalfd_siginfo info;
-      while (sys::raw::read_some(signals_.get(), &info, sizeof(info)) == sizeof(info)) {
-      }
-      int status = 0;
-      while (::waitpid(-1, &status, WNOHANG) > 0) {
-      }
+    if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) continue;
+    struct signalfd_siginfo info;
+    bool woken = false;
+    while (sys::raw::read_some(signals_.get(), &info, sizeof(info)) == sizeof(info))
+      woken = woken || info.ssi_signo != SIGCHLD;
+    int status = 0;
+    while (::waitpid(-1, &status, WNOHANG) > 0) {
     }
+    if (woken) return;  // monitor-start then sees the stop request
   }
-}
-
-void Monitor::end() {
-  (void)record_monitor(database_, setup_.id, 0, 0);
-  (void)::unlink(console_socket_path(setup_.run_root, setup_.id).c_str());
-  if (!setup_.auto_remove) return;
-  // --rm: `ward rm -f`, which knows the container's files.
-  std::string run_root_env = "WARD_RUN_ROOT=" + setup_.run_root;
-  std::vector<const char*> argv = {setup_.ward_path.c_str(), "--root", setup_.store_root.c_str(), "rm", "-f",
-                                   setup_.id.c_str(),        nullptr};
-  pid_t child = ::fork();
-  if (child == 0) {
-    ::putenv(run_root_env.data());
-    ::sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execv(argv[0], const_cast<char* const*>(argv.data()));
-    ::_exit(127);
-  }
-  int status = 0;
-  if (child > 0)
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
 }
 
 int Monitor::run() {
@@ -318,48 +262,40 @@ int Monitor::run() {
     return 1;
   }
   signals_ = std::move(*signals);
-  if (auto opened = open_log(); !opened) log::warning(opened.error().what());
+  open_log();
+  // The starter recorded the start (and this monitor) before it reported.
   auto report = first_start();
-  if (report) {
-    if (auto recorded = record_start(*report); !recorded) report = std::unexpected(recorded.error());
-  }
   if (!report) {
-    // The starter removed what it made; a started container that cannot
-    // be recorded is killed with its state.
-    (void)runtime_.remove(setup_.id, true);
     report_ready(encode_failed(report.error()));
+    return 1;
+  }
+  if (auto terminal = take_terminal(); !terminal) {
+    (void)::kill(report->pid, SIGKILL);  // nobody could read its terminal
+    report_ready(encode_failed(terminal.error()));
     return 1;
   }
   report_ready("ok\n");
   for (;;) {
+    auto started = Clock::now();
     auto status = watch(report->pid);
     if (!status) {
-      log::warning(status.error().what());
       (void)::kill(report->pid, SIGKILL);
       status = 137;
     }
     drain();
-    finish_run(exit_code_of(*status));
-    auto ran_for = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_);
-    auto state = read_restart_state(database_, setup_.id);
-    if (!state || !*state ||
-        !should_restart(setup_.restart, last_exit_code_, (*state)->restart_count, (*state)->stop_requested))
-      break;
-    if (!record_restarting(database_, setup_.id) || !wait_to_restart(backoff_.next(ran_for))) break;
+    auto ran_for = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    // `ward monitor-exit` records the exit and asks for a restart with 75.
+    int decided =
+        run_ward(setup_, {"monitor-exit", setup_.id, std::to_string(exit_code_of(*status))}, {-1, -1, -1}, -1);
+    if (decided != kRestartWanted) break;
+    wait(backoff_.next(ran_for));
     report = restart();
-    if (report) {
-      if (auto recorded = record_start(*report); !recorded) report = std::unexpected(recorded.error());
-    }
-    if (!report) {
-      // A restart that failed ends the container (Docker's "exited" with
-      // the start's error in its log).
-      log::warning(fmt::format("container {}: restart: {}", setup_.id, report.error().what()));
-      (void)runtime_.remove(setup_.id, true);
-      (void)record_exited(database_, setup_.id, 125, false, now_rfc3339());
-      break;
+    if (!report) break;  // monitor-start recorded why (or the stop request)
+    if (!take_terminal()) {
+      (void)::kill(report->pid, SIGKILL);
     }
   }
-  end();
+  (void)::unlink(console_socket_path(setup_.run_root, setup_.id).c_str());
   return 0;
 }
 
@@ -374,15 +310,7 @@ std::string console_socket_path(const std::string& run_root, const std::string& 
 }
 
 int run_monitor(const MonitorSetup& setup) {
-  auto database = db::Database::open(setup.store_root + "/ward.db");
-  if (!database) {
-    if (setup.ready_fd >= 0) {
-      std::string line = encode_failed(database.error());
-      sys::raw::write_all(setup.ready_fd, line.data(), line.size());
-    }
-    return 1;
-  }
-  Monitor monitor(setup, std::move(*database));
+  Monitor monitor(setup);
   return monitor.run();
 }
 

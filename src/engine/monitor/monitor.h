@@ -4,15 +4,16 @@
 // so the init of a restart (created by a `ward monitor-start` it runs)
 // becomes its child too.  It
 //   - holds the container's stdio: reads its output (pipes, or a
-//     terminal's master) into the log driver, keeps -i's stdin open;
-//   - records the start in the database and answers the `ward` that
-//     started it;
-//   - reaps the init, records its exit status and OOM kill, deletes the
-//     runtime's state and cgroup;
-//   - applies the restart policy with Docker's backoff, and with --rm
-//     removes the container at its end.
-// It links no image code and is a small static program: its resident
-// memory is measured against conmon's (bench/run).
+//     terminal's master) into the json-file log, keeps -i's stdin open;
+//   - answers the `ward` that started it once the start is recorded;
+//   - reaps the init and runs `ward monitor-exit ID STATUS`, which records
+//     the exit and OOM kill, deletes the runtime's state, cgroup and
+//     bundle, removes a --rm container, and says whether the restart
+//     policy wants it again;
+//   - waits out Docker's backoff and restarts it (`ward monitor-start`).
+// Like conmon, which calls Podman's exit command, it keeps no database
+// connection and links no runtime or image code: a small static program
+// whose resident memory is measured against conmon's (bench/monitor).
 #pragma once
 
 #include <sys/types.h>
@@ -20,8 +21,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-
-#include "engine/monitor/restart_policy.h"
 
 namespace ward::monitor {
 
@@ -32,8 +31,6 @@ struct MonitorSetup {
   std::string ward_path;                 // the ward that restarts (`monitor-start`) and removes (`rm -f`) it
   std::string log_driver = "json-file";  // or "none"
   std::map<std::string, std::string> log_options;
-  RestartPolicy restart;
-  bool auto_remove = false;
   // To the ward that asked for the start: one report line (start_report.h).
   int ready_fd = -1;
   // The first start: the report of the process that creates the container
@@ -51,6 +48,10 @@ struct MonitorSetup {
 // The cgroup every container of the engine is made under (cgroupsPath
 // /ward/<id>); removed when its last container is deleted.
 inline constexpr std::string_view kCgroupParent = "/ward";
+
+// The exit status of `ward monitor-exit` that asks the monitor to restart
+// the container (EX_TEMPFAIL); any other means it has ended for good.
+inline constexpr int kRestartWanted = 75;
 
 // Where the json-file driver writes a container's log (Docker's LogPath).
 [[nodiscard]] std::string container_log_path(const std::string& store_root, const std::string& id);

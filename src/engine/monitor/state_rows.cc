@@ -44,6 +44,11 @@ Result<> record_restarting(db::Database& database, const std::string& id) {
                 "record the restart", id);
 }
 
+Result<> record_not_restarting(db::Database& database, const std::string& id) {
+  return update(database, "UPDATE containers SET status = 'exited' WHERE id = ?1 AND status = 'restarting'",
+                "record the restart's end", id);
+}
+
 Result<> set_stop_requested(db::Database& database, const std::string& id, bool requested) {
   return update(database,
                 requested ? "UPDATE containers SET stop_requested = 1 WHERE id = ?1"

@@ -24,6 +24,9 @@ namespace ward::monitor {
                                      const std::string& finished_at);
 // Exited and waiting for its monitor to start it again; counts the restart.
 [[nodiscard]] Result<> record_restarting(db::Database& database, const std::string& id);
+// Back to exited (its recorded exit kept) from restarting, when it is not
+// restarted after all.
+[[nodiscard]] Result<> record_not_restarting(db::Database& database, const std::string& id);
 // Set by stop, kill and rm before they signal: the monitor does not
 // restart a container the user stopped.  Cleared by start.
 [[nodiscard]] Result<> set_stop_requested(db::Database& database, const std::string& id, bool requested);
