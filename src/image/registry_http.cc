@@ -1,7 +1,7 @@
 // libcurl behind http_perform (registry_http.h).
 #include "image/registry_http.h"
+#include "image/curl_library.h"
 
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -48,7 +48,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   long status = 0;
-  curl_easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
+  curl::easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
   std::string_view chunk(data, size * count);
   if (transfer->request->sink && status >= 200 && status < 300) {
     if (!transfer->started && transfer->request->on_start) {
@@ -83,10 +83,10 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
 }
 
 struct HandleDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  void operator()(CURL* handle) const { curl::easy_cleanup(handle); }
 };
 struct ListDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { curl::slist_free_all(list); }
 };
 
 }  // namespace
@@ -98,64 +98,63 @@ std::string HttpResponse::header(std::string_view name) const {
 }
 
 Result<HttpResponse> http_perform(const HttpRequest& request, const TlsOptions& tls, bool* transport_error) {
-  static std::once_flag initialised;
-  std::call_once(initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  WARD_TRY(curl::load());
   if (transport_error != nullptr) *transport_error = false;
-  std::unique_ptr<CURL, HandleDeleter> handle(curl_easy_init());
+  std::unique_ptr<CURL, HandleDeleter> handle(curl::easy_init());
   if (!handle) return fail("curl_easy_init failed");
   Transfer transfer;
   transfer.request = &request;
   transfer.handle = handle.get();
   std::unique_ptr<curl_slist, ListDeleter> headers;
   for (const auto& header : request.headers) {
-    curl_slist* appended = curl_slist_append(headers.get(), header.c_str());
+    curl_slist* appended = curl::slist_append(headers.get(), header.c_str());
     if (appended == nullptr) return fail("curl_slist_append failed");
     (void)headers.release();
     headers.reset(appended);
   }
   char error_buffer[CURL_ERROR_SIZE] = {};
   CURL* h = handle.get();
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "ward");
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
+  curl::easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl::easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl::easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl::easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl::easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  curl::easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl::easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl::easy_setopt(h, CURLOPT_USERAGENT, "ward");
+  curl::easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+  curl::easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl::easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+  curl::easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl::easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  curl::easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl::easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  curl::easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl::easy_setopt(h, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
+  curl::easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
   curl_blob ca_blob{};
   if (!tls.ca_pem.empty()) {
     // The extra CAs from memory, the system's through CAPATH: both are trusted.
     ca_blob.data = const_cast<char*>(tls.ca_pem.data());
     ca_blob.len = tls.ca_pem.size();
     ca_blob.flags = CURL_BLOB_NOCOPY;
-    curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca_blob);
-    curl_easy_setopt(h, CURLOPT_CAPATH, "/etc/ssl/certs");
+    curl::easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca_blob);
+    curl::easy_setopt(h, CURLOPT_CAPATH, "/etc/ssl/certs");
   }
-  if (!tls.cert_file.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, tls.cert_file.c_str());
-  if (!tls.key_file.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, tls.key_file.c_str());
+  if (!tls.cert_file.empty()) curl::easy_setopt(h, CURLOPT_SSLCERT, tls.cert_file.c_str());
+  if (!tls.key_file.empty()) curl::easy_setopt(h, CURLOPT_SSLKEY, tls.key_file.c_str());
   if (request.method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    curl::easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method == "PUT" || request.method == "POST" || request.method == "PATCH") {
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl::easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl::easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.body_fd >= 0) {
-      curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-      curl_easy_setopt(h, CURLOPT_READDATA, &transfer);
-      curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_size));
+      curl::easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+      curl::easy_setopt(h, CURLOPT_READDATA, &transfer);
+      curl::easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_size));
     } else {
       // The text body through the same read callback, from memory.
-      curl_easy_setopt(
+      curl::easy_setopt(
           h, CURLOPT_READFUNCTION, +[](char* buffer, std::size_t size, std::size_t count, void* user) {
             auto* t = static_cast<Transfer*>(user);
             std::size_t want = std::min<std::size_t>(t->request->body.size() - t->sent, size * count);
@@ -163,17 +162,17 @@ Result<HttpResponse> http_perform(const HttpRequest& request, const TlsOptions& 
             t->sent += want;
             return want;
           });
-      curl_easy_setopt(h, CURLOPT_READDATA, &transfer);
-      curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl::easy_setopt(h, CURLOPT_READDATA, &transfer);
+      curl::easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
   } else if (request.method != "GET") {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl::easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  CURLcode code = curl_easy_perform(h);
+  CURLcode code = curl::easy_perform(h);
   if (transfer.sink_error) return std::unexpected(std::move(*transfer.sink_error));
   if (code != CURLE_OK) {
     if (transport_error != nullptr) *transport_error = true;
-    std::string reason = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    std::string reason = error_buffer[0] != '\0' ? error_buffer : curl::easy_strerror(code);
     switch (code) {
       case CURLE_PEER_FAILED_VERIFICATION:
       case CURLE_SSL_CONNECT_ERROR:
@@ -186,9 +185,9 @@ Result<HttpResponse> http_perform(const HttpRequest& request, const TlsOptions& 
     }
     return fail(fmt::format("{} {}: {}", request.method, request.url, reason));
   }
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+  curl::easy_getinfo(h, CURLINFO_RESPONSE_CODE, &transfer.response.status);
   char* effective = nullptr;
-  if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective != nullptr)
+  if (curl::easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective != nullptr)
     transfer.response.effective_url = effective;
   return std::move(transfer.response);
 }

@@ -1,8 +1,6 @@
 // A small HTTP client over a unix socket (libcurl) for the Docker API.
 #include "audit/bench/docker_api.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <memory>
 #include <string_view>
@@ -10,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "image/curl_library.h"
 #include "audit/bench/docker_inspect.h"
 #include "util/json_reader.h"
 
@@ -18,7 +17,7 @@ namespace ward::audit::bench {
 namespace {
 
 struct CurlDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  void operator()(CURL* handle) const { image::curl::easy_cleanup(handle); }
 };
 
 std::size_t append(char* data, std::size_t size, std::size_t count, void* out) {
@@ -31,25 +30,25 @@ std::size_t append(char* data, std::size_t size, std::size_t count, void* out) {
 }
 
 Result<std::string> get(const std::string& socket, std::string_view path) {
-  static const CURLcode initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (initialised != CURLE_OK) return fail(fmt::format("curl_global_init: {}", curl_easy_strerror(initialised)));
-  std::unique_ptr<CURL, CurlDeleter> handle(curl_easy_init());
+  WARD_TRY(image::curl::load());
+  std::unique_ptr<CURL, CurlDeleter> handle(image::curl::easy_init());
   if (!handle) return fail("curl_easy_init failed");
   std::string url = fmt::format("http://localhost{}", path);
   std::string body;
   char message[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(handle.get(), CURLOPT_UNIX_SOCKET_PATH, socket.c_str());
-  curl_easy_setopt(handle.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(handle.get(), CURLOPT_WRITEFUNCTION, append);
-  curl_easy_setopt(handle.get(), CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(handle.get(), CURLOPT_ERRORBUFFER, message);
-  curl_easy_setopt(handle.get(), CURLOPT_TIMEOUT, 60L);
-  curl_easy_setopt(handle.get(), CURLOPT_NOSIGNAL, 1L);
-  CURLcode code = curl_easy_perform(handle.get());
+  image::curl::easy_setopt(handle.get(), CURLOPT_UNIX_SOCKET_PATH, socket.c_str());
+  image::curl::easy_setopt(handle.get(), CURLOPT_URL, url.c_str());
+  image::curl::easy_setopt(handle.get(), CURLOPT_WRITEFUNCTION, append);
+  image::curl::easy_setopt(handle.get(), CURLOPT_WRITEDATA, &body);
+  image::curl::easy_setopt(handle.get(), CURLOPT_ERRORBUFFER, message);
+  image::curl::easy_setopt(handle.get(), CURLOPT_TIMEOUT, 60L);
+  image::curl::easy_setopt(handle.get(), CURLOPT_NOSIGNAL, 1L);
+  CURLcode code = image::curl::easy_perform(handle.get());
   if (code != CURLE_OK)
-    return fail(fmt::format("GET {} on {}: {}", path, socket, message[0] != 0 ? message : curl_easy_strerror(code)));
+    return fail(
+        fmt::format("GET {} on {}: {}", path, socket, message[0] != 0 ? message : image::curl::easy_strerror(code)));
   long status = 0;
-  curl_easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &status);
+  image::curl::easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &status);
   if (status != 200) {
     // The API says why in {"message": "..."}.
     std::string why = body;
