@@ -238,6 +238,37 @@ TEST_F(EngineDetached, AKilledMonitorLeavesAContainerThatStopAndRmStillHandle) {
   expect_no_container_left({id});
 }
 
+TEST_F(EngineDetached, StartAllBringsBackWhatItsRestartPolicyWantsAfterABoot) {
+  std::vector<std::string> crashed;
+  for (auto [name, policy] : {std::pair{"a1", "always"}, {"u1", "unless-stopped"}, {"n1", "no"}})
+    crashed.push_back(run_detached({"--name", name, "--restart", policy, "busybox", "sleep", "100"}));
+  run_detached({"--name", "u2", "--restart", "unless-stopped", "busybox", "sleep", "100"});
+  ASSERT_EQ(ward({"stop", "-t", "0", "u2"}).status, 0);
+  // A boot: every monitor and container gone at once.
+  for (const auto& id : crashed) {
+    ASSERT_TRUE(wait_running(id));
+    pid_t init = std::atoi(field(id, "{{.State.Pid}}").c_str());
+    for (pid_t monitor : monitors_of(id)) ::kill(monitor, SIGKILL);
+    ASSERT_TRUE(monitor_gone(id));
+    ASSERT_EQ(::kill(init, SIGKILL), 0);
+  }
+  for (const auto& id : crashed) ASSERT_TRUE(eventually(id, "{{.State.Status}}", "exited"));
+  auto started =
+      ward({"start", "--all", "--filter", "restart-policy=always", "--filter", "restart-policy=unless-stopped"});
+  EXPECT_EQ(started.status, 0) << started.err;
+  std::istringstream lines(started.out);
+  std::set<std::string> names;
+  for (std::string line; std::getline(lines, line);) names.insert(line);
+  EXPECT_EQ(names, (std::set<std::string>{"a1", "u1"}));
+  EXPECT_EQ(field("a1", "{{.State.Status}}"), "running");
+  EXPECT_EQ(field("u1", "{{.State.Status}}"), "running");
+  EXPECT_EQ(field("u2", "{{.State.Status}}"), "exited");
+  EXPECT_EQ(field("n1", "{{.State.Status}}"), "exited");
+  auto bad = ward({"start", "--all", "--filter", "restart-policy=sometimes"});
+  EXPECT_EQ(bad.status, 125);
+  EXPECT_NE(bad.err.find("restart-policy=sometimes"), std::string::npos) << bad.err;
+}
+
 TEST_F(EngineDetached, ParallelDetachedRunsAllStartWithTheirOwnIdsAndRanges) {
   constexpr int kRuns = 12;
   std::vector<pid_t> runs;
