@@ -1,12 +1,16 @@
 // Engine::run_attached: a container in the foreground, its own monitor
-// (ENGINE.md): stdio attached, signals forwarded, its exit recorded here.
+// (ENGINE.md): stdio attached (and kept in its log), signals forwarded,
+// its exit recorded here.
 #include <unistd.h>
 
+#include <memory>
 #include <optional>
 
 #include "engine/engine.h"
 #include "engine/monitor/state_rows.h"
+#include "engine/monitor/monitor.h"
 #include "engine/null_stdio.h"
+#include "engine/output_tee.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -24,7 +28,15 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
   WARD_TRY(monitor::set_stop_requested(database, id, false));
   std::optional<NullStdio> no_stdin;
   if (!container.spec.open_stdin) no_stdin.emplace({STDIN_FILENO});
+  // Its output is kept for `ward logs`, unless nobody can read it later
+  // (--rm, --log-driver none).
+  std::unique_ptr<OutputTee> tee;
+  if (!container.spec.auto_remove && container.spec.log_driver == "json-file") {
+    auto log_options = WARD_TRY(monitor::parse_json_log_options(container.spec.log_options));
+    tee = WARD_TRY(OutputTee::install(monitor::container_log_path(store_.root(), id), log_options));
+  }
   auto status = runtime_.run(options);
+  tee.reset();
   no_stdin.reset();
   if (!status) {
     (void)forget_runtime_state(id);

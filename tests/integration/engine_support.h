@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -97,6 +98,21 @@ class EngineTest : public ImageStoreTest {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return -1;
+  }
+
+  // `ward run -d ARGS...`: its id, checked to be one.
+  std::string run_detached(std::vector<std::string> args) {
+    args.insert(args.begin(), {"run", "-d"});
+    auto outcome = ward(args);
+    EXPECT_EQ(outcome.status, 0) << outcome.err;
+    EXPECT_TRUE(std::regex_match(outcome.out, std::regex("[0-9a-f]{64}\n"))) << outcome.out;
+    return outcome.out.empty() ? "" : outcome.out.substr(0, outcome.out.size() - 1);
+  }
+  // `ward inspect -f FORMAT NAME`, without its newline.
+  std::string field(const std::string& name, const std::string& format) {
+    auto outcome = ward({"inspect", "-f", format, name});
+    EXPECT_EQ(outcome.status, 0) << outcome.err;
+    return outcome.out.empty() ? "" : outcome.out.substr(0, outcome.out.size() - 1);
   }
 
   nlohmann::json inspect_container(const std::string& name) {

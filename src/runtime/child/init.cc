@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "runtime/child/run_hook.h"
+#include "runtime/child/credentials.h"
 #include "runtime/child/init_process.h"
 #include "runtime/child/rootfs.h"
 #include "runtime/child/sync.h"
@@ -123,8 +124,10 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   expect(sync_fd, SyncType::go);
   if (plan.new_user_namespace) {
-    if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0) {
-      err.set(errno, "become root in the user namespace");
+    int r = raw::set_all_gids(0);
+    if (r == 0) r = raw::set_all_uids(0);
+    if (r < 0) {
+      err.set(r, "become root in the user namespace");
       die(sync_fd, err);
     }
   }

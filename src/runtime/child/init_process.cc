@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/child/credentials.h"
 #include "security/capabilities.h"
 #include "security/landlock.h"
 #include "security/seccomp.h"
@@ -35,13 +36,13 @@ int switch_user(const LaunchPlan& plan, ChildError& err) noexcept {
       return err.set(r, "process.capabilities.bounding: drop");
   }
   if (plan.set_groups) {
-    if (::setgroups(plan.additional_gids.size(), plan.additional_gids.data()) < 0)
-      return err.set(errno, "process.user.additionalGids: setgroups");
+    if (int r = raw::set_groups(plan.additional_gids.size(), plan.additional_gids.data()); r < 0)
+      return err.set(r, "process.user.additionalGids: setgroups");
   }
-  if (::setresgid(plan.gid, plan.gid, plan.gid) < 0)
-    return err.set(errno, "process.user.gid: setgid ", static_cast<long long>(plan.gid));
-  if (::setresuid(plan.uid, plan.uid, plan.uid) < 0)
-    return err.set(errno, "process.user.uid: setuid ", static_cast<long long>(plan.uid));
+  if (int r = raw::set_all_gids(plan.gid); r < 0)
+    return err.set(r, "process.user.gid: setgid ", static_cast<long long>(plan.gid));
+  if (int r = raw::set_all_uids(plan.uid); r < 0)
+    return err.set(r, "process.user.uid: setuid ", static_cast<long long>(plan.uid));
   if (plan.set_capabilities) {
     int failed = -1;
     if (int r = security::raw::apply_capabilities(plan.capabilities, &failed); r < 0) {
