@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, name, image_id, created, spec, status, pid, pid_start_time, exit_code, oom_killed, started_at, finished_at, "
-    "restart_count, stop_requested, monitor_pid, monitor_start_time";
+    "restart_count, stop_requested, monitor_pid, monitor_start_time, paused";
 
 Result<ContainerStatus> parse_status(const std::string& text) {
   if (text == "created") return ContainerStatus::created;
@@ -36,6 +36,7 @@ Result<ContainerRecord> read_row(const db::Statement& row) {
   record.stop_requested = row.column_int64(13) != 0;
   record.monitor_pid = static_cast<pid_t>(row.column_int64(14));
   record.monitor_start_time = static_cast<std::uint64_t>(row.column_int64(15));
+  record.paused = row.column_int64(16) != 0;
   return record;
 }
 
@@ -64,9 +65,22 @@ std::string_view status_name(ContainerStatus status) {
   return "unknown";
 }
 
+namespace {
+
+std::unexpected<Error> name_conflict(db::Database& database, const std::string& name) {
+  auto holder = find_container(database, name);
+  std::string holder_id = holder ? holder->id : std::string("?");
+  return fail(ErrorKind::already_exists,
+              fmt::format("Conflict. The container name \"/{}\" is already in use by container \"{}\". You have to "
+                          "remove (or rename) that container to be able to reuse that name.",
+                          name, holder_id));
+}
+
+}  // namespace
+
 Result<> insert_container(db::Database& database, const ContainerRecord& record) {
   auto statement = WARD_TRY(database.prepare(fmt::format("INSERT INTO containers ({}) VALUES "
-                                                         "(?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, '', '', 0, 0, 0, 0)",
+                                                         "(?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, '', '', 0, 0, 0, 0, 0)",
                                                          kColumns),
                                              "add the container"));
   WARD_TRY(statement.bind(1, record.id));
@@ -76,15 +90,17 @@ Result<> insert_container(db::Database& database, const ContainerRecord& record)
   WARD_TRY(statement.bind(5, spec_to_json(record.spec).dump()));
   WARD_TRY(statement.bind(6, status_name(record.status)));
   auto inserted = statement.run();
-  if (!inserted && inserted.error().is(ErrorKind::already_exists)) {
-    auto holder = find_container(database, record.name);
-    std::string holder_id = holder ? holder->id : std::string("?");
-    return fail(ErrorKind::already_exists,
-                fmt::format("Conflict. The container name \"/{}\" is already in use by container \"{}\". You have to "
-                            "remove (or rename) that container to be able to reuse that name.",
-                            record.name, holder_id));
-  }
+  if (!inserted && inserted.error().is(ErrorKind::already_exists)) return name_conflict(database, record.name);
   return inserted;
+}
+
+Result<> rename_container(db::Database& database, const std::string& id, const std::string& name) {
+  auto statement = WARD_TRY(database.prepare("UPDATE containers SET name = ?2 WHERE id = ?1", "rename the container"));
+  WARD_TRY(statement.bind(1, id));
+  WARD_TRY(statement.bind(2, name));
+  auto renamed = statement.run();
+  if (!renamed && renamed.error().is(ErrorKind::already_exists)) return name_conflict(database, name);
+  return renamed;
 }
 
 Result<std::vector<ContainerRecord>> list_containers(db::Database& database) {

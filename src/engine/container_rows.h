@@ -42,11 +42,15 @@ struct ContainerRecord {
   bool stop_requested = false;          // stopped by the user: not restarted
   pid_t monitor_pid = 0;                // a detached container's ward-monitor, 0: none
   std::uint64_t monitor_start_time = 0;
+  bool paused = false;  // running, its processes frozen (`ward pause`)
 };
 
 // Inserts the row (status created); already_exists naming the container
 // that holds the name.
 [[nodiscard]] Result<> insert_container(db::Database& database, const ContainerRecord& record);
+// Gives the container another name; already_exists naming the container
+// that holds it.
+[[nodiscard]] Result<> rename_container(db::Database& database, const std::string& id, const std::string& name);
 // Every container, newest first.
 [[nodiscard]] Result<std::vector<ContainerRecord>> list_containers(db::Database& database);
 // A full id, a unique id prefix, or a name ("/name" too, as Docker).

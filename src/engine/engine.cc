@@ -195,6 +195,7 @@ Result<> Engine::remove(const ContainerRecord& container, bool force) {
   // Its monitor must not restart it; one that waits to is woken.
   WARD_TRY(monitor::set_stop_requested(store_.database(), container.id, true));
   if (process_lives(current.monitor_pid, current.monitor_start_time)) ::kill(current.monitor_pid, SIGTERM);
+  thaw_after_signal(current);
   // Kills a running init and its processes, and deletes the runtime's
   // state and cgroup; an id it does not know (never started, or already
   // deleted) is fine.
@@ -205,9 +206,9 @@ Result<> Engine::remove(const ContainerRecord& container, bool force) {
 }
 
 Result<ContainerRecord> Engine::reconcile(ContainerRecord record) {
-  bool monitored = process_lives(record.monitor_pid, record.monitor_start_time);
+  auto monitored = [&] { return process_lives(record.monitor_pid, record.monitor_start_time); };
   if (record.status == ContainerStatus::restarting) {
-    if (monitored) return record;
+    if (monitored()) return record;
     // Its monitor was killed while it waited to restart it.
     record.status = ContainerStatus::exited;
     WARD_TRY(
@@ -217,7 +218,7 @@ Result<ContainerRecord> Engine::reconcile(ContainerRecord record) {
   if (record.status != ContainerStatus::running) return record;
   // A zombie is gone too: its parent, a killed ward, cannot reap it.  A
   // live monitor records the exit itself, with the real status.
-  if (process_lives(record.pid, record.pid_start_time) || monitored) return record;
+  if (process_lives(record.pid, record.pid_start_time) || monitored()) return record;
   // The init is gone and no ward recorded its end (the ward that watched
   // it was killed): exited, with an unknown status.
   record.status = ContainerStatus::exited;

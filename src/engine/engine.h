@@ -98,6 +98,16 @@ class Engine {
   // namespaces, cgroup and confinement: its exit status in the
   // foreground, 0 once it runs with `detach`.
   [[nodiscard]] Result<int> exec(const ContainerRecord& container, const ExecRequest& request);
+  // Freezes every process of a running container (its cgroup's freezer),
+  // and thaws them again; wrong_state when it is not running, or is
+  // already paused / not paused.
+  [[nodiscard]] Result<> pause(const ContainerRecord& container);
+  [[nodiscard]] Result<> unpause(const ContainerRecord& container);
+  // The host pids of a running container's processes (`ward top`).
+  [[nodiscard]] Result<std::vector<pid_t>> processes(const ContainerRecord& container);
+  // Gives a container a new name (Docker's rules; a name in use is
+  // already_exists).  Its hostname stays.
+  [[nodiscard]] Result<> rename(const ContainerRecord& container, const std::string& name);
   // Blocks until the container is not running; its exit code.
   [[nodiscard]] Result<int> wait(const ContainerRecord& container);
   // Removes a container: refused while it runs unless `force`, which
@@ -133,6 +143,9 @@ class Engine {
   // Deletes the runtime's state and cgroup of `id`, killing what still
   // runs; nothing to delete is fine.
   [[nodiscard]] Result<> forget_runtime_state(const std::string& id);
+  // A paused container is thawed so that a signal just sent reaches it
+  // (a frozen process does not die of SIGKILL under cgroup v1).
+  void thaw_after_signal(const ContainerRecord& container);
   // Removes the engine's parent cgroup if no container is left in it.
   void tidy_parent_cgroup();
 

@@ -20,6 +20,9 @@ Result<int> Engine::exec(const ContainerRecord& container, const ExecRequest& re
   auto current = WARD_TRY(reconcile(container));
   if (current.status != ContainerStatus::running)
     return fail(ErrorKind::wrong_state, fmt::format("Container {} is not running", current.id));
+  if (current.paused)
+    return fail(ErrorKind::wrong_state,
+                fmt::format("Container {} is paused, unpause the container before exec", current.id));
   if (request.tty && request.detach)
     return fail(ErrorKind::unsupported, "exec -d with -t: not supported yet (a detached terminal needs attach)");
   runtime::ExecOptions options;

@@ -72,6 +72,7 @@ Result<> Engine::stop(const ContainerRecord& container, std::optional<int> timeo
   auto signalled = runtime_.kill(current.id, signal, false);
   if (!signalled && !signalled.error().is(ErrorKind::not_found) && !signalled.error().is(ErrorKind::wrong_state))
     return std::unexpected(signalled.error());
+  thaw_after_signal(current);
   if (seconds < 0 || !wait_for_end(current, seconds * 1000)) {
     auto killed = runtime_.kill(current.id, SIGKILL, false);
     if (!killed && !killed.error().is(ErrorKind::not_found) && !killed.error().is(ErrorKind::wrong_state))
@@ -86,7 +87,9 @@ Result<> Engine::kill(const ContainerRecord& container, int signal) {
   if (current.status != ContainerStatus::running)
     return fail(ErrorKind::wrong_state, fmt::format("Container {} is not running", current.id));
   WARD_TRY(monitor::set_stop_requested(store_.database(), current.id, true));
-  return runtime_.kill(current.id, signal, false);
+  WARD_TRY(runtime_.kill(current.id, signal, false));
+  thaw_after_signal(current);
+  return {};
 }
 
 Result<int> Engine::wait(const ContainerRecord& container) {

@@ -73,6 +73,11 @@ int cmd_restart(const WardOptions& options, const std::vector<std::string>& args
 int cmd_start(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_stop(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_wait(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_pause(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_unpause(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_rename(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_top(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_container(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_audit(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_lint(const WardOptions& options, const std::vector<std::string>& args);

@@ -38,10 +38,15 @@ std::string or_zero_time(const std::string& time) {
 
 }  // namespace
 
+std::string container_state_name(const ContainerRecord& record) {
+  if (record.status == ContainerStatus::running && record.paused) return "paused";
+  return std::string(ward::engine::status_name(record.status));
+}
+
 std::string container_status_text(const ContainerRecord& record) {
   switch (record.status) {
     case ContainerStatus::created: return "Created";
-    case ContainerStatus::running: return "Up " + ago(record.started_at);
+    case ContainerStatus::running: return "Up " + ago(record.started_at) + (record.paused ? " (Paused)" : "");
     case ContainerStatus::exited: return fmt::format("Exited ({}) {} ago", record.exit_code, ago(record.finished_at));
     case ContainerStatus::restarting:
       return fmt::format("Restarting ({}) {} ago", record.exit_code, ago(record.finished_at));
@@ -56,9 +61,9 @@ Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord&
   for (std::size_t i = 1; i < args.size(); ++i) rest.push_back(args[i]);
   bool running = record.status == ContainerStatus::running;
   Json state = {
-      {"Status", ward::engine::status_name(record.status)},
+      {"Status", container_state_name(record)},
       {"Running", running},
-      {"Paused", false},
+      {"Paused", running && record.paused},
       {"Restarting", record.status == ContainerStatus::restarting},
       {"OOMKilled", record.oom_killed},
       {"Dead", false},
@@ -118,7 +123,7 @@ nlohmann::json container_row(const ContainerRecord& record, bool no_trunc) {
       {"Ports", ""},
       {"RunningFor", ago(record.created) + " ago"},
       {"Size", "N/A"},
-      {"State", ward::engine::status_name(record.status)},
+      {"State", container_state_name(record)},
       {"Status", container_status_text(record)},
   };
 }

@@ -20,6 +20,9 @@ namespace ward::cli::engine {
 // Mounts, Names, Networks, Ports, RunningFor, Size, State, Status.
 [[nodiscard]] nlohmann::json container_row(const ward::engine::ContainerRecord& record, bool no_trunc);
 
+// Docker's State.Status: created, running, paused, restarting, exited.
+[[nodiscard]] std::string container_state_name(const ward::engine::ContainerRecord& record);
+
 // "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".
 [[nodiscard]] std::string container_status_text(const ward::engine::ContainerRecord& record);
 

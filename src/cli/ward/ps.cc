@@ -19,7 +19,7 @@ const std::vector<FlagSpec> kFlags = {
     {{"all", "a"}, false, "show all containers (default: only running ones)"},
     {{"filter", "f"},
      true,
-     "filter: id=, name=, status=created|running|exited, exited=CODE, ancestor=IMAGE, label=KEY[=VALUE]"},
+     "filter: id=, name=, status=created|running|paused|exited, exited=CODE, ancestor=IMAGE, label=KEY[=VALUE]"},
     {{"format"}, true, "Go template, 'table TEMPLATE' or 'json'"},
     {{"last", "n"}, true, "show the N last created containers (all states)"},
     {{"latest", "l"}, false, "show the last created container (all states)"},
@@ -48,7 +48,7 @@ Result<bool> matches(const ContainerRecord& record, const std::string& filter) {
     if (value != "created" && value != "running" && value != "exited" && value != "paused" && value != "restarting" &&
         value != "removing" && value != "dead")
       return fail(ErrorKind::invalid_input, fmt::format("--filter status: invalid value \"{}\"", value));
-    return ward::engine::status_name(record.status) == value;
+    return container_state_name(record) == value;
   }
   if (key == "exited")
     return record.status == ward::engine::ContainerStatus::exited && std::to_string(record.exit_code) == value;

@@ -23,7 +23,7 @@
 namespace ward::db {
 
 // Append only: a released ward's databases are at one of these versions.
-inline constexpr std::array<Migration, 3> kStoreMigrations = {{
+inline constexpr std::array<Migration, 4> kStoreMigrations = {{
     {"images, layers and tags", R"sql(
 CREATE TABLE images (
   id TEXT PRIMARY KEY,
@@ -95,6 +95,9 @@ ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE containers ADD COLUMN stop_requested INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE containers ADD COLUMN monitor_pid INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE containers ADD COLUMN monitor_start_time INTEGER NOT NULL DEFAULT 0;
+)sql"},
+    {"paused containers", R"sql(
+ALTER TABLE containers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
 )sql"},
 }};
 

@@ -16,7 +16,7 @@ Result<> record_started(db::Database& database, const std::string& id, pid_t pid
                         const std::string& started_at) {
   auto statement = WARD_TRY(database.prepare(
       "UPDATE containers SET status = 'running', pid = ?2, pid_start_time = ?3, started_at = ?4, exit_code = 0, "
-      "oom_killed = 0, finished_at = '' WHERE id = ?1",
+      "oom_killed = 0, finished_at = '', paused = 0 WHERE id = ?1",
       "record the start"));
   WARD_TRY(statement.bind(1, id));
   WARD_TRY(statement.bind(2, std::int64_t{pid}));
@@ -29,7 +29,7 @@ Result<> record_exited(db::Database& database, const std::string& id, int exit_c
                        const std::string& finished_at) {
   auto statement = WARD_TRY(database.prepare(
       "UPDATE containers SET status = 'exited', pid = 0, pid_start_time = 0, exit_code = ?2, oom_killed = ?3, "
-      "finished_at = ?4 WHERE id = ?1",
+      "finished_at = ?4, paused = 0 WHERE id = ?1",
       "record the exit"));
   WARD_TRY(statement.bind(1, id));
   WARD_TRY(statement.bind(2, std::int64_t{exit_code}));
@@ -54,6 +54,13 @@ Result<> set_stop_requested(db::Database& database, const std::string& id, bool 
                 requested ? "UPDATE containers SET stop_requested = 1 WHERE id = ?1"
                           : "UPDATE containers SET stop_requested = 0 WHERE id = ?1",
                 "record the stop request", id);
+}
+
+Result<> set_paused(db::Database& database, const std::string& id, bool paused) {
+  return update(
+      database,
+      paused ? "UPDATE containers SET paused = 1 WHERE id = ?1" : "UPDATE containers SET paused = 0 WHERE id = ?1",
+      "record the pause", id);
 }
 
 Result<> record_monitor(db::Database& database, const std::string& id, pid_t pid, std::uint64_t start_time) {

@@ -30,6 +30,8 @@ namespace ward::monitor {
 // Set by stop, kill and rm before they signal: the monitor does not
 // restart a container the user stopped.  Cleared by start.
 [[nodiscard]] Result<> set_stop_requested(db::Database& database, const std::string& id, bool requested);
+// Frozen by `ward pause`, or thawed; a start or an exit clears it.
+[[nodiscard]] Result<> set_paused(db::Database& database, const std::string& id, bool paused);
 // The monitor that holds the container (pid 0: none).
 [[nodiscard]] Result<> record_monitor(db::Database& database, const std::string& id, pid_t pid,
                                       std::uint64_t start_time);

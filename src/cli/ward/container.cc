@@ -1,0 +1,42 @@
+// ward container SUBCOMMAND: Docker's management command for containers,
+// each subcommand the same code as its short verb (ls = ps, ...).
+#include "cli/ward/commands.h"
+
+namespace ward::cli::engine {
+
+namespace {
+
+int container_inspect(const WardOptions& options, const std::vector<std::string>& args) {
+  std::vector<std::string> typed = {"--type", "container"};
+  typed.insert(typed.end(), args.begin(), args.end());
+  return cmd_inspect(options, typed);
+}
+
+constexpr Verb<WardOptions> kContainerVerbs[] = {
+    {"create", "create a container", cmd_create},
+    {"exec", "run a command in a running container", cmd_exec},
+    {"inspect", "show low-level information on containers", container_inspect},
+    {"kill", "send a signal to running containers", cmd_kill},
+    {"logs", "show a container's output", cmd_logs},
+    {"ls", "list containers", cmd_ps},
+    {"pause", "pause all processes of running containers", cmd_pause},
+    {"rename", "rename a container", cmd_rename},
+    {"restart", "stop and start containers again", cmd_restart},
+    {"rm", "remove containers", cmd_rm},
+    {"run", "create and run a container", cmd_run},
+    {"start", "start created or stopped containers", cmd_start},
+    {"stop", "stop running containers", cmd_stop},
+    {"top", "show the running processes of a container", cmd_top},
+    {"unpause", "unpause all processes of paused containers", cmd_unpause},
+    {"wait", "wait until containers stop; print their exit codes", cmd_wait},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kAliases[] = {{"list", "ls"}, {"ps", "ls"}, {"remove", "rm"}};
+
+}  // namespace
+
+int cmd_container(const WardOptions& options, const std::vector<std::string>& args) {
+  return run_subcommand({"container", "Manage containers.", kContainerVerbs, kAliases}, options, args);
+}
+
+}  // namespace ward::cli::engine

@@ -1,0 +1,176 @@
+// The container verbs that act on a running container without starting
+// or stopping it (issue 15): pause/unpause, top, rename, and `ward
+// container ...`, Docker's management command for them.
+#include <fstream>
+#include <sstream>
+
+#include "engine_support.h"
+
+namespace ward::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class EngineVerbs : public EngineTest {
+ protected:
+  // The freezer's word for the container's cgroup, from the host: v1's
+  // freezer.state (FROZEN/THAWED) or v2's cgroup.freeze (1/0).
+  std::string freezer_state(const std::string& id) {
+    for (const auto& path :
+         {"/sys/fs/cgroup/freezer/ward/" + id + "/freezer.state", "/sys/fs/cgroup/ward/" + id + "/cgroup.freeze"}) {
+      std::ifstream in(path);
+      std::string word;
+      if (in >> word) return word;
+    }
+    return "";
+  }
+  // A counter the container advances every 0.1 s, read from its log.
+  std::size_t lines_logged(const std::string& name) { return count_lines(ward({"logs", name}).out); }
+  static std::size_t count_lines(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  }
+};
+
+TEST_F(EngineVerbs, PauseFreezesEveryProcessAndUnpauseThawsThem) {
+  std::string id = run_detached({"--name", "ticker", "busybox", "sh", "-c", "while :; do echo t; sleep 0.1; done"});
+  ASSERT_TRUE(wait_running("ticker"));
+  auto paused = ward({"pause", "ticker"});
+  ASSERT_EQ(paused.status, 0) << paused.err;
+  EXPECT_EQ(paused.out, "ticker\n");
+  EXPECT_TRUE(freezer_state(id) == "FROZEN" || freezer_state(id) == "1") << freezer_state(id);
+  EXPECT_EQ(field("ticker", "{{.State.Status}} {{.State.Running}} {{.State.Paused}}"), "paused true true");
+  auto listed = ward({"ps", "--filter", "status=paused", "--format", "{{.Names}} {{.Status}}"});
+  EXPECT_NE(listed.out.find("ticker Up"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("(Paused)"), std::string::npos) << listed.out;
+  // Frozen: nothing is written while it is paused.
+  std::size_t before = lines_logged("ticker");
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(lines_logged("ticker"), before);
+  // Twice is refused; so is exec into a paused container.
+  auto again = ward({"pause", "ticker"});
+  EXPECT_EQ(again.status, 1);
+  EXPECT_NE(again.err.find("is already paused"), std::string::npos) << again.err;
+  auto exec = ward({"exec", "ticker", "true"});
+  EXPECT_NE(exec.status, 0);
+  EXPECT_NE(exec.err.find("is paused, unpause the container before exec"), std::string::npos) << exec.err;
+  ASSERT_EQ(ward({"unpause", "ticker"}).status, 0);
+  EXPECT_EQ(field("ticker", "{{.State.Status}} {{.State.Paused}}"), "running false");
+  std::this_thread::sleep_for(500ms);
+  EXPECT_GT(lines_logged("ticker"), before);
+  auto not_paused = ward({"unpause", "ticker"});
+  EXPECT_EQ(not_paused.status, 1);
+  EXPECT_NE(not_paused.err.find("is not paused"), std::string::npos) << not_paused.err;
+}
+
+TEST_F(EngineVerbs, APausedContainerStillStopsAndIsRemovedByForce) {
+  run_detached({"--name", "frozen", "busybox", "sh", "-c", "trap 'exit 7' TERM; while :; do sleep 0.1; done"});
+  ASSERT_TRUE(wait_running("frozen"));
+  ASSERT_EQ(ward({"pause", "frozen"}).status, 0);
+  // The stop signal reaches it once it is thawed: its trap ends it, no
+  // wait for SIGKILL.
+  auto start = std::chrono::steady_clock::now();
+  auto stopped = ward({"stop", "-t", "5", "frozen"});
+  EXPECT_EQ(stopped.status, 0) << stopped.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+  EXPECT_EQ(field("frozen", "{{.State.Status}} {{.State.ExitCode}} {{.State.Paused}}"), "exited 7 false");
+  std::string id = run_detached({"--name", "frozen2", "busybox", "sleep", "100"});
+  ASSERT_TRUE(wait_running("frozen2"));
+  ASSERT_EQ(ward({"pause", "frozen2"}).status, 0);
+  auto removed = ward({"rm", "-f", "frozen2"});
+  EXPECT_EQ(removed.status, 0) << removed.err;
+  ASSERT_EQ(ward({"rm", "frozen"}).status, 0);
+  expect_no_container_left({id});
+}
+
+TEST_F(EngineVerbs, PauseOfAContainerThatDoesNotRunIsRefused) {
+  ASSERT_EQ(ward({"create", "--name", "idle", "busybox", "true"}).status, 0);
+  auto refused = ward({"pause", "idle"});
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_NE(refused.err.find("is not running"), std::string::npos) << refused.err;
+  auto missing = ward({"unpause", "nosuch"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("No such container: nosuch"), std::string::npos) << missing.err;
+}
+
+TEST_F(EngineVerbs, TopListsTheContainersProcessesOnly) {
+  std::string id = run_detached({"--name", "busy", "busybox", "sh", "-c", "sleep 101 & sleep 102"});
+  ASSERT_TRUE(wait_running("busy"));
+  std::this_thread::sleep_for(200ms);
+  auto top = ward({"top", "busy"});
+  ASSERT_EQ(top.status, 0) << top.err;
+  std::istringstream lines(top.out);
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_NE(header.find("PID"), std::string::npos) << header;
+  EXPECT_NE(header.find("CMD"), std::string::npos) << header;
+  EXPECT_EQ(count_lines(top.out), 3u) << top.out;  // header, two sleeps (sh execs the last)
+  EXPECT_NE(top.out.find("sleep 101"), std::string::npos) << top.out;
+  EXPECT_NE(top.out.find("sleep 102"), std::string::npos) << top.out;
+  // The host's own processes are not shown.
+  EXPECT_EQ(top.out.find("ward"), std::string::npos) << top.out;
+  // ps options pass through.
+  auto custom = ward({"top", "busy", "-o", "pid,comm"});
+  ASSERT_EQ(custom.status, 0) << custom.err;
+  EXPECT_EQ(custom.out.substr(0, custom.out.find('\n')).find("COMMAND"), custom.out.find("COMMAND")) << custom.out;
+  EXPECT_EQ(count_lines(custom.out), 3u) << custom.out;
+  auto no_pid = ward({"top", "busy", "-o", "comm"});
+  EXPECT_EQ(no_pid.status, 1);
+  EXPECT_NE(no_pid.err.find("Couldn't find PID field"), std::string::npos) << no_pid.err;
+  ASSERT_EQ(ward({"create", "--name", "idle", "busybox", "true"}).status, 0);
+  auto idle = ward({"top", "idle"});
+  EXPECT_EQ(idle.status, 1);
+  EXPECT_NE(idle.err.find("is not running"), std::string::npos) << idle.err;
+}
+
+TEST_F(EngineVerbs, RenameKeepsTheContainerAndRefusesATakenOrBadName) {
+  std::string id = run_detached({"--name", "old", "busybox", "sleep", "100"});
+  ASSERT_TRUE(wait_running("old"));
+  ASSERT_EQ(ward({"create", "--name", "other", "busybox", "true"}).status, 0);
+  auto renamed = ward({"rename", "old", "new"});
+  ASSERT_EQ(renamed.status, 0) << renamed.err;
+  EXPECT_EQ(renamed.out, "");
+  EXPECT_EQ(field("new", "{{.Id}} {{.Name}} {{.State.Status}}"), id + " /new running");
+  EXPECT_NE(ward({"inspect", "old"}).status, 0);
+  // The old name is free again; a taken one is refused naming its holder.
+  ASSERT_EQ(ward({"create", "--name", "old", "busybox", "true"}).status, 0);
+  auto taken = ward({"rename", "new", "other"});
+  EXPECT_EQ(taken.status, 1);
+  EXPECT_NE(taken.err.find("is already in use by container"), std::string::npos) << taken.err;
+  auto bad = ward({"rename", "new", "-bad name"});
+  EXPECT_NE(bad.status, 0);
+  auto same = ward({"rename", "new", "new"});
+  EXPECT_EQ(same.status, 1);
+  EXPECT_NE(same.err.find("same name"), std::string::npos) << same.err;
+  auto missing = ward({"rename", "nosuch", "x"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("No such container: nosuch"), std::string::npos) << missing.err;
+  EXPECT_EQ(field("new", "{{.Name}}"), "/new");
+  // Stopping and starting keep the new name.
+  ASSERT_EQ(ward({"stop", "-t", "0", "new"}).status, 0);
+  ASSERT_EQ(ward({"start", "new"}).status, 0);
+  EXPECT_TRUE(wait_running("new"));
+}
+
+TEST_F(EngineVerbs, TheContainerManagementCommandRunsTheSameVerbs) {
+  auto ran = ward({"container", "run", "--name", "c1", "busybox", "echo", "hello"});
+  ASSERT_EQ(ran.status, 0) << ran.err;
+  EXPECT_EQ(ran.out, "hello\n");
+  auto listed = ward({"container", "ls", "-a", "--format", "{{.Names}}"});
+  EXPECT_EQ(listed.out, "c1\n");
+  EXPECT_EQ(ward({"container", "list", "-a", "-q"}).out, ward({"ps", "-a", "-q"}).out);
+  auto inspected = ward({"container", "inspect", "-f", "{{.Name}}", "c1"});
+  EXPECT_EQ(inspected.out, "/c1\n");
+  // container inspect does not look at images.
+  auto image = ward({"container", "inspect", "busybox"});
+  EXPECT_EQ(image.status, 1);
+  EXPECT_EQ(ward({"container", "rm", "c1"}).status, 0);
+  auto unknown = ward({"container", "frobnicate"});
+  EXPECT_EQ(unknown.status, 125);
+  EXPECT_NE(unknown.err.find("unknown command \"frobnicate\""), std::string::npos) << unknown.err;
+  auto help = ward({"container", "--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("pause"), std::string::npos) << help.out;
+}
+
+}  // namespace
+}  // namespace ward::test
