@@ -23,6 +23,7 @@
 
 #include "engine/container_rows.h"
 #include "engine/container_spec.h"
+#include "engine/container_usage.h"
 #include "engine/launch.h"
 #include "engine/monitor/start_report.h"
 #include "image/store.h"
@@ -103,6 +104,9 @@ class Engine {
   // already paused / not paused.
   [[nodiscard]] Result<> pause(const ContainerRecord& container);
   [[nodiscard]] Result<> unpause(const ContainerRecord& container);
+  // A running container's counters (`ward stats`); wrong_state when it
+  // does not run.
+  [[nodiscard]] Result<ContainerUsage> usage(const ContainerRecord& container);
   // The host pids of a running container's processes (`ward top`).
   [[nodiscard]] Result<std::vector<pid_t>> processes(const ContainerRecord& container);
   // Gives a container a new name (Docker's rules; a name in use is

@@ -2,6 +2,7 @@
 // or stopping it (issue 15): pause/unpause, top, rename, and `ward
 // container ...`, Docker's management command for them.
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "engine_support.h"
@@ -120,6 +121,39 @@ TEST_F(EngineVerbs, TopListsTheContainersProcessesOnly) {
   auto idle = ward({"top", "idle"});
   EXPECT_EQ(idle.status, 1);
   EXPECT_NE(idle.err.find("is not running"), std::string::npos) << idle.err;
+}
+
+TEST_F(EngineVerbs, StatsShowsCpuMemoryAndPidsOfRunningContainers) {
+  run_detached({"--name", "busy", "-m", "64m", "busybox", "sh", "-c", "while :; do :; done"});
+  run_detached({"--name", "calm", "busybox", "sh", "-c", "sleep 100 & sleep 101"});
+  ASSERT_EQ(ward({"create", "--name", "idle", "busybox", "true"}).status, 0);
+  ASSERT_TRUE(wait_running("busy"));
+  ASSERT_TRUE(wait_running("calm"));
+  auto one = ward({"stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}", "busy"});
+  ASSERT_EQ(one.status, 0) << one.err;
+  std::smatch parts;
+  std::regex shape(R"(busy ([0-9.]+)% ([0-9.]+)(B|KiB|MiB) / 64MiB 1\n)");
+  ASSERT_TRUE(std::regex_match(one.out, parts, shape)) << one.out;
+  // A spinning shell uses most of a CPU (one of two, shared with the build).
+  EXPECT_GT(std::stod(parts[1]), 20.0) << one.out;
+  // Without names: the running containers, in Docker's table.
+  auto table = ward({"stats", "--no-stream"});
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_EQ(table.out.substr(0, table.out.find('\n')).find("CONTAINER ID"), 0u) << table.out;
+  EXPECT_NE(table.out.find("MEM USAGE / LIMIT"), std::string::npos) << table.out;
+  EXPECT_EQ(count_lines(table.out), 3u) << table.out;
+  EXPECT_EQ(table.out.find("idle"), std::string::npos) << table.out;
+  auto calm = ward({"stats", "--no-stream", "--format", "{{json .}}", "calm"});
+  auto row = nlohmann::json::parse(calm.out);
+  EXPECT_EQ(row["Name"], "calm");
+  EXPECT_EQ(row["PIDs"], "2");
+  EXPECT_EQ(row["NetIO"], "0B / 0B");  // --network none's default: loopback only
+  // -a adds the others, with zeros.
+  auto all = ward({"stats", "--no-stream", "-a", "--format", "{{.Name}} {{.CPUPerc}} {{.PIDs}}"});
+  EXPECT_NE(all.out.find("idle 0.00% 0\n"), std::string::npos) << all.out;
+  auto missing = ward({"stats", "--no-stream", "nosuch"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("No such container: nosuch"), std::string::npos) << missing.err;
 }
 
 TEST_F(EngineVerbs, RenameKeepsTheContainerAndRefusesATakenOrBadName) {

@@ -25,6 +25,7 @@ constexpr Verb<WardOptions> kContainerVerbs[] = {
     {"rm", "remove containers", cmd_rm},
     {"run", "create and run a container", cmd_run},
     {"start", "start created or stopped containers", cmd_start},
+    {"stats", "show what containers use (live)", cmd_stats},
     {"stop", "stop running containers", cmd_stop},
     {"top", "show the running processes of a container", cmd_top},
     {"unpause", "unpause all processes of paused containers", cmd_unpause},

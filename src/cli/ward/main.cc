@@ -49,6 +49,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"save", "save images to a docker-archive or an OCI archive", cmd_save},
     {"scan", "scan an image or a root filesystem: files, accounts, settings, packages, vulnerabilities", cmd_scan},
     {"start", "start created or stopped containers (in the background; -a: attached)", cmd_start},
+    {"stats", "show what containers use: CPU, memory, network and block I/O, pids (live)", cmd_stats},
     {"stop", "stop running containers (the stop signal, then SIGKILL)", cmd_stop},
     {"system", "manage ward: df", cmd_system},
     {"tag", "give an image another name", cmd_tag},

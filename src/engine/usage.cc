@@ -1,0 +1,93 @@
+// Engine::usage: a running container's counters for `ward stats`, from
+// the runtime's stats document (runc's `events --stats` shape) and the
+// init's /proc/PID/net/dev.
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.h"
+
+namespace ward::engine {
+
+namespace {
+
+std::uint64_t number_at(const nlohmann::json& document, std::initializer_list<const char*> path) {
+  const nlohmann::json* node = &document;
+  for (const char* key : path) {
+    if (!node->is_object() || !node->contains(key)) return 0;
+    node = &node->at(key);
+  }
+  return node->is_number_unsigned() || node->is_number_integer() ? node->get<std::uint64_t>() : 0;
+}
+
+// MemTotal of /proc/meminfo, in bytes: the limit of a container without one.
+std::uint64_t host_memory() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key, unit;
+  std::uint64_t kib = 0;
+  while (meminfo >> key >> kib >> unit)
+    if (key == "MemTotal:") return kib * 1024;
+  return 0;
+}
+
+// Bytes received and sent on every interface but lo, as /proc/PID/net/dev
+// (the process's network namespace) counts them.
+void read_network(pid_t pid, ContainerUsage& usage) {
+  std::ifstream dev(fmt::format("/proc/{}/net/dev", pid));
+  std::string line;
+  for (int header = 0; header < 2 && std::getline(dev, line); ++header) {
+  }
+  while (std::getline(dev, line)) {
+    auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    name.erase(0, name.find_first_not_of(' '));
+    if (name == "lo") continue;
+    std::istringstream fields(line.substr(colon + 1));
+    std::uint64_t value = 0, received = 0, sent = 0;
+    for (int i = 0; i < 16 && fields >> value; ++i) {
+      if (i == 0) received = value;
+      if (i == 8) sent = value;
+    }
+    usage.net_received += received;
+    usage.net_sent += sent;
+  }
+}
+
+}  // namespace
+
+Result<ContainerUsage> Engine::usage(const ContainerRecord& container) {
+  auto current = WARD_TRY(reconcile(container));
+  if (current.status != ContainerStatus::running)
+    return fail(ErrorKind::wrong_state, fmt::format("Container {} is not running", current.id));
+  ContainerUsage usage;
+  usage.taken = std::chrono::steady_clock::now();
+  auto text = WARD_TRY(runtime_.stats(current.id));
+  auto document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_discarded()) return fail(fmt::format("stats of {}: the runtime's document is not JSON", current.id));
+  const auto& data = document["data"];
+  usage.cpu_ns = number_at(data, {"cpu", "usage", "total"});
+  std::uint64_t memory = number_at(data, {"memory", "usage", "usage"});
+  // Docker leaves out the page cache the kernel may drop at once.
+  std::uint64_t inactive = number_at(data, {"memory", "raw", "total_inactive_file"});
+  if (inactive == 0) inactive = number_at(data, {"memory", "raw", "inactive_file"});
+  usage.memory_bytes = inactive < memory ? memory - inactive : memory;
+  usage.memory_limit = number_at(data, {"memory", "usage", "limit"});
+  // No limit (v2's "max", v1's huge number): the host's memory, as Docker.
+  std::uint64_t host = host_memory();
+  if (usage.memory_limit == 0 || (host != 0 && usage.memory_limit > host)) usage.memory_limit = host;
+  usage.pids = number_at(data, {"pids", "current"});
+  if (data.contains("blkio") && data["blkio"].contains("ioServiceBytesRecursive"))
+    for (const auto& entry : data["blkio"]["ioServiceBytesRecursive"]) {
+      std::string op = entry.value("op", "");
+      std::uint64_t value = entry.value("value", std::uint64_t{0});
+      if (op == "Read" || op == "read") usage.block_read += value;
+      if (op == "Write" || op == "write") usage.block_write += value;
+    }
+  read_network(current.pid, usage);
+  return usage;
+}
+
+}  // namespace ward::engine
