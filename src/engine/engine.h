@@ -107,6 +107,9 @@ class Engine {
   // A running container's counters (`ward stats`); wrong_state when it
   // does not run.
   [[nodiscard]] Result<ContainerUsage> usage(const ContainerRecord& container);
+  // What the container wrote: the size of its overlay's writable layer
+  // (files and links, a hard-linked file once), Docker's SizeRw.
+  [[nodiscard]] Result<std::uint64_t> writable_size(const ContainerRecord& container);
   // The host pids of a running container's processes (`ward top`).
   [[nodiscard]] Result<std::vector<pid_t>> processes(const ContainerRecord& container);
   // Gives a container a new name (Docker's rules; a name in use is

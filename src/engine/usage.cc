@@ -1,7 +1,10 @@
 // Engine::usage: a running container's counters for `ward stats`, from
 // the runtime's stats document (runc's `events --stats` shape) and the
 // init's /proc/PID/net/dev.
+#include <ftw.h>
+
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -56,7 +59,32 @@ void read_network(pid_t pid, ContainerUsage& usage) {
   }
 }
 
+// nftw's callback has no context argument: the walk in progress.
+struct SizeWalk {
+  std::uint64_t bytes = 0;
+  std::set<std::pair<dev_t, ino_t>> seen;  // hard links count once
+};
+thread_local SizeWalk* current_walk = nullptr;
+
+int add_entry(const char*, const struct stat* info, int type, struct FTW*) {
+  if (type == FTW_F || type == FTW_SL) {
+    if (info->st_nlink > 1 && !current_walk->seen.insert({info->st_dev, info->st_ino}).second) return 0;
+    current_walk->bytes += static_cast<std::uint64_t>(info->st_size);
+  }
+  return 0;
+}
+
 }  // namespace
+
+Result<std::uint64_t> Engine::writable_size(const ContainerRecord& container) {
+  std::string upper = layer_dir(container.id) + "/upper";
+  SizeWalk walk;
+  current_walk = &walk;
+  int r = ::nftw(upper.c_str(), add_entry, 16, FTW_PHYS);
+  current_walk = nullptr;
+  if (r != 0 && errno != ENOENT) return fail_errno(errno, "measure " + upper);
+  return walk.bytes;
+}
 
 Result<ContainerUsage> Engine::usage(const ContainerRecord& container) {
   auto current = WARD_TRY(reconcile(container));

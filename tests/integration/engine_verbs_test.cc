@@ -156,6 +156,21 @@ TEST_F(EngineVerbs, StatsShowsCpuMemoryAndPidsOfRunningContainers) {
   EXPECT_NE(missing.err.find("No such container: nosuch"), std::string::npos) << missing.err;
 }
 
+TEST_F(EngineVerbs, SizesCountWhatTheContainerWrote) {
+  auto ran = ward({"run", "--name", "writer", "busybox", "sh", "-c", "head -c 5000 /dev/zero > /big; ln /big /again"});
+  ASSERT_EQ(ran.status, 0) << ran.err;
+  // A hard link counts once.
+  auto sized = ward({"inspect", "--size", "-f", "{{.SizeRw}} {{gt .SizeRootFs .SizeRw}}", "writer"});
+  ASSERT_EQ(sized.status, 0) << sized.err;
+  EXPECT_EQ(sized.out, "5000 true\n");
+  auto listed = ward({"ps", "-a", "-s", "--format", "{{.Names}} {{.Size}}"});
+  EXPECT_TRUE(std::regex_match(listed.out, std::regex("writer 5kB \\(virtual [0-9.]+[kM]B\\)\n"))) << listed.out;
+  auto df = ward({"system", "df", "--format", "{{.Type}}|{{.TotalCount}}|{{.Active}}|{{.Size}}|{{.Reclaimable}}"});
+  ASSERT_EQ(df.status, 0) << df.err;
+  EXPECT_NE(df.out.find("Containers|1|0|5kB|5kB (100%)\n"), std::string::npos) << df.out;
+  EXPECT_NE(df.out.find("Images|1|1|"), std::string::npos) << df.out;
+}
+
 TEST_F(EngineVerbs, RenameKeepsTheContainerAndRefusesATakenOrBadName) {
   std::string id = run_detached({"--name", "old", "busybox", "sleep", "100"});
   ASSERT_TRUE(wait_running("old"));

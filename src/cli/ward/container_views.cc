@@ -6,6 +6,7 @@
 
 #include "cli/core/human_units.h"
 #include "engine/monitor/monitor.h"
+#include "image/digest.h"
 
 namespace ward::cli::engine {
 
@@ -37,6 +38,21 @@ std::string or_zero_time(const std::string& time) {
 }
 
 }  // namespace
+
+Result<ContainerSizes> container_sizes(ward::engine::Engine& engine, const ContainerRecord& record) {
+  ContainerSizes sizes;
+  sizes.writable = WARD_TRY(engine.writable_size(record));
+  sizes.root_fs = sizes.writable;
+  auto id = image::Digest::parse(record.image_id);
+  if (!id) return sizes;
+  // An image removed with -f under the container counts nothing.
+  if (auto image = engine.store().image(*id); image) sizes.root_fs += static_cast<std::uint64_t>(image->size);
+  return sizes;
+}
+
+std::string size_text(const ContainerSizes& sizes) {
+  return fmt::format("{} (virtual {})", human_size(sizes.writable), human_size(sizes.root_fs));
+}
 
 std::string container_state_name(const ContainerRecord& record) {
   if (record.status == ContainerStatus::running && record.paused) return "paused";

@@ -20,6 +20,16 @@ namespace ward::cli::engine {
 // Mounts, Names, Networks, Ports, RunningFor, Size, State, Status.
 [[nodiscard]] nlohmann::json container_row(const ward::engine::ContainerRecord& record, bool no_trunc);
 
+// Docker's SizeRw (what the container wrote) and SizeRootFs (that plus
+// its image).
+struct ContainerSizes {
+  std::uint64_t writable = 0, root_fs = 0;
+};
+[[nodiscard]] Result<ContainerSizes> container_sizes(ward::engine::Engine& engine,
+                                                     const ward::engine::ContainerRecord& record);
+// ps -s's text: "2B (virtual 1.24MB)".
+[[nodiscard]] std::string size_text(const ContainerSizes& sizes);
+
 // Docker's State.Status: created, running, paused, restarting, exited.
 [[nodiscard]] std::string container_state_name(const ward::engine::ContainerRecord& record);
 

@@ -19,7 +19,7 @@ namespace {
 
 const std::vector<FlagSpec> kFlags = {
     {{"format", "f"}, true, "Go template for each object"},
-    {{"size", "s"}, false, "show sizes (not supported yet)"},
+    {{"size", "s"}, false, "show a container's sizes (SizeRw, SizeRootFs)"},
     {{"type"}, true, "only this kind of object: container or image"},
     {{"help"}, false, "show help"},
 };
@@ -37,7 +37,6 @@ int cmd_inspect(const WardOptions& options, const std::vector<std::string>& args
                stdout);
     return 0;
   }
-  if (parsed->flag("size")) return kReporter.fail("inspect", "--size: not supported yet", kExitDockerUsage);
   std::string type = parsed->value("type");
   if (!type.empty() && type != "container" && type != "image")
     return kReporter.fail("inspect", fmt::format("--type {}: not supported (container or image)", type),
@@ -57,7 +56,15 @@ int cmd_inspect(const WardOptions& options, const std::vector<std::string>& args
     auto document = [&]() -> Result<nlohmann::ordered_json> {
       if (type != "image") {
         auto container = engine->find(name);
-        if (container) return container_inspect_json(*engine, *container);
+        if (container) {
+          auto json = container_inspect_json(*engine, *container);
+          if (parsed->flag("size")) {
+            auto sizes = WARD_TRY(container_sizes(*engine, *container));
+            json["SizeRw"] = sizes.writable;
+            json["SizeRootFs"] = sizes.root_fs;
+          }
+          return json;
+        }
         if (!container.error().is(ErrorKind::not_found)) return std::unexpected(container.error());
       }
       if (type != "container") {

@@ -104,6 +104,11 @@ int cmd_ps(const WardOptions& options, const std::vector<std::string>& args) {
     for (const auto& filter : filters) keep = keep && matches(record, filter).value_or(false);
     if (!keep) continue;
     rows.push_back(container_row(record, parsed->flag("no-trunc")));
+    if (parsed->flag("size")) {
+      auto sizes = container_sizes(*engine, record);
+      if (!sizes) return kReporter.fail("ps", sizes.error());
+      rows.back()["Size"] = size_text(*sizes);
+    }
     ids.push_back(parsed->flag("no-trunc") ? record.id : record.id.substr(0, 12));
   }
   if (parsed->flag("quiet")) {

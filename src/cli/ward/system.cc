@@ -1,9 +1,11 @@
-// ward system SUBCOMMAND: df for now (info and prune come with the engine,
-// issue 15).  `system df` prints Docker's four rows; ward has no containers,
-// volumes or build cache before the engine, so those rows count zero, and
-// every image is reclaimable (no container uses it).  Images' SIZE is what
-// the store holds on disk: each unpacked layer once, plus the blobs.
+// ward system SUBCOMMAND: df.  `system df` prints Docker's four rows.
+// Images' SIZE is what the store holds on disk: each unpacked layer once,
+// plus the blobs; an image a container uses is active and not
+// reclaimable.  Containers' SIZE is their writable layers; a running
+// one's is not reclaimable.  Volumes and build cache: ward has none yet.
+#include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -31,12 +33,34 @@ std::string reclaimable(std::int64_t bytes, std::int64_t total) {
   return text;
 }
 
-nlohmann::json row(std::string type, std::int64_t count, std::int64_t size) {
+nlohmann::json row(std::string type, std::int64_t count, std::int64_t active, std::int64_t size, std::int64_t free) {
   return {{"Type", std::move(type)},
           {"TotalCount", std::to_string(count)},
-          {"Active", "0"},
+          {"Active", std::to_string(active)},
           {"Size", human_size(static_cast<std::uint64_t>(size))},
-          {"Reclaimable", reclaimable(size, size)}};
+          {"Reclaimable", reclaimable(free, size)}};
+}
+
+// The containers' row and the images they use: a running container's
+// writable layer is not reclaimable, an image any container uses is not.
+struct ContainerTotals {
+  std::int64_t count = 0, running = 0, size = 0, reclaimable = 0;
+  std::set<std::string> images;
+};
+
+Result<ContainerTotals> container_totals(ward::engine::Engine& engine) {
+  ContainerTotals totals;
+  for (const auto& record : WARD_TRY(engine.list())) {
+    auto size = static_cast<std::int64_t>(WARD_TRY(engine.writable_size(record)));
+    ++totals.count;
+    totals.size += size;
+    totals.images.insert(record.image_id);
+    if (record.status == ward::engine::ContainerStatus::running)
+      ++totals.running;
+    else
+      totals.reclaimable += size;
+  }
+  return totals;
 }
 
 int cmd_system_df(const WardOptions& options, const std::vector<std::string>& args) {
@@ -52,12 +76,22 @@ int cmd_system_df(const WardOptions& options, const std::vector<std::string>& ar
     return kReporter.fail("system df", "--verbose: not supported yet (per-image shared and unique sizes)",
                           kExitDockerUsage);
   if (!parsed->positional.empty()) return kReporter.fail("system df", "accepts no arguments", kExitDockerUsage);
-  auto store = open_store(options);
-  if (!store) return kReporter.fail("system df", store.error());
-  auto usage = store->disk_usage();
+  auto engine = open_engine(options);
+  if (!engine) return kReporter.fail("system df", engine.error());
+  auto usage = engine->store().disk_usage();
   if (!usage) return kReporter.fail("system df", usage.error());
-  std::vector<nlohmann::json> rows = {row("Images", usage->images, usage->layers_size + usage->blobs_size),
-                                      row("Containers", 0, 0), row("Local Volumes", 0, 0), row("Build Cache", 0, 0)};
+  auto containers = container_totals(*engine);
+  if (!containers) return kReporter.fail("system df", containers.error());
+  auto images = engine->store().list_images();
+  if (!images) return kReporter.fail("system df", images.error());
+  std::int64_t images_size = usage->layers_size + usage->blobs_size, used_size = 0;
+  for (const auto& image : *images)
+    if (containers->images.contains(image.id.string())) used_size += image.size;
+  auto active_images = static_cast<std::int64_t>(containers->images.size());
+  std::vector<nlohmann::json> rows = {
+      row("Images", usage->images, active_images, images_size, std::max<std::int64_t>(0, images_size - used_size)),
+      row("Containers", containers->count, containers->running, containers->size, containers->reclaimable),
+      row("Local Volumes", 0, 0, 0, 0), row("Build Cache", 0, 0, 0, 0)};
   std::string format = parsed->has("format") ? unescape_format_flag(parsed->value("format")) : "";
   if (format == "json") format = "{{json .}}";
   if (format.empty()) format = "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}";
