@@ -39,6 +39,13 @@ struct CreateRequest {
   bool command_given = false;
 };
 
+// A path a container changed (`ward diff`), as Docker prints it: C, A, D.
+enum class ChangeKind : char { changed = 'C', added = 'A', deleted = 'D' };
+struct Change {
+  ChangeKind kind;
+  std::string path;  // absolute, in the container
+};
+
 // `ward exec`'s request: the command and what differs from the
 // container's own process.
 struct ExecRequest {
@@ -110,6 +117,8 @@ class Engine {
   // What the container wrote: the size of its overlay's writable layer
   // (files and links, a hard-linked file once), Docker's SizeRw.
   [[nodiscard]] Result<std::uint64_t> writable_size(const ContainerRecord& container);
+  // What the container changed in its image's files, by path.
+  [[nodiscard]] Result<std::vector<Change>> changes(const ContainerRecord& container);
   // The host pids of a running container's processes (`ward top`).
   [[nodiscard]] Result<std::vector<pid_t>> processes(const ContainerRecord& container);
   // Gives a container a new name (Docker's rules; a name in use is

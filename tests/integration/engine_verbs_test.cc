@@ -171,6 +171,37 @@ TEST_F(EngineVerbs, SizesCountWhatTheContainerWrote) {
   EXPECT_NE(df.out.find("Images|1|1|"), std::string::npos) << df.out;
 }
 
+TEST_F(EngineVerbs, DiffListsWhatTheContainerChangedAddedAndDeleted) {
+  auto ran = ward({"run", "--name", "changer", "busybox", "sh", "-c",
+                   "echo x > /etc/added; echo y >> /etc/passwd; rm /etc/group; mkdir -p /new/dir"});
+  ASSERT_EQ(ran.status, 0) << ran.err;
+  auto diff = ward({"diff", "changer"});
+  ASSERT_EQ(diff.status, 0) << diff.err;
+  EXPECT_EQ(diff.out, "C /etc\nA /etc/added\nD /etc/group\nC /etc/passwd\nA /new\nA /new/dir\n");
+  EXPECT_EQ(ward({"container", "diff", "changer"}).out, diff.out);
+  ASSERT_EQ(ward({"create", "--name", "fresh", "busybox", "true"}).status, 0);
+  EXPECT_EQ(ward({"diff", "fresh"}).out, "");
+  // The mount points the runtime made (/etc/hostname, /etc/hosts) are not
+  // the container's changes, as in Docker's init layer.
+  ASSERT_EQ(ward({"run", "--name", "quiet", "busybox", "true"}).status, 0);
+  EXPECT_EQ(ward({"diff", "quiet"}).out, "");
+  auto missing = ward({"diff", "nosuch"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("No such container: nosuch"), std::string::npos) << missing.err;
+}
+
+TEST_F(EngineVerbs, HelpShowsEachVerbsUsage) {
+  for (const char* verb : {"pause", "unpause", "top", "stats", "rename", "diff", "run", "ps", "logs", "exec"}) {
+    auto help = ward({"help", verb});
+    EXPECT_EQ(help.status, 0) << verb << ": " << help.err;
+    EXPECT_NE(help.out.find(std::string("ward ") + verb), std::string::npos) << verb << ": " << help.out;
+    EXPECT_EQ(ward({verb, "--help"}).out, help.out) << verb;
+  }
+  auto unknown = ward({"help", "frobnicate"});
+  EXPECT_NE(unknown.status, 0);
+  EXPECT_NE(unknown.err.find("unknown command \"frobnicate\""), std::string::npos) << unknown.err;
+}
+
 TEST_F(EngineVerbs, RenameKeepsTheContainerAndRefusesATakenOrBadName) {
   std::string id = run_detached({"--name", "old", "busybox", "sleep", "100"});
   ASSERT_TRUE(wait_running("old"));

@@ -14,6 +14,7 @@ int container_inspect(const WardOptions& options, const std::vector<std::string>
 
 constexpr Verb<WardOptions> kContainerVerbs[] = {
     {"create", "create a container", cmd_create},
+    {"diff", "show the files a container changed", cmd_diff},
     {"exec", "run a command in a running container", cmd_exec},
     {"inspect", "show low-level information on containers", container_inspect},
     {"kill", "send a signal to running containers", cmd_kill},

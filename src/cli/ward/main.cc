@@ -25,6 +25,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"container", "manage containers: ls, run, create, start, stop, kill, rm, exec, logs, pause, top, ...",
      cmd_container},
     {"create", "create a container from an image, without starting it", cmd_create},
+    {"diff", "show the files a container changed, added (A) or deleted (D)", cmd_diff},
     {"exec", "run a command in a running container", cmd_exec},
     {"history", "show the history of an image", cmd_history},
     {"image", "manage images: ls, inspect, history, import, prune, rm, tag, load, save, pull, push", cmd_image},
@@ -100,9 +101,18 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::string& verb = args.front();
-  if (verb == "--help" || verb == "-h" || verb == "help") {
+  if (verb == "--help" || verb == "-h" || (verb == "help" && args.size() == 1)) {
     print_usage(stdout);
     return 0;
+  }
+  // `ward help VERB [SUBCOMMAND]`: that command's own --help.
+  if (verb == "help") {
+    const auto* wanted = find_verb<WardOptions>(kVerbs, args[1]);
+    if (wanted == nullptr)
+      return kReporter.fail("help", fmt::format("unknown command \"{}\" (see 'ward --help')", args[1]), kExitUsage);
+    std::vector<std::string> rest(args.begin() + 2, args.end());
+    rest.push_back("--help");
+    return wanted->run(options, rest);
   }
   if (verb == "--version") return cmd_version(options, {});
   if (verb.starts_with('-')) return kReporter.fail("", fmt::format("unknown flag: {}", verb), kExitUsage);
