@@ -202,6 +202,34 @@ TEST_F(EngineVerbs, HelpShowsEachVerbsUsage) {
   EXPECT_NE(unknown.err.find("unknown command \"frobnicate\""), std::string::npos) << unknown.err;
 }
 
+TEST_F(EngineVerbs, ContainerPruneRemovesWhatDoesNotRunAndAsksFirst) {
+  std::string running = run_detached({"--name", "keeper", "busybox", "sleep", "100"});
+  ASSERT_EQ(ward({"create", "--name", "made", "busybox", "true"}).status, 0);
+  ASSERT_EQ(
+      ward({"run", "--name", "done", "--label", "team=a", "busybox", "sh", "-c", "head -c 3000 /dev/zero > /f"}).status,
+      0);
+  ASSERT_EQ(ward({"run", "--name", "other", "--label", "team=b", "busybox", "true"}).status, 0);
+  ASSERT_TRUE(wait_running("keeper"));
+  // Without -f it asks; anything but y keeps everything.
+  auto declined = ward({"container", "prune"}, "n\n");
+  EXPECT_EQ(declined.status, 0);
+  EXPECT_NE(declined.out.find("WARNING! This will remove all stopped containers."), std::string::npos);
+  EXPECT_EQ(count_lines(ward({"ps", "-a", "-q"}).out), 4u);
+  // A label filter picks one; the rest go with the next prune.
+  auto one = ward({"container", "prune", "-f", "--filter", "label=team=a"});
+  ASSERT_EQ(one.status, 0) << one.err;
+  std::string done_id = one.out.substr(one.out.find('\n') + 1, 64);
+  EXPECT_EQ(one.out, "Deleted Containers:\n" + done_id + "\n\nTotal reclaimed space: 3kB\n");
+  auto bad = ward({"container", "prune", "-f", "--filter", "colour=red"});
+  EXPECT_EQ(bad.status, 125);
+  auto rest = ward({"container", "prune"}, "y\n");
+  ASSERT_EQ(rest.status, 0) << rest.err;
+  EXPECT_EQ(count_lines(rest.out), 6u) << rest.out;  // question, heading, two ids, blank, total
+  EXPECT_EQ(ward({"ps", "-a", "--format", "{{.Names}}"}).out, "keeper\n");
+  ASSERT_EQ(ward({"rm", "-f", "keeper"}).status, 0);
+  expect_no_container_left({running});
+}
+
 TEST_F(EngineVerbs, RenameKeepsTheContainerAndRefusesATakenOrBadName) {
   std::string id = run_detached({"--name", "old", "busybox", "sleep", "100"});
   ASSERT_TRUE(wait_running("old"));

@@ -21,6 +21,7 @@ constexpr Verb<WardOptions> kContainerVerbs[] = {
     {"logs", "show a container's output", cmd_logs},
     {"ls", "list containers", cmd_ps},
     {"pause", "pause all processes of running containers", cmd_pause},
+    {"prune", "remove all stopped containers", cmd_container_prune},
     {"rename", "rename a container", cmd_rename},
     {"restart", "stop and start containers again", cmd_restart},
     {"rm", "remove containers", cmd_rm},

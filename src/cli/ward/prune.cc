@@ -1,8 +1,6 @@
 // ward image prune [-a] [-f] [--filter until=...|label=...]: removes
-// dangling images (no tag), or with -a every image no container uses.  No
-// container exists before the engine (issue 15), so -a removes every image
-// that passes the filters; the store's image-users check keeps that true
-// once containers come.  Asks first on a terminal unless -f, as Docker does.
+// dangling images (no tag), or with -a every image no container uses (the
+// store refuses to remove those).  Asks first unless -f, as Docker does.
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +11,7 @@
 #include "cli/core/args.h"
 #include "cli/core/human_units.h"
 #include "cli/ward/commands.h"
+#include "cli/ward/prune_filters.h"
 #include "image/reference.h"
 #include "image/spec.h"
 
@@ -27,102 +26,17 @@ const std::vector<FlagSpec> kFlags = {
     {{"help", "h"}, false, "show help"},
 };
 
-struct Filters {
-  std::optional<std::int64_t> until;                 // created before this (seconds since the epoch)
-  std::vector<std::pair<std::string, bool>> labels;  // "key" or "key=value", and whether it must match
-};
-
-// Go's time.ParseDuration for the units prune filters use: "24h",
-// "1h30m", "90s", "1.5h".
-std::optional<double> parse_go_duration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  double total = 0;
-  while (!text.empty()) {
-    std::size_t digits = 0;
-    while (digits < text.size() && ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.')) ++digits;
-    if (digits == 0) return std::nullopt;
-    double number = 0;
-    try {
-      number = std::stod(std::string(text.substr(0, digits)));
-    } catch (...) {
-      return std::nullopt;
-    }
-    text.remove_prefix(digits);
-    static constexpr std::pair<std::string_view, double> kUnits[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3},
-                                                                     {"s", 1},     {"m", 60},    {"h", 3600}};
-    bool matched = false;
-    for (const auto& [unit, seconds] : kUnits)
-      if (text.starts_with(unit) && !(unit == "m" && text.starts_with("ms"))) {
-        total += number * seconds;
-        text.remove_prefix(unit.size());
-        matched = true;
-        break;
-      }
-    if (!matched) return std::nullopt;
-  }
-  return total;
-}
-
-Result<std::int64_t> parse_until(const std::string& text) {
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  if (auto duration = parse_go_duration(text)) return now.count() - static_cast<std::int64_t>(*duration);
-  if (auto stamp = parse_rfc3339(text)) return *stamp;
-  if (auto day = parse_rfc3339(text + "T00:00:00Z")) return *day;
-  if (!text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos)
-    return std::stoll(text);
-  return fail(ErrorKind::invalid_input,
-              fmt::format("--filter until={}: not a duration (24h), an RFC 3339 time, a date or seconds", text));
-}
-
-Result<Filters> parse_filters(const ParsedArgs& parsed) {
-  Filters filters;
-  auto values = parsed.all("filter");
-  if (values.empty() && parsed.has("filter")) values.push_back(parsed.value("filter"));
-  for (const auto& value : values) {
-    auto equals = value.find('=');
-    std::string key = value.substr(0, equals);
-    std::string rest = equals == std::string::npos ? "" : value.substr(equals + 1);
-    if (key == "until") {
-      filters.until = WARD_TRY(parse_until(rest));
-    } else if (key == "label" || key == "label!") {
-      if (rest.empty()) return fail(ErrorKind::invalid_input, fmt::format("--filter {}: needs a label", value));
-      filters.labels.emplace_back(rest, key == "label");
-    } else {
-      return fail(ErrorKind::invalid_input, fmt::format("--filter {}: invalid filter (until, label, label!)", value));
-    }
-  }
-  return filters;
-}
-
-bool has_label(const image::ContainerConfig& config, const std::string& wanted) {
-  auto equals = wanted.find('=');
-  auto found = config.labels.find(wanted.substr(0, equals));
-  if (found == config.labels.end()) return false;
-  return equals == std::string::npos || found->second == wanted.substr(equals + 1);
-}
-
-Result<bool> selected(image::Store& store, const image::ImageRecord& record, const Filters& filters, bool all) {
+Result<bool> selected(image::Store& store, const image::ImageRecord& record, const PruneFilters& filters, bool all) {
   if (!all && !record.repo_tags.empty()) return false;
-  if (filters.until) {
-    auto created = parse_rfc3339(record.created);
-    if (!created || *created >= *filters.until) return false;
-  }
+  if (!created_before_until(filters, record.created)) return false;
   if (filters.labels.empty()) return true;
   auto config = WARD_TRY(image::parse_image_config(WARD_TRY(store.blobs().read_blob(record.config_digest))));
-  for (const auto& [label, must_match] : filters.labels)
-    if (has_label(config.config, label) != must_match) return false;
-  return true;
+  return labels_match(filters, config.config.labels);
 }
 
 bool confirmed(bool all) {
-  std::fputs(all ? "WARNING! This will remove all images without at least one container associated to them.\n"
-                 : "WARNING! This will remove all dangling images.\n",
-             stdout);
-  std::fputs("Are you sure you want to continue? [y/N] ", stdout);
-  std::fflush(stdout);
-  std::string answer;
-  if (!std::getline(std::cin, answer)) return false;
-  return answer == "y" || answer == "Y";
+  return confirm_prune(all ? "WARNING! This will remove all images without at least one container associated to them."
+                           : "WARNING! This will remove all dangling images.");
 }
 
 std::int64_t stored_bytes(const image::DiskUsage& usage) {
@@ -141,7 +55,7 @@ int cmd_image_prune(const WardOptions& options, const std::vector<std::string>& 
     return 0;
   }
   if (!parsed->positional.empty()) return kReporter.fail("image prune", "accepts no arguments", kExitDockerUsage);
-  auto filters = parse_filters(*parsed);
+  auto filters = parse_prune_filters(*parsed);
   if (!filters) return kReporter.fail("image prune", filters.error(), kExitDockerUsage);
   bool all = parsed->flag("all");
   if (!parsed->flag("force") && !confirmed(all)) return 0;
