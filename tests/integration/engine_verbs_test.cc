@@ -230,6 +230,32 @@ TEST_F(EngineVerbs, ContainerPruneRemovesWhatDoesNotRunAndAsksFirst) {
   expect_no_container_left({running});
 }
 
+TEST_F(EngineVerbs, InfoCountsContainersAndDescribesTheHost) {
+  run_detached({"--name", "up", "busybox", "sleep", "100"});
+  run_detached({"--name", "held", "busybox", "sleep", "100"});
+  ASSERT_EQ(ward({"create", "--name", "made", "busybox", "true"}).status, 0);
+  ASSERT_TRUE(wait_running("held"));
+  ASSERT_EQ(ward({"pause", "held"}).status, 0);
+  auto counts =
+      ward({"info", "--format",
+            "{{.Containers}} {{.ContainersRunning}} {{.ContainersPaused}} {{.ContainersStopped}} {{.Images}}"});
+  ASSERT_EQ(counts.status, 0) << counts.err;
+  EXPECT_EQ(counts.out, "3 1 1 1 1\n");
+  auto json = ward({"info", "--format", "json"});
+  ASSERT_EQ(json.status, 0) << json.err;
+  auto info = nlohmann::json::parse(json.out);
+  EXPECT_EQ(info["DockerRootDir"], root_);
+  EXPECT_EQ(info["OSType"], "linux");
+  EXPECT_EQ(info["NCPU"].get<long>(), ::sysconf(_SC_NPROCESSORS_ONLN));
+  // This host's cgroup controllers are v1 (hybrid): Docker says "1".
+  bool v1 = ::access("/sys/fs/cgroup/memory", F_OK) == 0;
+  EXPECT_EQ(info["CgroupVersion"], v1 ? "1" : "2");
+  auto text = ward({"system", "info"});
+  ASSERT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find(" Containers: 3\n  Running: 1\n  Paused: 1\n  Stopped: 1\n"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(" Storage Driver: overlay\n"), std::string::npos) << text.out;
+}
+
 TEST_F(EngineVerbs, RenameKeepsTheContainerAndRefusesATakenOrBadName) {
   std::string id = run_detached({"--name", "old", "busybox", "sleep", "100"});
   ASSERT_TRUE(wait_running("old"));

@@ -31,6 +31,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"image", "manage images: ls, inspect, history, import, prune, rm, tag, load, save, pull, push", cmd_image},
     {"images", "list images", cmd_images},
     {"import", "create an image from a root filesystem tarball", cmd_import},
+    {"info", "show system-wide information: containers, images, drivers, cgroups, the host", cmd_info},
     {"inspect", "show low-level information on containers and images", cmd_inspect},
     {"kill", "send a signal to running containers (default SIGKILL)", cmd_kill},
     {"lint", "check Dockerfiles: hadolint's rules, ShellCheck, secrets", cmd_lint},
