@@ -252,6 +252,7 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
   }
   for (const auto& path : flag_values(parsed, "env-file")) WARD_TRY(read_env_file(spec.env, path));
   for (const auto& entry : flag_values(parsed, "env")) add_env(spec.env, entry);
+  for (const auto& path : flag_values(parsed, "label-file")) WARD_TRY(read_label_file(spec.labels, path));
   for (const auto& label : flag_values(parsed, "label")) {
     auto eq = label.find('=');
     spec.labels[label.substr(0, eq)] = eq == std::string::npos ? "" : label.substr(eq + 1);
@@ -320,6 +321,12 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
     spec.tmpfs[destination] = colon == std::string::npos ? "" : entry.substr(colon + 1);
   }
   WARD_TRY(apply_resource_flags(parsed, spec, command.warnings));
+  WARD_TRY(apply_host_flags(parsed, spec, command.warnings));
+  WARD_TRY(apply_namespace_and_device_flags(parsed, spec, command.warnings));
+  WARD_TRY(apply_process_flags(parsed, spec));
+  command.cidfile = parsed.value("cidfile");
+  if (parsed.has("cidfile") && command.cidfile.empty())
+    return fail(ErrorKind::invalid_input, "--cidfile: a file name is required");
   WARD_TRY(apply_lifecycle_flags(parsed, spec));
   return command;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,5 +26,24 @@ namespace ward::cli::engine {
 // (run_flags_resources.cc).  Needs spec.memory set first.
 [[nodiscard]] Result<> apply_resource_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec,
                                             std::vector<std::string>& warnings);
+
+// --label-file: KEY=VALUE (or KEY, an empty value) a line; blank lines
+// and #-comments skipped.
+[[nodiscard]] Result<> read_label_file(std::map<std::string, std::string>& labels, const std::string& path);
+
+// --shm-size, --sysctl, --group-add, --domainname, --label-file,
+// --add-host, --dns, --dns-search, --dns-option (run_flags_host.cc).
+// Needs spec.network set first.
+[[nodiscard]] Result<> apply_host_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec,
+                                        std::vector<std::string>& warnings);
+
+// --device, --device-cgroup-rule, --pid, --ipc, --uts
+// (run_flags_namespaces.cc): host namespaces are warned.  Needs
+// spec.hostname and spec.domainname set first.
+[[nodiscard]] Result<> apply_namespace_and_device_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec,
+                                                        std::vector<std::string>& warnings);
+
+// --init, --annotation, --no-healthcheck, --platform (run_flags_host.cc).
+[[nodiscard]] Result<> apply_process_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec);
 
 }  // namespace ward::cli::engine
