@@ -58,6 +58,9 @@ TEST_F(EngineFlagsLimits, UlimitSetsTheProcessLimits) {
   expect_refused({"--ulimit", "nofile=20:10"}, "--ulimit nofile=20:10: ulimit soft limit must be less than");
   expect_refused({"--ulimit", "bogus=1"}, "--ulimit bogus=1: invalid ulimit type");
   expect_refused({"--ulimit", "nofile=x"}, "--ulimit");
+  expect_refused({"--ulimit", "nofile=10:10"},
+                 "--ulimit nofile=10:10: a nofile soft limit below 32 is not supported yet");
+  EXPECT_EQ(run_out({"--ulimit", "nofile=32:32"}, "ulimit -n"), "32\n");
 }
 
 TEST_F(EngineFlagsLimits, CpuFlagsSetTheCpuCgroup) {

@@ -30,6 +30,8 @@ const std::set<std::string, std::less<>> kUlimitNames = {
     "as",   "core",   "cpu",   "data", "fsize",  "locks",  "memlock",    "msgqueue",
     "nice", "nofile", "nproc", "rss",  "rtprio", "rttime", "sigpending", "stack"};
 
+constexpr std::int64_t kMinimumNofile = 32;
+
 Result<Ulimit> parse_ulimit(const std::string& text) {
   auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -47,6 +49,13 @@ Result<Ulimit> parse_ulimit(const std::string& text) {
     return fail(ErrorKind::invalid_input,
                 fmt::format("--ulimit {}: ulimit soft limit must be less than or equal to hard limit: {} > {}", text,
                             ulimit.soft, ulimit.hard));
+  // The runtime's init opens its files (mounts, devices, the console)
+  // under the limits before the process starts, up to some twenty at once.
+  if (ulimit.name == "nofile" && ulimit.soft >= 0 && ulimit.soft < kMinimumNofile)
+    return fail(ErrorKind::unsupported,
+                fmt::format("--ulimit {}: a nofile soft limit below {} is not supported yet (ward's init opens its "
+                            "files under it before the process starts)",
+                            text, kMinimumNofile));
   return ulimit;
 }
 
