@@ -1,5 +1,7 @@
 #include "engine/container_config.h"
 
+#include "engine/container_config_parts.h"
+
 #include "engine/monitor/monitor.h"
 
 #include <algorithm>
@@ -126,7 +128,7 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
     linux_section["resources"]["pids"] = {{"limit", spec.pids_limit}};
   else
     linux_section["resources"].erase("pids");
-  if (spec.memory > 0) linux_section["resources"]["memory"] = {{"limit", spec.memory}, {"swap", spec.memory}};
+  WARD_TRY(apply_resource_limits(spec, config));
 
   json& mounts = config["mounts"];
   bool host_network = spec.network == NetworkMode::host;
@@ -155,6 +157,8 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
     for (auto& mount : mounts)
       if (mount["destination"] == "/sys" && mount["type"] == "sysfs") mount["options"] = {"nosuid", "noexec", "nodev"};
   }
+  WARD_TRY(apply_host_options(spec, inputs, config));
+  WARD_TRY(apply_devices(spec, config));
   for (const auto& [destination, options] : spec.tmpfs) {
     json list = {"nosuid", "nodev", "noexec"};
     std::string_view rest = options;

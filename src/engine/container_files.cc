@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "util/sys.h"
 
@@ -35,6 +36,25 @@ Result<std::string> read_rootfs_file(int rootfs_fd, const char* path) {
   if (fd < 0) return fail_errno(-fd, fmt::format("read the image's {}", path));
   UniqueFd file(fd);
   return context(sys::read_fd(file.get()), "read the image's {}", path);
+}
+
+// The host's resolv.conf (with --network host; "" without) with the lines
+// --dns, --dns-search and --dns-option give in place of its own.
+std::string resolv_conf_text(std::string_view host_resolv, const ContainerSpec& spec) {
+  std::string text;
+  while (!host_resolv.empty()) {
+    auto newline = host_resolv.find('\n');
+    std::string_view line = host_resolv.substr(0, newline);
+    host_resolv.remove_prefix(newline == std::string_view::npos ? host_resolv.size() : newline + 1);
+    bool replaced = (line.starts_with("nameserver") && !spec.dns.empty()) ||
+                    ((line.starts_with("search") || line.starts_with("domain")) && !spec.dns_search.empty()) ||
+                    (line.starts_with("options") && !spec.dns_options.empty());
+    if (!replaced) text += fmt::format("{}\n", line);
+  }
+  for (const auto& server : spec.dns) text += fmt::format("nameserver {}\n", server);
+  if (!spec.dns_search.empty()) text += fmt::format("search {}\n", fmt::join(spec.dns_search, " "));
+  if (!spec.dns_options.empty()) text += fmt::format("options {}\n", fmt::join(spec.dns_options, " "));
+  return text;
 }
 
 }  // namespace
@@ -80,10 +100,18 @@ Result<BundleFiles> write_bundle_files(const std::string& bundle, const Containe
       "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
       "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n127.0.1.1\t{}\n",
       spec.hostname);
+  for (const auto& entry : spec.extra_hosts) {
+    auto colon = entry.find(':');
+    hosts += fmt::format("{}\t{}\n", entry.substr(colon + 1), entry.substr(0, colon));
+  }
   WARD_TRY(write_owned(files.hosts, hosts, ids));
-  if (spec.network == NetworkMode::host && sys::path_exists("/etc/resolv.conf")) {
+  bool dns_given = !spec.dns.empty() || !spec.dns_search.empty() || !spec.dns_options.empty();
+  if ((spec.network == NetworkMode::host && sys::path_exists("/etc/resolv.conf")) || dns_given) {
+    std::string host_resolv;
+    if (spec.network == NetworkMode::host && sys::path_exists("/etc/resolv.conf"))
+      host_resolv = WARD_TRY(sys::read_file("/etc/resolv.conf"));
     files.resolv_conf = bundle + "/resolv.conf";
-    WARD_TRY(write_owned(files.resolv_conf, WARD_TRY(sys::read_file("/etc/resolv.conf")), ids));
+    WARD_TRY(write_owned(files.resolv_conf, resolv_conf_text(host_resolv, spec), ids));
   }
   return files;
 }
@@ -92,6 +120,18 @@ Result<ResolvedUser> resolve_container_user(int rootfs_fd, const std::string& us
   auto passwd = WARD_TRY(read_rootfs_file(rootfs_fd, "/etc/passwd"));
   auto group = WARD_TRY(read_rootfs_file(rootfs_fd, "/etc/group"));
   return context(resolve_user(user, passwd, group), "--user {}", user.empty() ? "root" : user);
+}
+
+Result<std::vector<gid_t>> resolve_added_groups(int rootfs_fd, const std::vector<std::string>& groups) {
+  std::vector<gid_t> gids;
+  if (groups.empty()) return gids;
+  auto group = WARD_TRY(read_rootfs_file(rootfs_fd, "/etc/group"));
+  for (const auto& name : groups) {
+    // Docker's --user rules: ":GROUP" after a uid is a gid or a name in /etc/group.
+    auto resolved = WARD_TRY(context(resolve_user("0:" + name, "", group), "--group-add {}", name));
+    gids.push_back(resolved.gid);
+  }
+  return gids;
 }
 
 }  // namespace ward::engine

@@ -40,5 +40,7 @@ struct BundleFiles {
 // `user` (--user or the image's USER) resolved in the rootfs's
 // /etc/passwd and /etc/group, read through `rootfs_fd` without leaving it.
 [[nodiscard]] Result<ResolvedUser> resolve_container_user(int rootfs_fd, const std::string& user);
+// --group-add: gids, and names looked up in the rootfs's /etc/group.
+[[nodiscard]] Result<std::vector<gid_t>> resolve_added_groups(int rootfs_fd, const std::vector<std::string>& groups);
 
 }  // namespace ward::engine

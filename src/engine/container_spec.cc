@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/container_spec_host.h"
+
 namespace ward::engine {
 
 namespace {
@@ -53,7 +55,7 @@ void apply_image_defaults(ContainerSpec& spec, const image::ContainerConfig& ima
 ordered_json spec_to_json(const ContainerSpec& spec) {
   ordered_json config = {
       {"Hostname", spec.hostname},
-      {"Domainname", ""},
+      {"Domainname", spec.domainname},
       {"User", spec.user},
       {"AttachStdin", spec.open_stdin},
       {"AttachStdout", true},
@@ -91,6 +93,7 @@ ordered_json spec_to_json(const ContainerSpec& spec) {
       {"NoNewPrivileges", spec.no_new_privileges},
       {"SeccompUnconfined", spec.seccomp_unconfined},
   };
+  host_options_to_json(spec, config, host);
   return {{"Config", config}, {"HostConfig", host}};
 }
 
@@ -146,6 +149,7 @@ Result<ContainerSpec> spec_from_json(std::string_view text) {
       if (host["LogConfig"].contains("Config") && host["LogConfig"]["Config"].is_object())
         spec.log_options = host["LogConfig"]["Config"].get<std::map<std::string, std::string>>();
     }
+    host_options_from_json(config, host, spec);
   } catch (const nlohmann::json::exception& e) {
     return fail(ErrorKind::invalid_input, fmt::format("container record: {}", e.what()));
   }

@@ -23,6 +23,46 @@ enum class NetworkMode : std::uint8_t { none, host };
 // --userns: `automatic` gives the container its own range (the default).
 enum class UsernsMode : std::uint8_t { automatic, host };
 
+// --ulimit NAME=SOFT[:HARD]: Docker's {Name, Soft, Hard}; -1 is unlimited.
+struct Ulimit {
+  std::string name;  // "nofile", "nproc", ...
+  std::int64_t soft = 0, hard = 0;
+  friend bool operator==(const Ulimit&, const Ulimit&) = default;
+};
+
+// --device-read-bps and friends: Docker's {Path, Rate} (a block device of
+// the host; its numbers are looked up when the config is built).
+struct ThrottleDevice {
+  std::string path;
+  std::uint64_t rate = 0;
+  friend bool operator==(const ThrottleDevice&, const ThrottleDevice&) = default;
+};
+
+// --device HOST[:CONTAINER][:PERMISSIONS]: Docker's {PathOnHost,
+// PathInContainer, CgroupPermissions}.
+struct DeviceMapping {
+  std::string path_on_host, path_in_container, cgroup_permissions = "rwm";
+  friend bool operator==(const DeviceMapping&, const DeviceMapping&) = default;
+};
+
+// The cgroup limits of --cpus, --cpu-*, --cpuset-*, --memory-*, --oom-*,
+// --blkio-* and --device-*-bps/iops, in HostConfig's fields; 0 or "" is
+// "not set" (memory_swappiness: -1).
+struct ResourceLimits {
+  std::int64_t nano_cpus = 0;
+  std::int64_t cpu_shares = 0;
+  std::int64_t cpu_period = 0;
+  std::int64_t cpu_quota = 0;
+  std::string cpuset_cpus, cpuset_mems;
+  std::int64_t memory_reservation = 0;
+  std::int64_t memory_swap = 0;  // -1: unlimited swap
+  std::int64_t memory_swappiness = -1;
+  bool oom_kill_disable = false;
+  std::uint16_t blkio_weight = 0;
+  std::vector<ThrottleDevice> device_read_bps, device_write_bps, device_read_iops, device_write_iops;
+  friend bool operator==(const ResourceLimits&, const ResourceLimits&) = default;
+};
+
 struct ContainerSpec {
   // --- Docker's Config ---
   std::string image;  // as the user named it
@@ -56,6 +96,23 @@ struct ContainerSpec {
   monitor::RestartPolicy restart;
   std::string log_driver = "json-file";  // or "none"
   std::map<std::string, std::string> log_options;
+  std::vector<Ulimit> ulimits;  // sorted by name, one per name
+  ResourceLimits resources;
+  int oom_score_adj = 0;
+  std::int64_t shm_size = 64 << 20;                       // bytes of the /dev/shm tmpfs
+  std::map<std::string, std::string> sysctls;             // namespaced ones only
+  std::vector<std::string> group_add;                     // names or gids, resolved in the image's /etc/group
+  std::string domainname;                                 // Config.Domainname
+  std::vector<std::string> extra_hosts;                   // --add-host "HOST:IP", /etc/hosts lines
+  std::vector<std::string> dns, dns_search, dns_options;  // what /etc/resolv.conf says
+  std::vector<DeviceMapping> devices;
+  std::vector<std::string> device_cgroup_rules;  // "c 1:3 rwm", Docker's form
+  // --pid, --ipc, --uts: "" (a namespace of its own) or "host"; --ipc
+  // also "private" and "shareable" (its own as well).
+  std::string pid_mode, ipc_mode, uts_mode;
+  bool init = false;                               // --init: tini as PID 1
+  std::map<std::string, std::string> annotations;  // the OCI config's annotations
+  bool no_healthcheck = false;                     // Config.Healthcheck {"Test": ["NONE"]}
 
   friend bool operator==(const ContainerSpec&, const ContainerSpec&) = default;
 };

@@ -2,6 +2,8 @@
 // runtime creates it.
 #include "engine/launch.h"
 
+#include <algorithm>
+
 #include "engine/container_config.h"
 #include "engine/container_files.h"
 #include "engine/engine.h"
@@ -49,6 +51,9 @@ Result<PreparedLaunch> Engine::prepare_launch(const ContainerRecord& container) 
   log::timing("overlay made");
   auto files = WARD_TRY(write_bundle_files(bundle, container.spec, ids));
   auto user = WARD_TRY(resolve_container_user(launch.rootfs.get(), container.spec.user));
+  for (gid_t gid : WARD_TRY(resolve_added_groups(launch.rootfs.get(), container.spec.group_add)))
+    if (std::find(user.additional_gids.begin(), user.additional_gids.end(), gid) == user.additional_gids.end())
+      user.additional_gids.push_back(gid);
   ConfigInputs inputs{id, user, ids, files.hostname, files.hosts, files.resolv_conf};
   auto config_json = WARD_TRY(build_oci_config(container.spec, inputs));
   std::string config_text = config_json.dump();

@@ -1,6 +1,8 @@
 // The engine's pure parts: Docker's --user rules over an image's passwd and
 // group files, /etc/subuid entries and where ward's goes, the container
 // record's round trip, and the OCI config a spec becomes.
+#include <sys/resource.h>
+
 #include <string>
 
 #include <gtest/gtest.h>
@@ -89,6 +91,12 @@ TEST(ContainerSpec, RoundTripsThroughItsRecord) {
   spec.pids_limit = 0;
   spec.tmpfs = {{"/t", "size=1m"}};
   spec.binds = {"/h:/c:ro"};
+  spec.ulimits = {{"nofile", 10, 20}};
+  spec.resources.nano_cpus = 500000000;
+  spec.resources.cpuset_cpus = "0-1";
+  spec.resources.memory_swappiness = 0;
+  spec.resources.device_read_bps = {{"/dev/vda", 1024}};
+  spec.oom_score_adj = -5;
   auto back = engine::spec_from_json(engine::spec_to_json(spec).dump());
   ASSERT_TRUE(back) << back.error().what();
   EXPECT_EQ(*back, spec);
@@ -145,6 +153,66 @@ TEST(ContainerConfig, SpecBecomesAValidOciConfig) {
   auto bad = engine::build_oci_config(spec, inputs);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().what().find("--cap-add"), std::string::npos);
+}
+
+// A record written before the limit flags existed reads with their defaults.
+TEST(ContainerSpec, OldRecordsReadWithTheNewFieldsDefaults) {
+  engine::ContainerSpec spec;
+  spec.image = "busybox";
+  auto doc = engine::spec_to_json(spec);
+  for (const char* name : {"Ulimits", "NanoCpus", "CpuShares", "CpusetCpus", "MemorySwap", "MemorySwappiness",
+                           "OomKillDisable", "OomScoreAdj", "BlkioWeight", "BlkioDeviceReadBps"})
+    doc["HostConfig"].erase(name);
+  auto back = engine::spec_from_json(doc.dump());
+  ASSERT_TRUE(back) << back.error().what();
+  EXPECT_EQ(*back, spec);
+}
+
+TEST(ContainerConfig, LimitFlagsBecomeRlimitsAndResources) {
+  engine::ContainerSpec spec;
+  spec.cmd = {"true"};
+  spec.memory = 64 << 20;
+  spec.ulimits = {{"nproc", 5, 10}, {"core", -1, -1}};
+  spec.resources.nano_cpus = 1500000000;
+  spec.resources.cpu_shares = 512;
+  spec.resources.cpuset_mems = "0";
+  spec.resources.memory_reservation = 32 << 20;
+  spec.resources.memory_swap = -1;
+  spec.resources.memory_swappiness = 20;
+  spec.resources.oom_kill_disable = true;
+  spec.resources.blkio_weight = 300;
+  spec.oom_score_adj = 42;
+  engine::ConfigInputs inputs;
+  inputs.id = "abc";
+  inputs.hostname_file = "/b/hostname";
+  inputs.hosts_file = "/b/hosts";
+  auto json = engine::build_oci_config(spec, inputs);
+  ASSERT_TRUE(json) << json.error().what();
+  auto config = oci::parse_config(json->dump());
+  ASSERT_TRUE(config) << config.error().what();
+  const auto& rlimits = config->process->rlimits;
+  ASSERT_EQ(rlimits.size(), 3u);  // and ward's default nofile
+  EXPECT_EQ(rlimits[0].name, "RLIMIT_NPROC");
+  EXPECT_EQ(rlimits[0].soft, 5u);
+  EXPECT_EQ(rlimits[0].hard, 10u);
+  EXPECT_EQ(rlimits[1].hard, RLIM_INFINITY);
+  EXPECT_EQ(rlimits[2].name, "RLIMIT_NOFILE");
+  EXPECT_EQ(config->process->oom_score_adj, 42);
+  const auto& resources = *config->linux.resources;
+  EXPECT_EQ(resources.cpu->period, 100000u);
+  EXPECT_EQ(resources.cpu->quota, 150000);
+  EXPECT_EQ(resources.cpu->shares, 512u);
+  EXPECT_EQ(resources.cpu->mems, "0");
+  EXPECT_EQ(resources.memory->limit, 64 << 20);
+  EXPECT_EQ(resources.memory->swap, -1);
+  EXPECT_EQ(resources.memory->reservation, 32 << 20);
+  EXPECT_EQ(resources.memory->swappiness, 20u);
+  EXPECT_EQ(resources.memory->disable_oom_killer, true);
+  EXPECT_EQ(resources.block_io->weight, 300);
+  spec.resources.device_read_bps = {{"/dev/null", 1}};
+  auto not_block = engine::build_oci_config(spec, inputs);
+  ASSERT_FALSE(not_block);
+  EXPECT_NE(not_block.error().what().find("--device-read-bps /dev/null: not a block device"), std::string::npos);
 }
 
 TEST(ContainerSpec, BindsAreDockersVolumeStrings) {

@@ -37,6 +37,13 @@ std::string or_zero_time(const std::string& time) {
   return time.empty() ? "0001-01-01T00:00:00Z" : time;
 }
 
+// The engine writes the container's /etc/resolv.conf for --network host
+// and for --dns, --dns-search, --dns-option (engine/container_files.cc).
+bool writes_resolv_conf(const ward::engine::ContainerSpec& spec) {
+  return spec.network == ward::engine::NetworkMode::host || !spec.dns.empty() || !spec.dns_search.empty() ||
+         !spec.dns_options.empty();
+}
+
 }  // namespace
 
 Result<ContainerSizes> container_sizes(ward::engine::Engine& engine, const ContainerRecord& record) {
@@ -101,7 +108,7 @@ Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord&
       {"Args", rest},
       {"State", state},
       {"Image", record.image_id},
-      {"ResolvConfPath", record.spec.network == ward::engine::NetworkMode::host ? bundle + "/resolv.conf" : ""},
+      {"ResolvConfPath", writes_resolv_conf(record.spec) ? bundle + "/resolv.conf" : ""},
       {"HostnamePath", bundle + "/hostname"},
       {"HostsPath", bundle + "/hosts"},
       {"LogPath", record.spec.log_driver == "json-file"

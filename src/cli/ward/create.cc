@@ -28,10 +28,20 @@ int cmd_create(const WardOptions& options, const std::vector<std::string>& args)
   auto command = parse_run_command(*parsed);
   if (!command) return kReporter.fail("create", command.error(), kExitDockerUsage);
   for (const auto& warning : command->warnings) std::fprintf(stderr, "ward: create: warning: %s\n", warning.c_str());
+  if (!command->cidfile.empty()) {
+    if (auto checked = check_cidfile(command->cidfile); !checked)
+      return kReporter.fail("create", checked.error(), kExitEngineError);
+  }
   auto engine = open_engine(options);
   if (!engine) return kReporter.fail("create", engine.error(), kExitEngineError);
   auto container = engine->create(std::move(command->request));
   if (!container) return kReporter.fail("create", container.error(), kExitEngineError);
+  if (!command->cidfile.empty()) {
+    if (auto written = write_cidfile(command->cidfile, container->id); !written) {
+      (void)engine->remove(*container, true);
+      return kReporter.fail("create", written.error(), kExitEngineError);
+    }
+  }
   std::printf("%s\n", container->id.c_str());
   return 0;
 }

@@ -37,10 +37,20 @@ int cmd_run(const WardOptions& options, const std::vector<std::string>& args) {
   if (!command->detach && command->request.spec.open_stdin && command->request.spec.tty && !::isatty(STDIN_FILENO))
     return kReporter.fail("run", "the input device is not a TTY", kExitEngineError);
   for (const auto& warning : command->warnings) std::fprintf(stderr, "ward: run: warning: %s\n", warning.c_str());
+  if (!command->cidfile.empty()) {
+    if (auto checked = check_cidfile(command->cidfile); !checked)
+      return kReporter.fail("run", checked.error(), kExitEngineError);
+  }
   auto engine = open_engine(options);
   if (!engine) return kReporter.fail("run", engine.error(), kExitEngineError);
   auto container = engine->create(std::move(command->request));
   if (!container) return kReporter.fail("run", container.error(), kExitEngineError);
+  if (!command->cidfile.empty()) {
+    if (auto written = write_cidfile(command->cidfile, container->id); !written) {
+      (void)engine->remove(*container, true);
+      return kReporter.fail("run", written.error(), kExitEngineError);
+    }
+  }
   if (command->detach) {
     auto started = engine->start_detached(*container);
     if (!started) {

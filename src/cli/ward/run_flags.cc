@@ -1,5 +1,7 @@
 #include "cli/ward/run_flags.h"
 
+#include "cli/ward/run_flags_internal.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -19,25 +21,18 @@ namespace {
 
 using ward::engine::ContainerSpec;
 
-// Implemented flags (the rest of the table is refused by name).
-const std::set<std::string, std::less<>> kSupported = {
-    "cap-add",     "cap-drop",  "detach",     "entrypoint", "env",          "env-file",    "help",         "hostname",
-    "interactive", "label",     "log-driver", "log-opt",    "memory",       "name",        "network",      "pids-limit",
-    "privileged",  "read-only", "restart",    "rm",         "security-opt", "stop-signal", "stop-timeout", "tmpfs",
-    "tty",         "user",      "userns",     "workdir",    "volume",       "mount"};
-
 // Capabilities whose addition undoes most of a container's isolation.
 const std::set<std::string, std::less<>> kDangerousCapabilities = {
     "ALL",      "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "DAC_READ_SEARCH", "NET_ADMIN",
     "SYS_BOOT", "BPF",       "PERFMON",    "SYS_TIME",   "MAC_ADMIN", "MAC_OVERRIDE"};
 
-std::vector<std::string> values(const ParsedArgs& parsed, const std::string& name) {
+}  // namespace
+
+std::vector<std::string> flag_values(const ParsedArgs& parsed, const std::string& name) {
   auto all = parsed.all(name);
   if (all.empty() && parsed.has(name)) all.push_back(parsed.value(name));
   return all;
 }
-
-}  // namespace
 
 void add_env(std::vector<std::string>& env, const std::string& entry) {
   if (entry.find('=') != std::string::npos) {
@@ -184,120 +179,6 @@ Result<> apply_security_opt(ContainerSpec& spec, const std::string& option, std:
 
 }  // namespace
 
-const std::vector<FlagSpec>& run_flag_specs() {
-  static const std::vector<FlagSpec> specs = {
-      {{"add-host"}, true, "add a custom host-to-IP mapping"},
-      {{"annotation"}, true, "add an annotation to the container"},
-      {{"attach", "a"}, true, "attach to STDIN, STDOUT or STDERR"},
-      {{"blkio-weight"}, true, "block IO weight"},
-      {{"blkio-weight-device"}, true, "block IO weight of a device"},
-      {{"cap-add"}, true, "add a Linux capability"},
-      {{"cap-drop"}, true, "drop a Linux capability (ALL: every one)"},
-      {{"cgroup-parent"}, true, "parent cgroup"},
-      {{"cgroupns"}, true, "cgroup namespace to use"},
-      {{"cidfile"}, true, "write the container ID to the file"},
-      {{"cpu-count"}, true, "CPU count (Windows only)"},
-      {{"cpu-percent"}, true, "CPU percent (Windows only)"},
-      {{"cpu-period"}, true, "CPU CFS period"},
-      {{"cpu-quota"}, true, "CPU CFS quota"},
-      {{"cpu-rt-period"}, true, "CPU real-time period"},
-      {{"cpu-rt-runtime"}, true, "CPU real-time runtime"},
-      {{"cpu-shares", "c"}, true, "CPU shares"},
-      {{"cpus"}, true, "number of CPUs"},
-      {{"cpuset-cpus"}, true, "CPUs to run on"},
-      {{"cpuset-mems"}, true, "memory nodes to use"},
-      {{"detach", "d"}, false, "run the container in the background"},
-      {{"detach-keys"}, true, "key sequence to detach"},
-      {{"device"}, true, "add a host device"},
-      {{"device-cgroup-rule"}, true, "add a device cgroup rule"},
-      {{"device-read-bps"}, true, "limit the read rate of a device"},
-      {{"device-read-iops"}, true, "limit the read IO rate of a device"},
-      {{"device-write-bps"}, true, "limit the write rate of a device"},
-      {{"device-write-iops"}, true, "limit the write IO rate of a device"},
-      {{"disable-content-trust"}, false, "skip image verification"},
-      {{"dns"}, true, "custom DNS server"},
-      {{"dns-option"}, true, "DNS option"},
-      {{"dns-search"}, true, "DNS search domain"},
-      {{"domainname"}, true, "NIS domain name"},
-      {{"entrypoint"}, true, "overwrite the image's ENTRYPOINT"},
-      {{"env", "e"}, true, "set an environment variable (KEY=VALUE, or KEY from ward's environment)"},
-      {{"env-file"}, true, "read environment variables from a file"},
-      {{"expose"}, true, "expose a port"},
-      {{"gpus"}, true, "GPU devices to add"},
-      {{"group-add"}, true, "additional groups"},
-      {{"health-cmd"}, true, "command to check health"},
-      {{"health-interval"}, true, "time between health checks"},
-      {{"health-retries"}, true, "failures before unhealthy"},
-      {{"health-start-interval"}, true, "time between checks in the start period"},
-      {{"health-start-period"}, true, "start period"},
-      {{"health-timeout"}, true, "longest time a check may run"},
-      {{"help"}, false, "show help"},
-      {{"hostname", "h"}, true, "container host name"},
-      {{"init"}, false, "run an init inside the container"},
-      {{"interactive", "i"}, false, "keep STDIN open"},
-      {{"io-maxbandwidth"}, true, "IO bandwidth limit (Windows only)"},
-      {{"io-maxiops"}, true, "IOps limit (Windows only)"},
-      {{"ip"}, true, "IPv4 address"},
-      {{"ip6"}, true, "IPv6 address"},
-      {{"ipc"}, true, "IPC mode"},
-      {{"isolation"}, true, "isolation technology (Windows only)"},
-      {{"kernel-memory"}, true, "kernel memory limit"},
-      {{"label", "l"}, true, "set a label (KEY=VALUE)"},
-      {{"label-file"}, true, "read labels from a file"},
-      {{"link"}, true, "link to another container"},
-      {{"link-local-ip"}, true, "link-local address"},
-      {{"log-driver"}, true, "logging driver"},
-      {{"log-opt"}, true, "logging driver option"},
-      {{"mac-address"}, true, "MAC address"},
-      {{"memory", "m"}, true, "memory limit (bytes, or with a unit: 64m, 1g)"},
-      {{"memory-reservation"}, true, "memory soft limit"},
-      {{"memory-swap"}, true, "memory plus swap limit"},
-      {{"memory-swappiness"}, true, "memory swappiness"},
-      {{"mount"}, true, "type=bind,source=/HOST,target=/PATH[,readonly] or type=tmpfs,target=/PATH[,tmpfs-size=N]"},
-      {{"name"}, true, "name the container"},
-      {{"network", "net"}, true, "network: none (the default: loopback only) or host"},
-      {{"network-alias", "net-alias"}, true, "network-scoped alias"},
-      {{"no-healthcheck"}, false, "disable the image's HEALTHCHECK"},
-      {{"oom-kill-disable"}, false, "disable the OOM killer"},
-      {{"oom-score-adj"}, true, "OOM score adjustment"},
-      {{"pid"}, true, "PID namespace to use"},
-      {{"pids-limit"}, true, "process limit (default 2048; 0 or -1: none)"},
-      {{"platform"}, true, "platform of the image"},
-      {{"privileged"}, false, "give every capability and device, no user namespace (warned)"},
-      {{"publish", "p"}, true, "publish a port"},
-      {{"publish-all", "P"}, false, "publish every exposed port"},
-      {{"pull"}, true, "pull the image before running"},
-      {{"quiet", "q"}, false, "suppress the pull output"},
-      {{"read-only"}, false, "mount the root filesystem read-only"},
-      {{"restart"}, true, "restart policy"},
-      {{"rm"}, false, "remove the container when it exits"},
-      {{"runtime"}, true, "runtime to use"},
-      {{"security-opt"}, true, "no-new-privileges[=true|false], seccomp=unconfined"},
-      {{"shm-size"}, true, "size of /dev/shm"},
-      {{"sig-proxy"}, true, "proxy received signals to the process"},
-      {{"stop-signal"}, true, "signal to stop the container"},
-      {{"stop-timeout"}, true, "timeout to stop the container"},
-      {{"storage-opt"}, true, "storage driver option"},
-      {{"sysctl"}, true, "sysctl option"},
-      {{"tmpfs"}, true, "mount a tmpfs (PATH[:OPTIONS])"},
-      {{"tty", "t"}, false, "allocate a pseudo-terminal"},
-      {{"ulimit"}, true, "ulimit option"},
-      {{"use-api-socket"}, false, "bind the engine's API socket"},
-      {{"user", "u"}, true, "user (name|uid[:group|gid])"},
-      {{"userns"}, true, "user namespace: auto (the default: a range of its own) or host"},
-      {{"uts"}, true, "UTS namespace to use"},
-      {{"volume", "v"}, true, "bind mount a host directory: /HOST:/PATH[:ro] (named volumes: not yet)"},
-      {{"volume-driver"}, true, "volume driver"},
-      {{"volumes-from"}, true, "mount volumes from a container"},
-      {{"workdir", "w"}, true, "working directory inside the container"},
-  };
-  return specs;
-}
-
-bool run_flag_supported(std::string_view name) {
-  return kSupported.contains(name);
-}
-
 namespace {
 
 // --restart, --log-driver, --log-opt, --stop-signal, --stop-timeout: what
@@ -313,7 +194,7 @@ Result<> apply_lifecycle_flags(const ParsedArgs& parsed, ContainerSpec& spec) {
       return fail(ErrorKind::unsupported,
                   fmt::format("--log-driver {}: not supported yet (json-file and none are)", spec.log_driver));
   }
-  for (const auto& option : values(parsed, "log-opt")) {
+  for (const auto& option : flag_values(parsed, "log-opt")) {
     auto eq = option.find('=');
     if (eq == std::string::npos || eq == 0)
       return fail(ErrorKind::invalid_input, fmt::format("--log-opt {}: expected KEY=VALUE", option));
@@ -342,7 +223,7 @@ Result<> apply_lifecycle_flags(const ParsedArgs& parsed, ContainerSpec& spec) {
 
 Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
   for (const auto& [name, value] : parsed.values)
-    if (!kSupported.contains(name)) return fail(ErrorKind::unsupported, fmt::format("--{}: not supported yet", name));
+    if (!run_flag_supported(name)) return fail(ErrorKind::unsupported, fmt::format("--{}: not supported yet", name));
   if (parsed.positional.empty())
     return fail(ErrorKind::invalid_input, "requires at least 1 argument: IMAGE [COMMAND] [ARG...]");
   RunCommand command;
@@ -369,14 +250,15 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
     std::string entrypoint = parsed.value("entrypoint");
     if (!entrypoint.empty()) spec.entrypoint = {entrypoint};
   }
-  for (const auto& path : values(parsed, "env-file")) WARD_TRY(read_env_file(spec.env, path));
-  for (const auto& entry : values(parsed, "env")) add_env(spec.env, entry);
-  for (const auto& label : values(parsed, "label")) {
+  for (const auto& path : flag_values(parsed, "env-file")) WARD_TRY(read_env_file(spec.env, path));
+  for (const auto& entry : flag_values(parsed, "env")) add_env(spec.env, entry);
+  for (const auto& path : flag_values(parsed, "label-file")) WARD_TRY(read_label_file(spec.labels, path));
+  for (const auto& label : flag_values(parsed, "label")) {
     auto eq = label.find('=');
     spec.labels[label.substr(0, eq)] = eq == std::string::npos ? "" : label.substr(eq + 1);
   }
-  for (const auto& cap : values(parsed, "cap-drop")) spec.cap_drop.push_back(upper(cap));
-  for (const auto& cap : values(parsed, "cap-add")) {
+  for (const auto& cap : flag_values(parsed, "cap-drop")) spec.cap_drop.push_back(upper(cap));
+  for (const auto& cap : flag_values(parsed, "cap-add")) {
     spec.cap_add.push_back(upper(cap));
     if (kDangerousCapabilities.contains(upper(cap)))
       command.warnings.push_back(fmt::format("--cap-add {}: this capability lets the container reach the host", cap));
@@ -385,7 +267,7 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
     command.warnings.push_back(
         "--privileged: every capability, every device, no seccomp and no user namespace: the container is root on "
         "the host");
-  for (const auto& option : values(parsed, "security-opt"))
+  for (const auto& option : flag_values(parsed, "security-opt"))
     WARD_TRY(apply_security_opt(spec, option, command.warnings));
   if (parsed.has("network")) {
     std::string network = parsed.value("network");
@@ -419,25 +301,32 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
       return fail(ErrorKind::invalid_input, fmt::format("--pids-limit {}: not a number", text));
     spec.pids_limit = limit > 0 ? limit : 0;
   }
-  for (const auto& volume : values(parsed, "volume")) {
+  for (const auto& volume : flag_values(parsed, "volume")) {
     auto bind = WARD_TRY(context(ward::engine::parse_bind(volume), "--volume"));
     spec.binds.push_back(volume);
     if (sensitive_host_path(bind.source))
       command.warnings.push_back(fmt::format("--volume {}: the container reaches {} of the host", volume, bind.source));
   }
-  for (const auto& mount : values(parsed, "mount")) {
+  for (const auto& mount : flag_values(parsed, "mount")) {
     WARD_TRY(apply_mount(spec, mount));
     auto bind = ward::engine::parse_bind(spec.binds.empty() ? std::string() : spec.binds.back());
     if (bind && sensitive_host_path(bind->source) && mount.find("bind") != std::string::npos)
       command.warnings.push_back(fmt::format("--mount {}: the container reaches {} of the host", mount, bind->source));
   }
-  for (const auto& entry : values(parsed, "tmpfs")) {
+  for (const auto& entry : flag_values(parsed, "tmpfs")) {
     auto colon = entry.find(':');
     std::string destination = entry.substr(0, colon);
     if (!destination.starts_with('/'))
       return fail(ErrorKind::invalid_input, fmt::format("--tmpfs {}: the path must be absolute", entry));
     spec.tmpfs[destination] = colon == std::string::npos ? "" : entry.substr(colon + 1);
   }
+  WARD_TRY(apply_resource_flags(parsed, spec, command.warnings));
+  WARD_TRY(apply_host_flags(parsed, spec, command.warnings));
+  WARD_TRY(apply_namespace_and_device_flags(parsed, spec, command.warnings));
+  WARD_TRY(apply_process_flags(parsed, spec));
+  command.cidfile = parsed.value("cidfile");
+  if (parsed.has("cidfile") && command.cidfile.empty())
+    return fail(ErrorKind::invalid_input, "--cidfile: a file name is required");
   WARD_TRY(apply_lifecycle_flags(parsed, spec));
   return command;
 }

@@ -29,7 +29,14 @@ struct RunCommand {
   ward::engine::CreateRequest request;
   bool detach = false;
   std::vector<std::string> warnings;  // one line each: what weakens isolation
+  std::string cidfile;                // --cidfile: where the id goes; "" for nowhere
 };
+
+// --cidfile: refused when the file exists (Docker's rule: another
+// container may own it), checked before the container is made.
+[[nodiscard]] Result<> check_cidfile(const std::string& path);
+// Writes the new container's id to the --cidfile (made exclusively).
+[[nodiscard]] Result<> write_cidfile(const std::string& path, const std::string& id);
 
 // IMAGE [COMMAND [ARG...]] and the flags, as `docker run` reads them.
 // invalid_input naming the flag, or unsupported naming it.

@@ -102,6 +102,21 @@ int join_namespaces(const LaunchPlan& plan, ChildError& err) noexcept {
   return 0;
 }
 
+// process.oomScoreAdj.  Having changed its ids, the init is not dumpable,
+// and the /proc files of such a process belong to the initial namespace's
+// root, which root in a new user namespace is not: it is made dumpable for
+// the write only (execve decides again).
+int set_oom_score_adj(const LaunchPlan& plan, ChildError& err) noexcept {
+  if (plan.oom_score_adj.empty()) return 0;
+  int dumpable = ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+  if (plan.new_user_namespace) ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  int r =
+      sys::raw::write_path(AT_FDCWD, "/proc/self/oom_score_adj", plan.oom_score_adj.c_str(), plan.oom_score_adj.size());
+  if (plan.new_user_namespace) ::prctl(PR_SET_DUMPABLE, dumpable > 0 ? dumpable : 0, 0, 0, 0);
+  if (r < 0) return err.set(r, "process.oomScoreAdj: write /proc/self/oom_score_adj");
+  return 0;
+}
+
 // Loads a filter with SCMP_ACT_NOTIFY and hands its fd to ward-oci, which
 // passes it on to the listener.  Done while the sync socket is still open
 // and the init still holds every capability, so it needs no no_new_privs.
@@ -137,14 +152,7 @@ void container_init(const LaunchPlan& plan, int sync_fd) noexcept {
   }
   mode_t inherited_umask = ::umask(0);
   if (raw::apply_rlimits(plan, err) < 0) die(sync_fd, err);
-  if (!plan.oom_score_adj.empty()) {
-    int r = sys::raw::write_path(AT_FDCWD, "/proc/self/oom_score_adj", plan.oom_score_adj.c_str(),
-                                 plan.oom_score_adj.size());
-    if (r < 0) {
-      err.set(r, "process.oomScoreAdj: write /proc/self/oom_score_adj");
-      die(sync_fd, err);
-    }
-  }
+  if (set_oom_score_adj(plan, err) < 0) die(sync_fd, err);
   if (::setsid() < 0) {
     err.set(errno, "setsid");
     die(sync_fd, err);
