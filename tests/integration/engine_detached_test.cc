@@ -44,7 +44,9 @@ class EngineDetached : public EngineTest {
     return found;
   }
   bool monitor_gone(const std::string& id) {
-    for (int i = 0; i < 200 && !monitors_of(id).empty(); ++i) std::this_thread::sleep_for(50ms);
+    // Up to 30 s: under ASan and a loaded machine a monitor's last steps
+    // (ward monitor-exit, the removal) are slow.
+    for (int i = 0; i < 600 && !monitors_of(id).empty(); ++i) std::this_thread::sleep_for(50ms);
     return monitors_of(id).empty();
   }
 };
@@ -233,7 +235,7 @@ TEST_F(EngineDetached, RemovalLeavesNothingAndRmOnExitRemovesItself) {
   EXPECT_EQ(ward({"rm", "-f", "victim"}).status, 0);
   EXPECT_TRUE(monitor_gone(running));
   std::string gone = run_detached({"--rm", "busybox", "true"});
-  for (int i = 0; i < 200 && !ward({"ps", "-a", "-q"}).out.empty(); ++i) std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 600 && !ward({"ps", "-a", "-q"}).out.empty(); ++i) std::this_thread::sleep_for(50ms);
   EXPECT_TRUE(monitor_gone(gone));
   expect_no_container_left({running, gone});
 }
