@@ -72,6 +72,14 @@ Result<json> capability_sets(const ContainerSpec& spec) {
               {"ambient", json::array()}};
 }
 
+json bind_mount(const std::string& destination, const std::string& source, bool read_only) {
+  json options = {"rbind", "nosuid", "nodev", "noexec"};
+  if (read_only) options.push_back("ro");
+  return {{"destination", destination}, {"type", "bind"}, {"source", source}, {"options", options}};
+}
+
+}  // namespace
+
 void remove_namespace(json& linux_section, std::string_view type) {
   auto& namespaces = linux_section["namespaces"];
   for (auto it = namespaces.begin(); it != namespaces.end(); ++it)
@@ -80,14 +88,6 @@ void remove_namespace(json& linux_section, std::string_view type) {
       return;
     }
 }
-
-json bind_mount(const std::string& destination, const std::string& source, bool read_only) {
-  json options = {"rbind", "nosuid", "nodev", "noexec"};
-  if (read_only) options.push_back("ro");
-  return {{"destination", destination}, {"type", "bind"}, {"source", source}, {"options", options}};
-}
-
-}  // namespace
 
 Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inputs) {
   json config = oci::default_spec(false, security::apparmor_enabled());

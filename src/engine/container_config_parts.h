@@ -3,6 +3,8 @@
 // container_host_options.cc: namespaces, devices, sysctls, names).
 #pragma once
 
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/container_config.h"
@@ -23,5 +25,9 @@ namespace ward::engine {
 // --device (a bind of the host's node and a device cgroup rule) and
 // --device-cgroup-rule (container_devices.cc).
 [[nodiscard]] Result<> apply_devices(const ContainerSpec& spec, nlohmann::json& config);
+
+// Drops the namespace of `type` ("pid", "network", ...) from a config's
+// linux.namespaces: the container shares the host's (container_config.cc).
+void remove_namespace(nlohmann::json& linux_section, std::string_view type);
 
 }  // namespace ward::engine

@@ -28,15 +28,6 @@ void apply_shm_size(const ContainerSpec& spec, json& mounts) {
   }
 }
 
-void remove_namespace(json& linux_section, std::string_view type) {
-  auto& namespaces = linux_section["namespaces"];
-  for (auto it = namespaces.begin(); it != namespaces.end(); ++it)
-    if ((*it)["type"] == type) {
-      namespaces.erase(it);
-      return;
-    }
-}
-
 // In its own user namespace the container may not mount a proc or
 // mqueue of the host's namespaces: it gets the host's, bound.
 void bind_host_filesystem(json& mounts, const std::string& destination) {

@@ -22,7 +22,9 @@ std::string pretty_name() {
   return "Linux";
 }
 
-std::uint64_t total_memory() {
+}  // namespace
+
+std::uint64_t host_memory_bytes() {
   std::ifstream meminfo("/proc/meminfo");
   std::string key, unit;
   std::uint64_t kib = 0;
@@ -30,8 +32,6 @@ std::uint64_t total_memory() {
     if (key == "MemTotal:") return kib * 1024;
   return 0;
 }
-
-}  // namespace
 
 Result<HostInfo> read_host_info() {
   HostInfo info;
@@ -42,7 +42,7 @@ Result<HostInfo> read_host_info() {
   info.architecture = names.machine;
   info.operating_system = pretty_name();
   info.cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
-  info.memory_bytes = total_memory();
+  info.memory_bytes = host_memory_bytes();
   auto hierarchies = WARD_TRY(cgroups::host_hierarchies());
   bool v1 = false;
   for (const auto& hierarchy : hierarchies)

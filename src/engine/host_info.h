@@ -22,5 +22,7 @@ struct HostInfo {
 };
 
 [[nodiscard]] Result<HostInfo> read_host_info();
+// MemTotal of /proc/meminfo in bytes (0 when unreadable).
+[[nodiscard]] std::uint64_t host_memory_bytes();
 
 }  // namespace ward::engine

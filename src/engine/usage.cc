@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/engine.h"
+#include "engine/host_info.h"
 
 namespace ward::engine {
 
@@ -23,16 +24,6 @@ std::uint64_t number_at(const nlohmann::json& document, std::initializer_list<co
     node = &node->at(key);
   }
   return node->is_number_unsigned() || node->is_number_integer() ? node->get<std::uint64_t>() : 0;
-}
-
-// MemTotal of /proc/meminfo, in bytes: the limit of a container without one.
-std::uint64_t host_memory() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key, unit;
-  std::uint64_t kib = 0;
-  while (meminfo >> key >> kib >> unit)
-    if (key == "MemTotal:") return kib * 1024;
-  return 0;
 }
 
 // Bytes received and sent on every interface but lo, as /proc/PID/net/dev
@@ -104,7 +95,7 @@ Result<ContainerUsage> Engine::usage(const ContainerRecord& container) {
   usage.memory_bytes = inactive < memory ? memory - inactive : memory;
   usage.memory_limit = number_at(data, {"memory", "usage", "limit"});
   // No limit (v2's "max", v1's huge number): the host's memory, as Docker.
-  std::uint64_t host = host_memory();
+  std::uint64_t host = host_memory_bytes();
   if (usage.memory_limit == 0 || (host != 0 && usage.memory_limit > host)) usage.memory_limit = host;
   usage.pids = number_at(data, {"pids", "current"});
   if (data.contains("blkio") && data["blkio"].contains("ioServiceBytesRecursive"))

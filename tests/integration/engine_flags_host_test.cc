@@ -12,27 +12,7 @@ namespace {
 
 using Flags = std::vector<std::string>;
 
-class EngineFlagsHost : public EngineTest {
- protected:
-  std::string run_out(const Flags& flags, const std::string& script) {
-    std::vector<std::string> args = {"run", "--rm"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.insert(args.end(), {"busybox", "sh", "-c", script});
-    auto outcome = ward(args);
-    EXPECT_EQ(outcome.status, 0) << outcome.err;
-    return outcome.out;
-  }
-  void expect_refused(const Flags& flags, const std::string& message) {
-    std::vector<std::string> args = {"run", "--rm"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.insert(args.end(), {"busybox", "true"});
-    auto outcome = ward(args);
-    EXPECT_EQ(outcome.status, 125) << flags.front();
-    EXPECT_NE(outcome.err.find(message), std::string::npos) << outcome.err;
-    EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1) << outcome.err;
-    EXPECT_EQ(ward({"ps", "-a", "-q"}).out, "") << flags.front();
-  }
-};
+class EngineFlagsHost : public EngineTest {};
 
 TEST_F(EngineFlagsHost, ShmSizeSizesDevShm) {
   EXPECT_EQ(run_out({"--shm-size", "8m"}, "df -k /dev/shm | tail -1 | awk '{print $2}'"), "8192\n");

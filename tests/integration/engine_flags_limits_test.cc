@@ -12,30 +12,7 @@ namespace {
 
 using Flags = std::vector<std::string>;
 
-class EngineFlagsLimits : public EngineTest {
- protected:
-  // The container's output of `script` (sh -c), run with `flags`; expects exit status 0.
-  std::string run_out(const Flags& flags, const std::string& script) {
-    std::vector<std::string> args = {"run", "--rm"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.insert(args.end(), {"busybox", "sh", "-c", script});
-    auto outcome = ward(args);
-    EXPECT_EQ(outcome.status, 0) << outcome.err;
-    return outcome.out;
-  }
-  // A bad value: one line naming `flag`, status 125, no container.
-  void expect_refused(const Flags& flags, const std::string& flag) {
-    std::vector<std::string> args = {"run", "--rm"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.insert(args.end(), {"busybox", "true"});
-    auto outcome = ward(args);
-    EXPECT_EQ(outcome.status, 125) << flags.front();
-    EXPECT_NE(outcome.err.find(flag), std::string::npos) << outcome.err;
-    EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1) << outcome.err;
-    auto listed = ward({"ps", "-a", "-q"});
-    EXPECT_EQ(listed.out, "") << flags.front();
-  }
-};
+class EngineFlagsLimits : public EngineTest {};
 
 // The first of the cgroup files that exists in the container (v1 name, v2 name).
 std::string cat_first(const std::string& v1, const std::string& v2) {

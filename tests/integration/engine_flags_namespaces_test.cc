@@ -24,18 +24,6 @@ class EngineFlagsNamespaces : public EngineTest {
     args.insert(args.end(), {"busybox", "sh", "-c", script});
     return ward(args);
   }
-  std::string run_out(const Flags& flags, const std::string& script) {
-    auto outcome = run(flags, script);
-    EXPECT_EQ(outcome.status, 0) << outcome.err;
-    return outcome.out;
-  }
-  void expect_refused(const Flags& flags, const std::string& message) {
-    auto outcome = run(flags, "true");
-    EXPECT_EQ(outcome.status, 125) << flags.front();
-    EXPECT_NE(outcome.err.find(message), std::string::npos) << outcome.err;
-    EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1) << outcome.err;
-    EXPECT_EQ(ward({"ps", "-a", "-q"}).out, "") << flags.front();
-  }
 };
 
 std::string host_namespace(const char* type) {

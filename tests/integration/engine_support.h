@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <string>
@@ -100,6 +101,27 @@ class EngineTest : public ImageStoreTest {
     return -1;
   }
 
+  // The output of `ward run --rm FLAGS... busybox sh -c SCRIPT`; expects
+  // exit status 0.
+  std::string run_out(const std::vector<std::string>& flags, const std::string& script) {
+    std::vector<std::string> args = {"run", "--rm"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.insert(args.end(), {"busybox", "sh", "-c", script});
+    auto outcome = ward(args);
+    EXPECT_EQ(outcome.status, 0) << outcome.err;
+    return outcome.out;
+  }
+  // A bad flag value: one line holding `message`, status 125, no container.
+  void expect_refused(const std::vector<std::string>& flags, const std::string& message) {
+    std::vector<std::string> args = {"run", "--rm"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.insert(args.end(), {"busybox", "true"});
+    auto outcome = ward(args);
+    EXPECT_EQ(outcome.status, 125) << flags.front();
+    EXPECT_NE(outcome.err.find(message), std::string::npos) << outcome.err;
+    EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1) << outcome.err;
+    EXPECT_EQ(ward({"ps", "-a", "-q"}).out, "") << flags.front();
+  }
   // `ward run -d ARGS...`: its id, checked to be one.
   std::string run_detached(std::vector<std::string> args) {
     args.insert(args.begin(), {"run", "-d"});

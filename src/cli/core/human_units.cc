@@ -18,6 +18,17 @@ std::string human_size(std::uint64_t bytes, int precision) {
   return fmt::format("{:.{}g}{}", value, precision, kUnits[unit]);
 }
 
+std::string binary_size(std::uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1024.0 && unit + 1 < std::size(kUnits)) {
+    value /= 1024.0;
+    ++unit;
+  }
+  return fmt::format("{:.4g}{}", value, kUnits[unit]);
+}
+
 std::string human_duration(std::chrono::seconds elapsed) {
   using namespace std::chrono;
   auto seconds = elapsed.count();

@@ -13,6 +13,9 @@ namespace ward::cli {
 // is "1.23MB", human_size(2000000, 3) "2MB", human_size(999, 3) "999B".
 // `docker images` uses 3; progress bars use 4.
 [[nodiscard]] std::string human_size(std::uint64_t bytes, int precision = 3);
+// go-units' BytesSize: binary units, 4 significant digits ("1.52MiB"), as
+// docker stats and docker info print memory.
+[[nodiscard]] std::string binary_size(std::uint64_t bytes);
 
 // "Less than a second", "About a minute", "3 hours", "2 weeks", "4 years".
 [[nodiscard]] std::string human_duration(std::chrono::seconds elapsed);

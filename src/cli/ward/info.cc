@@ -24,18 +24,6 @@ const std::vector<FlagSpec> kFlags = {
     {{"help", "h"}, false, "show help"},
 };
 
-// go-units' BytesSize, as docker info prints Total Memory.
-std::string binary_size(std::uint64_t bytes) {
-  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (value >= 1024.0 && unit + 1 < std::size(kUnits)) {
-    value /= 1024.0;
-    ++unit;
-  }
-  return fmt::format("{:.4g}{}", value, kUnits[unit]);
-}
-
 Result<nlohmann::json> info_json(ward::engine::Engine& engine, const std::string& store_root) {
   auto host = WARD_TRY(ward::engine::read_host_info());
   int running = 0, paused = 0, stopped = 0;

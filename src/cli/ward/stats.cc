@@ -37,18 +37,6 @@ const HeaderLabels kLabels = {{"BlockIO", "BLOCK I/O"}, {"CPUPerc", "CPU %"}, {"
 
 constexpr auto kInterval = std::chrono::seconds(1);
 
-// go-units' BytesSize: binary units, 4 significant digits ("1.52MiB").
-std::string binary_size(std::uint64_t bytes) {
-  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double value = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (value >= 1024.0 && unit + 1 < std::size(kUnits)) {
-    value /= 1024.0;
-    ++unit;
-  }
-  return fmt::format("{:.4g}{}", value, kUnits[unit]);
-}
-
 double percent(double part, double whole) {
   return whole > 0 ? part / whole * 100.0 : 0.0;
 }
