@@ -11,6 +11,12 @@
 // the monitor's restarts; stop_requested is set by stop, kill and rm (a
 // container the user stopped is not restarted); monitor_pid and
 // monitor_start_time name a detached container's ward-monitor.
+// volumes: `ward volume`'s named and anonymous volumes (data under
+// <store>/volumes/<name>/_data); container_volumes: which container mounts
+// which volume where, so a volume in use cannot be removed (a row goes
+// with its container).  secrets: `ward secret`'s metadata (the data is
+// under <store>/secrets/<id>, mode 0600).  events: `ward events`'s stream,
+// oldest first; time_nano is Docker's timeNano, attributes its Actor's.
 // userns_ranges: slot N is the container's 65536 ids at the ward range's
 // start + N * 65536 (engine/userns.h); the host ids are kept with it, so a
 // later edit of /etc/subuid cannot move a container's files' owners.
@@ -23,7 +29,7 @@
 namespace ward::db {
 
 // Append only: a released ward's databases are at one of these versions.
-inline constexpr std::array<Migration, 4> kStoreMigrations = {{
+inline constexpr std::array<Migration, 7> kStoreMigrations = {{
     {"images, layers and tags", R"sql(
 CREATE TABLE images (
   id TEXT PRIMARY KEY,
@@ -98,6 +104,44 @@ ALTER TABLE containers ADD COLUMN monitor_start_time INTEGER NOT NULL DEFAULT 0;
 )sql"},
     {"paused containers", R"sql(
 ALTER TABLE containers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+)sql"},
+    {"volumes and the containers that mount them", R"sql(
+CREATE TABLE volumes (
+  name TEXT PRIMARY KEY,
+  driver TEXT NOT NULL DEFAULT 'local',
+  created TEXT NOT NULL,
+  labels TEXT NOT NULL DEFAULT '{}',
+  options TEXT NOT NULL DEFAULT '{}',
+  anonymous INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE container_volumes (
+  container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+  volume_name TEXT NOT NULL REFERENCES volumes(name),
+  destination TEXT NOT NULL,
+  PRIMARY KEY (container_id, destination)
+);
+CREATE INDEX container_volumes_volume_name ON container_volumes(volume_name);
+)sql"},
+    {"secrets", R"sql(
+CREATE TABLE secrets (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  driver TEXT NOT NULL DEFAULT 'file',
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL,
+  labels TEXT NOT NULL DEFAULT '{}'
+);
+)sql"},
+    {"events", R"sql(
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_nano INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  action TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  attributes TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_time_nano ON events(time_nano);
 )sql"},
 }};
 
