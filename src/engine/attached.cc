@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "engine/container_events.h"
 #include "engine/engine.h"
 #include "engine/monitor/state_rows.h"
 #include "engine/monitor/monitor.h"
@@ -24,6 +25,7 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
   options.on_started = [&](const runtime::ContainerState& state) {
     if (auto r = monitor::record_started(database, id, state.pid, state.pid_start_time, now_rfc3339()); !r)
       log::warning(r.error().what());
+    note_container_event(database, container, "start");
   };
   WARD_TRY(monitor::set_stop_requested(database, id, false));
   std::optional<NullStdio> no_stdin;
@@ -35,6 +37,7 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
     auto log_options = WARD_TRY(monitor::parse_json_log_options(container.spec.log_options));
     tee = WARD_TRY(OutputTee::install(monitor::container_log_path(store_.root(), id), log_options));
   }
+  note_container_event(database, container, "attach");
   auto status = runtime_.run(options);
   tee.reset();
   no_stdin.reset();
@@ -47,6 +50,8 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
   if (auto removed = forget_runtime_state(id); !removed) log::warning(removed.error().what());
   tidy_parent_cgroup();
   WARD_TRY(monitor::record_exited(database, id, *status, oom_killed, now_rfc3339()));
+  if (oom_killed) note_container_event(database, container, "oom");
+  note_container_event(database, container, "die", {{"exitCode", std::to_string(*status)}});
   if (container.spec.auto_remove) {
     auto current = WARD_TRY(find_container(database, id));
     WARD_TRY(remove(current, true));

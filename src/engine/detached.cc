@@ -24,6 +24,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/container_events.h"
 #include "engine/engine.h"
 #include "engine/monitor/monitor.h"
 #include "engine/monitor/state_rows.h"
@@ -116,19 +117,22 @@ std::string inherit(int fd) {
 
 // The start, and the monitor that holds the container: this process's
 // parent (the monitor forked or ran it).
-Result<> record_monitored_start(db::Database& database, const std::string& id, const monitor::StartReport& report) {
+Result<> record_monitored_start(db::Database& database, const ContainerRecord& container,
+                                const monitor::StartReport& report) {
   pid_t monitor = ::getppid();
   auto monitor_start = WARD_TRY(sys::process_start_time(monitor));
   auto transaction = WARD_TRY(database.begin("record the start"));
-  WARD_TRY(monitor::record_started(database, id, report.pid, report.start_time, now_rfc3339()));
-  WARD_TRY(monitor::record_monitor(database, id, monitor, monitor_start));
-  return transaction.commit();
+  WARD_TRY(monitor::record_started(database, container.id, report.pid, report.start_time, now_rfc3339()));
+  WARD_TRY(monitor::record_monitor(database, container.id, monitor, monitor_start));
+  WARD_TRY(transaction.commit());
+  note_container_event(database, container, "start");
+  return {};
 }
 
-Result<> record_monitored_start(const std::string& database_path, const std::string& id,
+Result<> record_monitored_start(const std::string& database_path, const ContainerRecord& container,
                                 const monitor::StartReport& report) {
   auto database = WARD_TRY(db::Database::open(database_path));
-  return record_monitored_start(database, id, report);
+  return record_monitored_start(database, container, report);
 }
 
 // What the monitor is told on its command line.
@@ -166,7 +170,7 @@ Result<> Engine::start_for_monitor(const ContainerRecord& container, int report_
     }
     auto launch = WARD_TRY(prepare_launch(container));
     auto report = WARD_TRY(launch_detached(launch, container.spec));
-    if (auto recorded = record_monitored_start(store_.database(), container.id, report); !recorded) {
+    if (auto recorded = record_monitored_start(store_.database(), container, report); !recorded) {
       (void)forget_runtime_state(container.id);
       return std::unexpected(recorded.error());
     }
@@ -217,7 +221,7 @@ Result<> Engine::start_detached(const ContainerRecord& container) {
       auto report = launch_detached(launch, spec);
       if (report) {
         // A connection of its own: the parent's must not be used after fork.
-        auto recorded = record_monitored_start(store_.root() + "/ward.db", container.id, *report);
+        auto recorded = record_monitored_start(store_.root() + "/ward.db", container, *report);
         if (!recorded) {
           (void)runtime_.remove(container.id, true);
           report = std::unexpected(recorded.error());

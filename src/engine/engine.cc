@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "engine/container_config.h"
+#include "engine/container_events.h"
 #include "engine/container_files.h"
 #include "cgroups/cgroup.h"
 #include "engine/monitor/monitor.h"
@@ -28,14 +29,6 @@ namespace {
 
 constexpr const char* kSubuid = "/etc/subuid";
 constexpr const char* kSubgid = "/etc/subgid";
-
-Result<std::string> new_container_id() {
-  std::array<std::uint8_t, 32> bytes{};
-  WARD_TRY(sys::random_bytes(bytes));
-  std::string hex;
-  for (auto byte : bytes) hex += fmt::format("{:02x}", byte);
-  return hex;
-}
 
 // The container's root, a subordinate uid, must pass through every
 // directory above its bundle: each needs search permission for others.
@@ -136,7 +129,7 @@ Result<ContainerRecord> Engine::create(CreateRequest request) {
   WARD_TRY(build_oci_config(spec, trial));
 
   ContainerRecord record;
-  record.id = WARD_TRY(new_container_id());
+  record.id = WARD_TRY(random_id());
   record.image_id = image.id.string();
   record.created = now_rfc3339();
   if (spec.hostname.empty()) spec.hostname = record.id.substr(0, 12);
@@ -164,6 +157,7 @@ Result<ContainerRecord> Engine::create(CreateRequest request) {
   CreateGuard guard(*this, record.id);
   WARD_TRY(make_layer_directories(layer_dir(record.id), ids));
   guard.commit();
+  note_container_event(store_.database(), record, "create");
   log::debug(fmt::format("container {} created as {}", record.id, record.name));
   return record;
 }
@@ -202,7 +196,9 @@ Result<> Engine::remove(const ContainerRecord& container, bool force) {
   WARD_TRY(forget_runtime_state(container.id));
   tidy_parent_cgroup();
   WARD_TRY(remove_files(container.id));
-  return delete_container(store_.database(), container.id);
+  WARD_TRY(delete_container(store_.database(), container.id));
+  note_container_event(store_.database(), current, "destroy");
+  return {};
 }
 
 Result<ContainerRecord> Engine::reconcile(ContainerRecord record) {
@@ -225,6 +221,7 @@ Result<ContainerRecord> Engine::reconcile(ContainerRecord record) {
   record.exit_code = kUnknownExitCode;
   record.finished_at = now_rfc3339();
   WARD_TRY(monitor::record_exited(store_.database(), record.id, record.exit_code, false, record.finished_at));
+  note_container_event(store_.database(), record, "die", {{"exitCode", std::to_string(record.exit_code)}});
   return record;
 }
 

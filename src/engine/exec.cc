@@ -7,9 +7,12 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "engine/container_events.h"
 #include "engine/container_files.h"
 #include "engine/engine.h"
+#include "engine/names.h"
 #include "engine/null_stdio.h"
 #include "oci/capability_names.h"
 #include "util/sys.h"
@@ -48,7 +51,17 @@ Result<int> Engine::exec(const ContainerRecord& container, const ExecRequest& re
     quiet.emplace({STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO});
   else if (!request.interactive)
     quiet.emplace({STDIN_FILENO});
-  return runtime_.exec(options);
+  // Docker's exec events: the command line in the action, the exec's id
+  // in the attributes.
+  std::string command_line = fmt::format("{}", fmt::join(request.args, " "));
+  std::string exec_id = WARD_TRY(random_id());
+  note_container_event(store_.database(), current, "exec_create: " + command_line, {{"execID", exec_id}});
+  note_container_event(store_.database(), current, "exec_start: " + command_line, {{"execID", exec_id}});
+  auto status = runtime_.exec(options);
+  if (status && !request.detach)
+    note_container_event(store_.database(), current, "exec_die",
+                         {{"execID", exec_id}, {"exitCode", std::to_string(*status)}});
+  return status;
 }
 
 }  // namespace ward::engine

@@ -2,6 +2,7 @@
 // ends, run by its monitor as `ward monitor-exit ID STATUS`.
 #include <unistd.h>
 
+#include "engine/container_events.h"
 #include "engine/engine.h"
 #include "engine/monitor/restart_policy.h"
 #include "engine/monitor/state_rows.h"
@@ -23,6 +24,8 @@ Result<bool> Engine::finish_monitored(const std::string& id, int exit_code) {
     return std::unexpected(container.error());
   }
   WARD_TRY(monitor::record_exited(store_.database(), id, exit_code, oom_killed, now_rfc3339()));
+  if (oom_killed) note_container_event(store_.database(), *container, "oom");
+  note_container_event(store_.database(), *container, "die", {{"exitCode", std::to_string(exit_code)}});
   if (monitor::should_restart(container->spec.restart, exit_code, container->restart_count,
                               container->stop_requested)) {
     WARD_TRY(monitor::record_restarting(store_.database(), id));

@@ -47,4 +47,12 @@ Result<std::string> generate_container_name(bool numbered) {
   return name;
 }
 
+Result<std::string> random_id() {
+  std::array<std::uint8_t, 32> bytes{};
+  WARD_TRY(sys::random_bytes(bytes));
+  std::string hex;
+  for (auto byte : bytes) hex += fmt::format("{:02x}", byte);
+  return hex;
+}
+
 }  // namespace ward::engine

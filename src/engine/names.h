@@ -14,5 +14,8 @@ namespace ward::engine {
 // A random "adjective_noun" name (ward's own word lists); with
 // `numbered`, "adjective_noun_N" for when the plain ones keep clashing.
 [[nodiscard]] Result<std::string> generate_container_name(bool numbered = false);
+// 64 random hex digits: a container's id, an exec's id, an anonymous
+// volume's name, as Docker makes them.
+[[nodiscard]] Result<std::string> random_id();
 
 }  // namespace ward::engine

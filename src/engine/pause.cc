@@ -2,6 +2,7 @@
 // (or any) container without starting or stopping it.
 #include <fmt/format.h>
 
+#include "engine/container_events.h"
 #include "engine/engine.h"
 #include "engine/monitor/state_rows.h"
 #include "engine/names.h"
@@ -23,7 +24,9 @@ Result<> Engine::pause(const ContainerRecord& container) {
   WARD_TRY(require_running(current));
   if (current.paused) return fail(ErrorKind::wrong_state, fmt::format("Container {} is already paused", current.id));
   WARD_TRY(runtime_.pause(current.id));
-  return monitor::set_paused(store_.database(), current.id, true);
+  WARD_TRY(monitor::set_paused(store_.database(), current.id, true));
+  note_container_event(store_.database(), current, "pause");
+  return {};
 }
 
 Result<> Engine::unpause(const ContainerRecord& container) {
@@ -31,7 +34,9 @@ Result<> Engine::unpause(const ContainerRecord& container) {
   WARD_TRY(require_running(current));
   if (!current.paused) return fail(ErrorKind::wrong_state, fmt::format("Container {} is not paused", current.id));
   WARD_TRY(runtime_.resume(current.id));
-  return monitor::set_paused(store_.database(), current.id, false);
+  WARD_TRY(monitor::set_paused(store_.database(), current.id, false));
+  note_container_event(store_.database(), current, "unpause");
+  return {};
 }
 
 void Engine::thaw_after_signal(const ContainerRecord& container) {
@@ -54,7 +59,11 @@ Result<> Engine::rename(const ContainerRecord& container, const std::string& nam
   if (wanted == container.name)
     return fail(ErrorKind::invalid_input,
                 fmt::format("Renaming a container with the same name as its current name: {}", wanted));
-  return rename_container(store_.database(), container.id, wanted);
+  WARD_TRY(rename_container(store_.database(), container.id, wanted));
+  ContainerRecord renamed = container;
+  renamed.name = wanted;
+  note_container_event(store_.database(), renamed, "rename", {{"oldName", "/" + container.name}});
+  return {};
 }
 
 }  // namespace ward::engine

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/container_events.h"
 #include "engine/engine.h"
 #include "engine/monitor/state_rows.h"
 #include "oci/signals.h"
@@ -72,13 +73,16 @@ Result<> Engine::stop(const ContainerRecord& container, std::optional<int> timeo
   auto signalled = runtime_.kill(current.id, signal, false);
   if (!signalled && !signalled.error().is(ErrorKind::not_found) && !signalled.error().is(ErrorKind::wrong_state))
     return std::unexpected(signalled.error());
+  if (signalled) note_container_event(store_.database(), current, "kill", {{"signal", std::to_string(signal)}});
   thaw_after_signal(current);
   if (seconds < 0 || !wait_for_end(current, seconds * 1000)) {
     auto killed = runtime_.kill(current.id, SIGKILL, false);
     if (!killed && !killed.error().is(ErrorKind::not_found) && !killed.error().is(ErrorKind::wrong_state))
       return std::unexpected(killed.error());
+    if (killed) note_container_event(store_.database(), current, "kill", {{"signal", std::to_string(SIGKILL)}});
   }
   WARD_TRY(wait_until_not_running(current.id, kRecordTimeoutMs));
+  note_container_event(store_.database(), current, "stop");
   return {};
 }
 
@@ -88,6 +92,7 @@ Result<> Engine::kill(const ContainerRecord& container, int signal) {
     return fail(ErrorKind::wrong_state, fmt::format("Container {} is not running", current.id));
   WARD_TRY(monitor::set_stop_requested(store_.database(), current.id, true));
   WARD_TRY(runtime_.kill(current.id, signal, false));
+  note_container_event(store_.database(), current, "kill", {{"signal", std::to_string(signal)}});
   thaw_after_signal(current);
   return {};
 }

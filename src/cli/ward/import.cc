@@ -12,6 +12,7 @@
 #include "cli/core/args.h"
 #include "cli/core/terminal_progress.h"
 #include "cli/ward/commands.h"
+#include "image/image_events.h"
 #include "image/import.h"
 #include "image/platform.h"
 #include "util/fd.h"
@@ -75,6 +76,7 @@ int cmd_import(const WardOptions& options, const std::vector<std::string>& args)
   auto imported = image::import_rootfs(*store, fd, source, import);
   if (!imported) return kReporter.fail("import", imported.error(), kExitDockerUsage);
   std::printf("%s\n", imported->id.string().c_str());
+  image::note_image_event(store->database(), "import", imported->id.string(), imported->id.string());
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "cli/core/args.h"
 #include "cli/core/terminal_progress.h"
 #include "cli/ward/commands.h"
+#include "image/image_events.h"
 #include "image/load.h"
 #include "image/platform.h"
 #include "image/reference.h"
@@ -51,6 +52,9 @@ int cmd_load(const WardOptions& options, const std::vector<std::string>& args) {
   for (const auto& image : *loaded) {
     if (image.tags.empty()) std::printf("Loaded image ID: %s\n", image.id.string().c_str());
     for (const auto& tag : image.tags) std::printf("Loaded image: %s\n", image::familiar_name(tag).c_str());
+    for (const auto& tag : image.tags)
+      image::note_image_event(store->database(), "load", image::familiar_name(tag), image::familiar_name(tag));
+    if (image.tags.empty()) image::note_image_event(store->database(), "load", image.id.string(), image.id.string());
   }
   return 0;
 }

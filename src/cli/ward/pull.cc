@@ -19,6 +19,7 @@
 #include "cli/core/args.h"
 #include "cli/core/terminal_progress.h"
 #include "cli/ward/commands.h"
+#include "image/image_events.h"
 #include "image/platform.h"
 #include "image/pull.h"
 #include "image/reference.h"
@@ -135,6 +136,7 @@ int cmd_pull(const WardOptions& options, const std::vector<std::string>& args) {
                 reference->familiar().c_str());
   }
   std::printf("%s\n", reference->string().c_str());
+  image::note_image_event(store->database(), "pull", reference->familiar(), image::familiar_name(reference->name()));
   return 0;
 }
 

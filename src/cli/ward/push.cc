@@ -15,6 +15,7 @@
 #include "cli/core/args.h"
 #include "cli/core/terminal_progress.h"
 #include "cli/ward/commands.h"
+#include "image/image_events.h"
 #include "image/builtin_busybox.h"
 #include "image/push.h"
 #include "image/reference.h"
@@ -79,6 +80,7 @@ int cmd_push(const WardOptions& options, const std::vector<std::string>& args) {
   auto pushed = image::push_image(*store, *image, *reference, push);
   progress.reset();
   if (!pushed) return kReporter.fail("push", pushed.error());
+  image::note_image_event(store->database(), "push", reference->familiar(), image::familiar_name(reference->name()));
   if (quiet)
     std::printf("%s\n", reference->string().c_str());
   else

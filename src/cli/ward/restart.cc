@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/ward/commands.h"
+#include "engine/container_events.h"
 
 namespace ward::cli::engine {
 
@@ -29,7 +30,10 @@ int cmd_restart(const WardOptions& options, const std::vector<std::string>& args
   return for_each_container("restart", *engine, parsed->positional, true,
                             [&](const ward::engine::ContainerRecord& record) -> Result<> {
                               WARD_TRY(engine->stop(record, timeout));
-                              return engine->start_detached(WARD_TRY(engine->find(record.id)));
+                              auto stopped = WARD_TRY(engine->find(record.id));
+                              WARD_TRY(engine->start_detached(stopped));
+                              ward::engine::note_container_event(engine->store().database(), stopped, "restart");
+                              return {};
                             });
 }
 

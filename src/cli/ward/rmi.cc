@@ -8,6 +8,7 @@
 
 #include "cli/core/args.h"
 #include "cli/ward/commands.h"
+#include "image/image_events.h"
 #include "image/reference.h"
 
 namespace ward::cli::engine {
@@ -36,6 +37,7 @@ Result<> remove_one(image::Store& store, std::string_view text, bool force) {
   auto name = matching_name(record, text);
   if (name && record.repo_tags.size() > 1) {
     WARD_TRY(store.untag(*name));
+    image::note_image_event(store.database(), "untag", record.id.string(), record.id.string());
     std::printf("Untagged: %s\n", image::familiar_name(*name).c_str());
     return {};
   }
@@ -48,6 +50,9 @@ Result<> remove_one(image::Store& store, std::string_view text, bool force) {
   for (const auto& tag : record.repo_tags) std::printf("Untagged: %s\n", image::familiar_name(tag).c_str());
   for (const auto& digest : record.repo_digests) std::printf("Untagged: %s\n", image::familiar_name(digest).c_str());
   std::printf("Deleted: %s\n", record.id.string().c_str());
+  for (std::size_t i = 0; i < record.repo_tags.size() + record.repo_digests.size(); ++i)
+    image::note_image_event(store.database(), "untag", record.id.string(), record.id.string());
+  image::note_image_event(store.database(), "delete", record.id.string(), record.id.string());
   return {};
 }
 

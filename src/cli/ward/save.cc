@@ -13,6 +13,7 @@
 #include "cli/core/args.h"
 #include "cli/core/terminal_progress.h"
 #include "cli/ward/commands.h"
+#include "image/image_events.h"
 #include "image/builtin_busybox.h"
 #include "image/reference.h"
 #include "image/save.h"
@@ -97,6 +98,7 @@ int cmd_save(const WardOptions& options, const std::vector<std::string>& args) {
   auto saved = output.empty() ? image::save_images(*store, *items, *format, STDOUT_FILENO, "stdout", nullptr)
                               : save_to_file(*store, *items, *format, output);
   if (!saved) return kReporter.fail("save", saved.error());
+  for (const auto& name : parsed->positional) image::note_image_event(store->database(), "save", name, name);
   return 0;
 }
 

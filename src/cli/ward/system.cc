@@ -103,6 +103,7 @@ int cmd_system_df(const WardOptions& options, const std::vector<std::string>& ar
 
 constexpr Verb<WardOptions> kSystemVerbs[] = {
     {"df", "show disk usage", cmd_system_df},
+    {"events", "show what happens, as it happens", cmd_events},
     {"info", "show system-wide information", cmd_info},
 };
 

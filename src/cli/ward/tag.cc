@@ -6,6 +6,7 @@
 
 #include "cli/core/args.h"
 #include "cli/ward/commands.h"
+#include "image/image_events.h"
 #include "image/builtin_busybox.h"
 #include "image/reference.h"
 
@@ -38,6 +39,7 @@ int cmd_tag(const WardOptions& options, const std::vector<std::string>& args) {
   if (!source) return kReporter.fail("tag", source.error());
   auto tagged = store->tag(source->id, reference->string());
   if (!tagged) return kReporter.fail("tag", tagged.error());
+  image::note_image_event(store->database(), "tag", source->id.string(), reference->familiar());
   return 0;
 }
 
