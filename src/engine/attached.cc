@@ -8,6 +8,7 @@
 
 #include "engine/container_events.h"
 #include "engine/engine.h"
+#include "engine/health_prober.h"
 #include "engine/monitor/state_rows.h"
 #include "engine/monitor/monitor.h"
 #include "engine/null_stdio.h"
@@ -25,6 +26,7 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
   options.on_started = [&](const runtime::ContainerState& state) {
     if (auto r = monitor::record_started(database, id, state.pid, state.pid_start_time, now_rfc3339()); !r)
       log::warning(r.error().what());
+    if (auto r = record_health_starting(database, container); !r) log::warning(r.error().what());
     note_container_event(database, container, "start");
   };
   WARD_TRY(monitor::set_stop_requested(database, id, false));
@@ -38,7 +40,17 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
     tee = WARD_TRY(OutputTee::install(monitor::container_log_path(store_.root(), id), log_options));
   }
   note_container_event(database, container, "attach");
+  // A foreground container's health checks: this ward is its monitor.
+  std::unique_ptr<HealthProber> prober;
+  if (auto check = active_healthcheck(container.spec)) {
+    std::vector<std::string> env = {"WARD_RUN_ROOT=" + run_root_};
+    for (char** entry = environ; *entry != nullptr; ++entry)
+      if (!std::string_view(*entry).starts_with("WARD_RUN_ROOT=")) env.emplace_back(*entry);
+    prober = WARD_TRY(HealthProber::start({WARD_TRY(own_program()), "--root", store_.root(), "monitor-health", id},
+                                          std::move(env), *check));
+  }
   auto status = runtime_.run(options);
+  prober.reset();
   tee.reset();
   no_stdin.reset();
   if (!status) {

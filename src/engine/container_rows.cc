@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, name, image_id, created, spec, status, pid, pid_start_time, exit_code, oom_killed, started_at, finished_at, "
-    "restart_count, stop_requested, monitor_pid, monitor_start_time, paused";
+    "restart_count, stop_requested, monitor_pid, monitor_start_time, paused, health";
 
 Result<ContainerStatus> parse_status(const std::string& text) {
   if (text == "created") return ContainerStatus::created;
@@ -37,6 +37,7 @@ Result<ContainerRecord> read_row(const db::Statement& row) {
   record.monitor_pid = static_cast<pid_t>(row.column_int64(14));
   record.monitor_start_time = static_cast<std::uint64_t>(row.column_int64(15));
   record.paused = row.column_int64(16) != 0;
+  record.health = row.column_text(17);
   return record;
 }
 
@@ -79,10 +80,11 @@ std::unexpected<Error> name_conflict(db::Database& database, const std::string& 
 }  // namespace
 
 Result<> insert_container(db::Database& database, const ContainerRecord& record) {
-  auto statement = WARD_TRY(database.prepare(fmt::format("INSERT INTO containers ({}) VALUES "
-                                                         "(?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, '', '', 0, 0, 0, 0, 0)",
-                                                         kColumns),
-                                             "add the container"));
+  auto statement =
+      WARD_TRY(database.prepare(fmt::format("INSERT INTO containers ({}) VALUES "
+                                            "(?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, '', '', 0, 0, 0, 0, 0, '')",
+                                            kColumns),
+                                "add the container"));
   WARD_TRY(statement.bind(1, record.id));
   WARD_TRY(statement.bind(2, record.name));
   WARD_TRY(statement.bind(3, record.image_id));

@@ -43,6 +43,7 @@ struct ContainerRecord {
   pid_t monitor_pid = 0;                // a detached container's ward-monitor, 0: none
   std::uint64_t monitor_start_time = 0;
   bool paused = false;  // running, its processes frozen (`ward pause`)
+  std::string health;   // Docker's State.Health as JSON (engine/health.h); "" without a health check
 };
 
 // Inserts the row (status created); already_exists naming the container

@@ -50,6 +50,19 @@ void apply_image_defaults(ContainerSpec& spec, const image::ContainerConfig& ima
   if (spec.working_dir.empty()) spec.working_dir = image_config.working_dir;
   if (spec.user.empty()) spec.user = image_config.user;
   for (const auto& [key, value] : image_config.labels) spec.labels.emplace(key, value);
+  if (spec.stop_signal.empty()) spec.stop_signal = image_config.stop_signal;
+  if (spec.no_healthcheck) {
+    spec.healthcheck = image::Healthcheck{.test = {"NONE"}};
+  } else if (image_config.healthcheck) {
+    const image::Healthcheck& from_image = *image_config.healthcheck;
+    image::Healthcheck& merged = spec.healthcheck ? *spec.healthcheck : spec.healthcheck.emplace();
+    if (merged.test.empty()) merged.test = from_image.test;
+    if (merged.interval == 0) merged.interval = from_image.interval;
+    if (merged.timeout == 0) merged.timeout = from_image.timeout;
+    if (merged.start_period == 0) merged.start_period = from_image.start_period;
+    if (merged.start_interval == 0) merged.start_interval = from_image.start_interval;
+    if (merged.retries == 0) merged.retries = from_image.retries;
+  }
 }
 
 ordered_json spec_to_json(const ContainerSpec& spec) {

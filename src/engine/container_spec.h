@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -113,13 +114,17 @@ struct ContainerSpec {
   bool init = false;                               // --init: tini as PID 1
   std::map<std::string, std::string> annotations;  // the OCI config's annotations
   bool no_healthcheck = false;                     // Config.Healthcheck {"Test": ["NONE"]}
+  // --health-*, with the image's HEALTHCHECK merged in field by field.
+  std::optional<image::Healthcheck> healthcheck;
 
   friend bool operator==(const ContainerSpec&, const ContainerSpec&) = default;
 };
 
 // The image's defaults under the flags: Env merged by name, Cmd replaced
 // by a given command, and (Docker's rule) a given --entrypoint drops the
-// image's Cmd unless a command is given too.
+// image's Cmd unless a command is given too.  The image's HEALTHCHECK
+// fills the fields the --health-* flags leave unset; its STOPSIGNAL is
+// used unless --stop-signal is given.
 void apply_image_defaults(ContainerSpec& spec, const image::ContainerConfig& image_config, bool entrypoint_given,
                           bool command_given);
 

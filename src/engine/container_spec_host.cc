@@ -38,7 +38,19 @@ std::vector<std::string> list_from(const nlohmann::json& object, const char* nam
 }
 
 void host_options_to_json(const ContainerSpec& spec, ordered_json& config, ordered_json& host) {
-  if (spec.no_healthcheck) config["Healthcheck"] = {{"Test", {"NONE"}}};
+  if (spec.no_healthcheck) {
+    config["Healthcheck"] = {{"Test", {"NONE"}}};
+  } else if (spec.healthcheck) {
+    // Docker's HealthConfig: durations in nanoseconds, zero fields left out.
+    const image::Healthcheck& check = *spec.healthcheck;
+    ordered_json health = {{"Test", check.test}};
+    if (check.interval != 0) health["Interval"] = check.interval;
+    if (check.timeout != 0) health["Timeout"] = check.timeout;
+    if (check.start_period != 0) health["StartPeriod"] = check.start_period;
+    if (check.start_interval != 0) health["StartInterval"] = check.start_interval;
+    if (check.retries != 0) health["Retries"] = check.retries;
+    config["Healthcheck"] = health;
+  }
   const ResourceLimits& limits = spec.resources;
   ordered_json ulimits = nullptr;
   for (const auto& ulimit : spec.ulimits) {
@@ -108,6 +120,16 @@ void host_options_from_json(const nlohmann::json& config, const nlohmann::json& 
     spec.annotations = host["Annotations"].get<std::map<std::string, std::string>>();
   spec.no_healthcheck = config.contains("Healthcheck") &&
                         config["Healthcheck"].value("Test", nlohmann::json()) == nlohmann::json::array({"NONE"});
+  if (!spec.no_healthcheck && config.contains("Healthcheck") && config["Healthcheck"].is_object()) {
+    const auto& health = config["Healthcheck"];
+    image::Healthcheck& check = spec.healthcheck.emplace();
+    check.test = list_from(health, "Test");
+    read_if_present(health, "Interval", check.interval);
+    read_if_present(health, "Timeout", check.timeout);
+    read_if_present(health, "StartPeriod", check.start_period);
+    read_if_present(health, "StartInterval", check.start_interval);
+    read_if_present(health, "Retries", check.retries);
+  }
   ResourceLimits& limits = spec.resources;
   if (host.contains("Ulimits") && host["Ulimits"].is_array())
     for (const auto& item : host["Ulimits"])

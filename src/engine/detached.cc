@@ -57,13 +57,6 @@ Result<std::string> monitor_program() {
   return path;
 }
 
-Result<std::string> own_program() {
-  char self[4096];
-  ssize_t n = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (n < 0) return fail_errno(errno, "readlink /proc/self/exe");
-  return std::string(self, static_cast<std::size_t>(n));
-}
-
 // A unix socket's path must fit in sun_path (108 bytes), which a deep run
 // root does not: its directory is reached through an fd instead, as
 // /proc/self/fd/N/NAME, valid in this process and its forks.
@@ -124,6 +117,7 @@ Result<> record_monitored_start(db::Database& database, const ContainerRecord& c
   auto transaction = WARD_TRY(database.begin("record the start"));
   WARD_TRY(monitor::record_started(database, container.id, report.pid, report.start_time, now_rfc3339()));
   WARD_TRY(monitor::record_monitor(database, container.id, monitor, monitor_start));
+  WARD_TRY(record_health_starting(database, container));
   WARD_TRY(transaction.commit());
   note_container_event(database, container, "start");
   return {};
@@ -201,6 +195,12 @@ Result<> Engine::start_detached(const ContainerRecord& container) {
   std::vector<std::string> args = {monitor_path, "--id",   container.id, "--store",      store_.root(),  "--run",
                                    run_root_,    "--ward", ward_path,    "--log-driver", spec.log_driver};
   for (const auto& [key, value] : spec.log_options) args.insert(args.end(), {"--log-opt", key + "=" + value});
+  if (auto check = active_healthcheck(spec)) {
+    auto ms = [](std::int64_t ns) { return std::to_string(std::max<std::int64_t>(ns / 1'000'000, 1)); };
+    args.insert(args.end(),
+                {"--health-interval-ms", ms(check->interval), "--health-start-interval-ms", ms(check->start_interval),
+                 "--health-start-period-ms", std::to_string(check->start_period / 1'000'000)});
+  }
 
   pid_t intermediate = ::fork();
   if (intermediate < 0) return fail_errno(errno, "fork the container's monitor");

@@ -24,6 +24,7 @@
 #include "engine/container_rows.h"
 #include "engine/container_spec.h"
 #include "engine/container_usage.h"
+#include "engine/health.h"
 #include "engine/launch.h"
 #include "engine/monitor/start_report.h"
 #include "image/store.h"
@@ -124,6 +125,12 @@ class Engine {
   // Gives a container a new name (Docker's rules; a name in use is
   // already_exists).  Its hostname stays.
   [[nodiscard]] Result<> rename(const ContainerRecord& container, const std::string& name);
+  // One probe of a running container's health check (`ward
+  // monitor-health`, run by its monitor every interval): runs it in the
+  // container, kills it past its timeout, records the result (and a
+  // health_status event when the status changes).  The status after it;
+  // a container that is not running, or paused, is not probed.
+  [[nodiscard]] Result<std::string> check_health(const ContainerRecord& container);
   // Blocks until the container is not running; its exit code.
   [[nodiscard]] Result<int> wait(const ContainerRecord& container);
   // Removes a container: refused while it runs unless `force`, which
@@ -162,6 +169,8 @@ class Engine {
   // A paused container is thawed so that a signal just sent reaches it
   // (a frozen process does not die of SIGKILL under cgroup v1).
   void thaw_after_signal(const ContainerRecord& container);
+  // Runs the health check's command in the container once.
+  [[nodiscard]] ProbeResult run_probe(const ContainerRecord& container, const image::Healthcheck& check);
   // Removes the engine's parent cgroup if no container is left in it.
   void tidy_parent_cgroup();
 

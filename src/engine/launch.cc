@@ -2,6 +2,8 @@
 // runtime creates it.
 #include "engine/launch.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "engine/container_config.h"
@@ -32,6 +34,13 @@ runtime::RunOptions run_options(const PreparedLaunch& launch) {
   options.create.rootfs_mount_fd = launch.rootfs.get();
   options.keep = true;
   return options;
+}
+
+Result<std::string> own_program() {
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (n < 0) return fail_errno(errno, "readlink /proc/self/exe");
+  return std::string(self, static_cast<std::size_t>(n));
 }
 
 Result<PreparedLaunch> Engine::prepare_launch(const ContainerRecord& container) {

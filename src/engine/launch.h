@@ -43,4 +43,8 @@ struct PreparedLaunch {
 // engine deletes it when it has recorded the exit).
 [[nodiscard]] runtime::RunOptions run_options(const PreparedLaunch& launch);
 
+// This program's path (/proc/self/exe): the ward a monitor or a health
+// check runs again.
+[[nodiscard]] Result<std::string> own_program();
+
 }  // namespace ward::engine

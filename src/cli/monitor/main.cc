@@ -72,6 +72,15 @@ int main(int argc, char** argv) {
       ok = fd_flag(setup.stdin_write_fd);
     } else if (flag == "--console-fd") {
       ok = fd_flag(setup.console_fd);
+    } else if (flag == "--health-interval-ms") {
+      ok = numeric && number > 0;
+      setup.health_interval_ms = number;
+    } else if (flag == "--health-start-interval-ms") {
+      ok = numeric && number >= 0;
+      setup.health_start_interval_ms = number;
+    } else if (flag == "--health-start-period-ms") {
+      ok = numeric && number >= 0;
+      setup.health_start_period_ms = number;
     } else {
       return usage("unknown flag " + std::string(flag));
     }

@@ -69,6 +69,7 @@ int cmd_kill(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_logs(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_monitor_exit(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_monitor_start(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_monitor_health(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_restart(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_start(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_stop(const WardOptions& options, const std::vector<std::string>& args);

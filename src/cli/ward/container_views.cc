@@ -69,7 +69,13 @@ std::string container_state_name(const ContainerRecord& record) {
 std::string container_status_text(const ContainerRecord& record) {
   switch (record.status) {
     case ContainerStatus::created: return "Created";
-    case ContainerStatus::running: return "Up " + ago(record.started_at) + (record.paused ? " (Paused)" : "");
+    case ContainerStatus::running: {
+      std::string up = "Up " + ago(record.started_at);
+      if (record.paused) return up + " (Paused)";
+      std::string health = ward::engine::health_status(record.health);
+      if (health.empty()) return up;
+      return fmt::format("{} ({})", up, health == "starting" ? "health: starting" : health);
+    }
     case ContainerStatus::exited: return fmt::format("Exited ({}) {} ago", record.exit_code, ago(record.finished_at));
     case ContainerStatus::restarting:
       return fmt::format("Restarting ({}) {} ago", record.exit_code, ago(record.finished_at));
@@ -98,6 +104,10 @@ Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord&
       {"StartedAt", or_zero_time(record.started_at)},
       {"FinishedAt", or_zero_time(record.finished_at)},
   };
+  if (!record.health.empty()) {
+    auto health = Json::parse(record.health, nullptr, false);
+    if (health.is_object()) state["Health"] = health;
+  }
   auto spec = ward::engine::spec_to_json(record.spec);
   std::string bundle = engine.bundle_dir(record.id);
   std::string layers = engine.layer_dir(record.id);

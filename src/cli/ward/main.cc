@@ -122,6 +122,8 @@ int main(int argc, char** argv) {
   // to restart it and to record its end.
   if (verb == "monitor-start")
     return cmd_monitor_start(options, std::vector<std::string>(args.begin() + 1, args.end()));
+  if (verb == "monitor-health")
+    return cmd_monitor_health(options, std::vector<std::string>(args.begin() + 1, args.end()));
   if (verb == "monitor-exit") return cmd_monitor_exit(options, std::vector<std::string>(args.begin() + 1, args.end()));
   const auto* found = find_verb<WardOptions>(kVerbs, verb);
   if (found == nullptr)

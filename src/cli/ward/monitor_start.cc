@@ -5,6 +5,8 @@
 //                                 the start's report goes to fd 3
 //   ward monitor-exit ID STATUS   records its end; exit status 75 when its
 //                                 restart policy wants it started again
+//   ward monitor-health ID        runs its health check once and records
+//                                 the result
 #include <fcntl.h>
 
 #include <charconv>
@@ -24,6 +26,17 @@ int cmd_monitor_start(const WardOptions& options, const std::vector<std::string>
   if (!engine) return kReporter.fail("monitor-start", engine.error());
   auto started = [&]() -> Result<> { return engine->start_for_monitor(WARD_TRY(engine->find(args[0])), kReportFd); }();
   if (!started) return kReporter.fail("monitor-start", started.error());
+  return 0;
+}
+
+int cmd_monitor_health(const WardOptions& options, const std::vector<std::string>& args) {
+  if (args.size() != 1)
+    return kReporter.fail("monitor-health", "run by a container's monitor only: ward monitor-health ID",
+                          kExitDockerUsage);
+  auto engine = open_engine(options);
+  if (!engine) return kReporter.fail("monitor-health", engine.error());
+  auto checked = [&]() -> Result<std::string> { return engine->check_health(WARD_TRY(engine->find(args[0]))); }();
+  if (!checked) return kReporter.fail("monitor-health", checked.error());
   return 0;
 }
 

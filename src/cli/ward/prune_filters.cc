@@ -7,45 +7,15 @@
 #include <fmt/format.h>
 
 #include "cli/core/human_units.h"
+#include "engine/monitor/json_log.h"
 
 namespace ward::cli::engine {
 
 namespace {
 
-// Go's time.ParseDuration for the units prune filters use: "24h",
-// "1h30m", "90s", "1.5h".
-std::optional<double> parse_go_duration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  double total = 0;
-  while (!text.empty()) {
-    std::size_t digits = 0;
-    while (digits < text.size() && ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.')) ++digits;
-    if (digits == 0) return std::nullopt;
-    double number = 0;
-    try {
-      number = std::stod(std::string(text.substr(0, digits)));
-    } catch (...) {
-      return std::nullopt;
-    }
-    text.remove_prefix(digits);
-    static constexpr std::pair<std::string_view, double> kUnits[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3},
-                                                                     {"s", 1},     {"m", 60},    {"h", 3600}};
-    bool matched = false;
-    for (const auto& [unit, seconds] : kUnits)
-      if (text.starts_with(unit) && !(unit == "m" && text.starts_with("ms"))) {
-        total += number * seconds;
-        text.remove_prefix(unit.size());
-        matched = true;
-        break;
-      }
-    if (!matched) return std::nullopt;
-  }
-  return total;
-}
-
 Result<std::int64_t> parse_until(const std::string& text) {
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  if (auto duration = parse_go_duration(text)) return now.count() - static_cast<std::int64_t>(*duration);
+  if (auto duration = monitor::parse_go_duration_ns(text)) return now.count() - *duration / 1'000'000'000;
   if (auto stamp = parse_rfc3339(text)) return *stamp;
   if (auto day = parse_rfc3339(text + "T00:00:00Z")) return *day;
   if (!text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos)

@@ -19,7 +19,8 @@ const std::vector<FlagSpec> kFlags = {
     {{"all", "a"}, false, "show all containers (default: only running ones)"},
     {{"filter", "f"},
      true,
-     "filter: id=, name=, status=created|running|paused|exited, exited=CODE, ancestor=IMAGE, label=KEY[=VALUE]"},
+     "filter: id=, name=, status=created|running|paused|exited, exited=CODE, ancestor=IMAGE, label=KEY[=VALUE], "
+     "health=starting|healthy|unhealthy|none"},
     {{"format"}, true, "Go template, 'table TEMPLATE' or 'json'"},
     {{"last", "n"}, true, "show the N last created containers (all states)"},
     {{"latest", "l"}, false, "show the last created container (all states)"},
@@ -49,6 +50,12 @@ Result<bool> matches(const ContainerRecord& record, const std::string& filter) {
         value != "removing" && value != "dead")
       return fail(ErrorKind::invalid_input, fmt::format("--filter status: invalid value \"{}\"", value));
     return container_state_name(record) == value;
+  }
+  if (key == "health") {
+    if (value != "starting" && value != "healthy" && value != "unhealthy" && value != "none")
+      return fail(ErrorKind::invalid_input, fmt::format("--filter health: invalid value \"{}\"", value));
+    std::string health = ward::engine::health_status(record.health);
+    return value == (health.empty() ? "none" : health);
   }
   if (key == "exited")
     return record.status == ward::engine::ContainerStatus::exited && std::to_string(record.exit_code) == value;

@@ -92,6 +92,7 @@ Result<> apply_process_flags(const ParsedArgs& parsed, ContainerSpec& spec) {
     spec.annotations[text.substr(0, eq)] = text.substr(eq + 1);
   }
   spec.no_healthcheck = parsed.flag("no-healthcheck");
+  WARD_TRY(apply_health_flags(parsed, spec));
   if (parsed.has("platform")) {
     auto wanted = WARD_TRY(context(image::parse_platform(parsed.value("platform")), "--platform"));
     auto host = image::host_platform();

@@ -45,5 +45,7 @@ namespace ward::cli::engine {
 
 // --init, --annotation, --no-healthcheck, --platform (run_flags_host.cc).
 [[nodiscard]] Result<> apply_process_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec);
+// --health-*: spec.healthcheck (after --no-healthcheck, which they conflict with).
+[[nodiscard]] Result<> apply_health_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec);
 
 }  // namespace ward::cli::engine

@@ -11,6 +11,8 @@
 // the monitor's restarts; stop_requested is set by stop, kill and rm (a
 // container the user stopped is not restarted); monitor_pid and
 // monitor_start_time name a detached container's ward-monitor.
+// health: Docker's State.Health as JSON (Status, FailingStreak, Log), ''
+// for a container without a health check.
 // volumes: `ward volume`'s named and anonymous volumes (data under
 // <store>/volumes/<name>/_data); container_volumes: which container mounts
 // which volume where, so a volume in use cannot be removed (a row goes
@@ -29,7 +31,7 @@
 namespace ward::db {
 
 // Append only: a released ward's databases are at one of these versions.
-inline constexpr std::array<Migration, 7> kStoreMigrations = {{
+inline constexpr std::array<Migration, 8> kStoreMigrations = {{
     {"images, layers and tags", R"sql(
 CREATE TABLE images (
   id TEXT PRIMARY KEY,
@@ -142,6 +144,9 @@ CREATE TABLE events (
   attributes TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX events_time_nano ON events(time_nano);
+)sql"},
+    {"containers' health", R"sql(
+ALTER TABLE containers ADD COLUMN health TEXT NOT NULL DEFAULT '';
 )sql"},
 }};
 

@@ -94,4 +94,8 @@ class JsonLogFollower {
 // ("10m", "1h30m", "90s").  invalid_input naming the text otherwise.
 [[nodiscard]] Result<std::int64_t> parse_log_time(std::string_view text, std::int64_t now_ns);
 
+// A Go duration (time.ParseDuration's syntax: "1h30m", "1.5h", "300ms",
+// "0") as nanoseconds; nullopt for anything else or past int64.
+[[nodiscard]] std::optional<std::int64_t> parse_go_duration_ns(std::string_view text);
+
 }  // namespace ward::monitor

@@ -102,9 +102,26 @@ std::optional<std::int64_t> unit_ns(std::string_view unit) {
   return std::nullopt;
 }
 
+// Unix seconds with an optional fraction: "1765085981", "1765085981.5".
+std::optional<std::int64_t> parse_unix_seconds_ns(std::string_view text) {
+  Scanner in(text);
+  std::string_view whole_digits = in.digits();
+  std::string_view fraction_digits;
+  if (in.take('.')) {
+    fraction_digits = in.digits();
+    if (fraction_digits.empty()) return std::nullopt;
+  }
+  if (whole_digits.empty() || !in.done()) return std::nullopt;
+  auto seconds = whole_number(whole_digits);
+  if (!seconds) return std::nullopt;
+  return narrow(Wide{*seconds} * kSecond + fraction_ns(fraction_digits));
+}
+
+}  // namespace
+
 // A Go duration (time.ParseDuration's syntax): an optional sign, then one
 // or more numbers, each with an optional fraction and a unit; "0" alone.
-std::optional<std::int64_t> parse_duration_ns(std::string_view text) {
+std::optional<std::int64_t> parse_go_duration_ns(std::string_view text) {
   bool negative = text.starts_with('-');
   if (negative || text.starts_with('+')) text.remove_prefix(1);
   if (text == "0") return 0;  // the one duration Go takes without a unit
@@ -124,23 +141,6 @@ std::optional<std::int64_t> parse_duration_ns(std::string_view text) {
   }
   return static_cast<std::int64_t>(negative ? -total : total);
 }
-
-// Unix seconds with an optional fraction: "1765085981", "1765085981.5".
-std::optional<std::int64_t> parse_unix_seconds_ns(std::string_view text) {
-  Scanner in(text);
-  std::string_view whole_digits = in.digits();
-  std::string_view fraction_digits;
-  if (in.take('.')) {
-    fraction_digits = in.digits();
-    if (fraction_digits.empty()) return std::nullopt;
-  }
-  if (whole_digits.empty() || !in.done()) return std::nullopt;
-  auto seconds = whole_number(whole_digits);
-  if (!seconds) return std::nullopt;
-  return narrow(Wide{*seconds} * kSecond + fraction_ns(fraction_digits));
-}
-
-}  // namespace
 
 std::optional<std::int64_t> parse_rfc3339_ns(std::string_view text) {
   Scanner in(text);
@@ -198,7 +198,7 @@ std::optional<std::int64_t> parse_rfc3339_ns(std::string_view text) {
 Result<std::int64_t> parse_log_time(std::string_view text, std::int64_t now_ns) {
   // Docker reads a bare "0" as the Unix time 0, not as the duration 0.
   if (text != "0") {
-    if (auto duration = parse_duration_ns(text)) {
+    if (auto duration = parse_go_duration_ns(text)) {
       if (auto time = narrow(Wide{now_ns} - *duration)) return *time;
     }
   }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <optional>
@@ -51,10 +52,10 @@ struct Stream {
   bool terminal = false;  // a pty master: EIO means the terminal closed
 };
 
-// Runs `ward --root STORE VERB ID [ARGS...]` with `stdio` (-1: /dev/null)
-// and fd 3 = `report_fd` (-1: none); its exit status, 127 when it could not run.
-int run_ward(const MonitorSetup& setup, const std::vector<std::string>& verb_args, std::array<int, 3> stdio,
-             int report_fd) {
+// Starts `ward --root STORE VERB ID [ARGS...]` with `stdio` (-1: /dev/null)
+// and fd 3 = `report_fd` (-1: none); its pid, -1 when it could not fork.
+pid_t spawn_ward(const MonitorSetup& setup, const std::vector<std::string>& verb_args, std::array<int, 3> stdio,
+                 int report_fd) {
   std::string run_root_env = "WARD_RUN_ROOT=" + setup.run_root;
   std::vector<std::string> args = {setup.ward_path, "--root", setup.store_root};
   args.insert(args.end(), verb_args.begin(), verb_args.end());
@@ -62,7 +63,6 @@ int run_ward(const MonitorSetup& setup, const std::vector<std::string>& verb_arg
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   pid_t child = ::fork();
-  if (child < 0) return 127;
   if (child == 0) {
     int null = ::open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3; ++fd) ::dup2(stdio[fd] >= 0 ? stdio[fd] : null, fd);
@@ -74,6 +74,14 @@ int run_ward(const MonitorSetup& setup, const std::vector<std::string>& verb_arg
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
+  return child;
+}
+
+// Runs it to its end: its exit status, 127 when it could not run.
+int run_ward(const MonitorSetup& setup, const std::vector<std::string>& verb_args, std::array<int, 3> stdio,
+             int report_fd) {
+  pid_t child = spawn_ward(setup, verb_args, stdio, report_fd);
+  if (child < 0) return 127;
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
@@ -100,6 +108,12 @@ class Monitor {
   void drain();
   // Sleeps the restart delay; SIGTERM (stop, rm) cuts it short.
   void wait(std::chrono::milliseconds delay);
+  // Health probes: when the next is due after one ended at `now`, for an
+  // init started at `started`; the poll timeout until then (-1: none).
+  void schedule_probe(Clock::time_point started, Clock::time_point now);
+  [[nodiscard]] int probe_timeout_ms() const;
+  void start_probe_if_due();
+  void reaped(pid_t child, Clock::time_point started);
 
   const MonitorSetup& setup_;
   std::optional<JsonLogWriter> log_;
@@ -107,7 +121,36 @@ class Monitor {
   UniqueFd signals_;
   std::vector<Stream> streams_;
   RestartBackoff backoff_;
+  std::optional<Clock::time_point> next_probe_;  // nullopt: no health check
+  pid_t probe_pid_ = 0;                          // a `ward monitor-health` that runs
 };
+
+void Monitor::schedule_probe(Clock::time_point started, Clock::time_point now) {
+  if (setup_.health_interval_ms <= 0) return;
+  bool in_start_period = now - started < std::chrono::milliseconds(setup_.health_start_period_ms);
+  next_probe_ = now + std::chrono::milliseconds(in_start_period && setup_.health_start_interval_ms > 0
+                                                    ? setup_.health_start_interval_ms
+                                                    : setup_.health_interval_ms);
+}
+
+int Monitor::probe_timeout_ms() const {
+  if (!next_probe_ || probe_pid_ > 0) return -1;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*next_probe_ - Clock::now()).count();
+  return static_cast<int>(std::max<long long>(0, left));
+}
+
+void Monitor::start_probe_if_due() {
+  if (!next_probe_ || probe_pid_ > 0 || Clock::now() < *next_probe_) return;
+  probe_pid_ = spawn_ward(setup_, {"monitor-health", setup_.id}, {-1, -1, -1}, -1);
+  if (probe_pid_ < 0) probe_pid_ = 0;  // no fork now: tried again at the next interval
+  schedule_probe(Clock::now(), Clock::now());
+}
+
+void Monitor::reaped(pid_t child, Clock::time_point started) {
+  if (child != probe_pid_) return;
+  probe_pid_ = 0;
+  schedule_probe(started, Clock::now());
+}
 
 void Monitor::open_log() {
   if (setup_.log_driver == "none") return;
@@ -191,12 +234,15 @@ void Monitor::pump(Stream& stream) {
 }
 
 Result<int> Monitor::watch(pid_t init) {
+  auto started = Clock::now();
+  schedule_probe(started, started);
   for (;;) {
     std::vector<struct pollfd> fds{{signals_.get(), POLLIN, 0}};
     for (auto& stream : streams_) fds.push_back({stream.fd ? stream.fd.get() : -1, POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) return fail_errno(errno, "poll");
+    if (::poll(fds.data(), fds.size(), probe_timeout_ms()) < 0 && errno != EINTR) return fail_errno(errno, "poll");
     for (std::size_t i = 0; i < streams_.size(); ++i)
       if (fds[i + 1].revents != 0 && streams_[i].fd) pump(streams_[i]);
+    start_probe_if_due();
     if ((fds[0].revents & POLLIN) == 0) continue;
     struct signalfd_siginfo info;
     while (sys::raw::read_some(signals_.get(), &info, sizeof(info)) == sizeof(info)) {
@@ -204,9 +250,14 @@ Result<int> Monitor::watch(pid_t init) {
     // Reap every child: the init, and what a subreaper inherits.
     int status = 0;
     std::optional<int> init_status;
-    for (pid_t done; (done = ::waitpid(-1, &status, WNOHANG)) > 0;)
+    for (pid_t done; (done = ::waitpid(-1, &status, WNOHANG)) > 0;) {
       if (done == init) init_status = status;
-    if (init_status) return *init_status;
+      reaped(done, started);
+    }
+    if (init_status) {
+      next_probe_.reset();  // the next start schedules its own
+      return *init_status;
+    }
   }
 }
 
@@ -244,8 +295,8 @@ void Monitor::wait(std::chrono::milliseconds delay) {
     while (sys::raw::read_some(signals_.get(), &info, sizeof(info)) == sizeof(info))
       woken = woken || info.ssi_signo != SIGCHLD;
     int status = 0;
-    while (::waitpid(-1, &status, WNOHANG) > 0) {
-    }
+    for (pid_t done; (done = ::waitpid(-1, &status, WNOHANG)) > 0;)
+      if (done == probe_pid_) probe_pid_ = 0;
     if (woken) return;  // monitor-start then sees the stop request
   }
 }

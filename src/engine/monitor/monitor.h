@@ -10,7 +10,8 @@
 //     the exit and OOM kill, deletes the runtime's state, cgroup and
 //     bundle, removes a --rm container, and says whether the restart
 //     policy wants it again;
-//   - waits out Docker's backoff and restarts it (`ward monitor-start`).
+//   - waits out Docker's backoff and restarts it (`ward monitor-start`);
+//   - runs its health check every interval (`ward monitor-health ID`).
 // Like conmon, which calls Podman's exit command, it keeps no database
 // connection and links no runtime or image code: a small static program
 // whose resident memory is measured against conmon's (bench/monitor).
@@ -43,6 +44,10 @@ struct MonitorSetup {
   int stdin_read_fd = -1, stdin_write_fd = -1;
   // A terminal (-t): the listening socket the runtime sends its master to.
   int console_fd = -1;
+  // The health check (engine/health.h): `ward monitor-health ID` every
+  // interval after each start, every start interval during the start
+  // period; 0: the container has none.
+  std::int64_t health_interval_ms = 0, health_start_interval_ms = 0, health_start_period_ms = 0;
 };
 
 // The cgroup every container of the engine is made under (cgroupsPath
