@@ -96,6 +96,14 @@ Result<> insert_container(db::Database& database, const ContainerRecord& record)
   return inserted;
 }
 
+Result<> update_container_spec(db::Database& database, const std::string& id, const ContainerSpec& spec) {
+  auto statement =
+      WARD_TRY(database.prepare("UPDATE containers SET spec = ?2 WHERE id = ?1", "record the container's new limits"));
+  WARD_TRY(statement.bind(1, id));
+  WARD_TRY(statement.bind(2, spec_to_json(spec).dump()));
+  return statement.run();
+}
+
 Result<> rename_container(db::Database& database, const std::string& id, const std::string& name) {
   auto statement = WARD_TRY(database.prepare("UPDATE containers SET name = ?2 WHERE id = ?1", "rename the container"));
   WARD_TRY(statement.bind(1, id));

@@ -52,6 +52,8 @@ struct ContainerRecord {
 // Gives the container another name; already_exists naming the container
 // that holds it.
 [[nodiscard]] Result<> rename_container(db::Database& database, const std::string& id, const std::string& name);
+// Replaces the container's recorded spec (`ward update`).
+[[nodiscard]] Result<> update_container_spec(db::Database& database, const std::string& id, const ContainerSpec& spec);
 // Every container, newest first.
 [[nodiscard]] Result<std::vector<ContainerRecord>> list_containers(db::Database& database);
 // A full id, a unique id prefix, or a name ("/name" too, as Docker).

@@ -122,6 +122,11 @@ class Engine {
   [[nodiscard]] Result<std::vector<Change>> changes(const ContainerRecord& container);
   // The host pids of a running container's processes (`ward top`).
   [[nodiscard]] Result<std::vector<pid_t>> processes(const ContainerRecord& container);
+  // Changes a container's limits and restart policy to those of `updated`
+  // (its recorded spec with `ward update`'s flags applied): at once in
+  // its cgroup when it runs, and in its record for its next starts.
+  // Nothing is recorded when the cgroup refuses the new limits.
+  [[nodiscard]] Result<> update(const ContainerRecord& container, const ContainerSpec& updated);
   // Gives a container a new name (Docker's rules; a name in use is
   // already_exists).  Its hostname stays.
   [[nodiscard]] Result<> rename(const ContainerRecord& container, const std::string& name);

@@ -31,6 +31,7 @@ constexpr Verb<WardOptions> kContainerVerbs[] = {
     {"stop", "stop running containers", cmd_stop},
     {"top", "show the running processes of a container", cmd_top},
     {"unpause", "unpause all processes of paused containers", cmd_unpause},
+    {"update", "change containers' limits and restart policy", cmd_update},
     {"wait", "wait until containers stop; print their exit codes", cmd_wait},
 };
 

@@ -58,6 +58,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"tag", "give an image another name", cmd_tag},
     {"top", "show the running processes of a container (ps -ef)", cmd_top},
     {"unpause", "unpause all processes of paused containers", cmd_unpause},
+    {"update", "change containers' limits and restart policy (live when they run)", cmd_update},
     {"version", "print the version", cmd_version},
     {"wait", "wait until containers stop; print their exit codes", cmd_wait},
 };

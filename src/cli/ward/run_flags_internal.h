@@ -45,6 +45,10 @@ namespace ward::cli::engine {
 
 // --init, --annotation, --no-healthcheck, --platform (run_flags_host.cc).
 [[nodiscard]] Result<> apply_process_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec);
+// `ward update`'s flags over a container's recorded spec: only what is
+// given changes.
+[[nodiscard]] Result<> apply_update_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec,
+                                          std::vector<std::string>& warnings);
 // --health-*: spec.healthcheck (after --no-healthcheck, which they conflict with).
 [[nodiscard]] Result<> apply_health_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec);
 

@@ -218,7 +218,7 @@ Result<> apply_memory_flags(const ParsedArgs& parsed, ContainerSpec& spec, std::
                   fmt::format("--memory-swappiness {}: invalid value: valid memory swappiness range is 0-100",
                               limits.memory_swappiness));
   }
-  limits.oom_kill_disable = parsed.flag("oom-kill-disable");
+  if (parsed.has("oom-kill-disable")) limits.oom_kill_disable = parsed.flag("oom-kill-disable");
   if (limits.oom_kill_disable && spec.memory == 0)
     warnings.push_back("--oom-kill-disable: disabling the OOM killer without a memory limit (-m) may be dangerous");
   if (parsed.has("oom-score-adj")) {
@@ -239,15 +239,19 @@ Result<> apply_memory_flags(const ParsedArgs& parsed, ContainerSpec& spec, std::
   return {};
 }
 
+Result<> apply_blkio_weight_flag(const ParsedArgs& parsed, ResourceLimits& limits) {
+  if (!parsed.has("blkio-weight")) return {};
+  std::int64_t weight = WARD_TRY(flag_integer("--blkio-weight", parsed.value("blkio-weight")));
+  if (weight != 0 && (weight < 10 || weight > 1000))
+    return fail(ErrorKind::invalid_input,
+                fmt::format("--blkio-weight {}: range of blkio weight is from 10 to 1000", weight));
+  if (weight != 0) WARD_TRY(check_blkio_weight_supported());
+  limits.blkio_weight = static_cast<std::uint16_t>(weight);
+  return {};
+}
+
 Result<> apply_block_io_flags(const ParsedArgs& parsed, ResourceLimits& limits) {
-  if (parsed.has("blkio-weight")) {
-    std::int64_t weight = WARD_TRY(flag_integer("--blkio-weight", parsed.value("blkio-weight")));
-    if (weight != 0 && (weight < 10 || weight > 1000))
-      return fail(ErrorKind::invalid_input,
-                  fmt::format("--blkio-weight {}: range of blkio weight is from 10 to 1000", weight));
-    if (weight != 0) WARD_TRY(check_blkio_weight_supported());
-    limits.blkio_weight = static_cast<std::uint16_t>(weight);
-  }
+  WARD_TRY(apply_blkio_weight_flag(parsed, limits));
   limits.device_read_bps = WARD_TRY(parse_throttle(parsed, "device-read-bps", true));
   limits.device_write_bps = WARD_TRY(parse_throttle(parsed, "device-write-bps", true));
   limits.device_read_iops = WARD_TRY(parse_throttle(parsed, "device-read-iops", false));
@@ -256,6 +260,39 @@ Result<> apply_block_io_flags(const ParsedArgs& parsed, ResourceLimits& limits) 
 }
 
 }  // namespace
+
+Result<> apply_update_flags(const ParsedArgs& parsed, ContainerSpec& spec, std::vector<std::string>& warnings) {
+  if (parsed.has("kernel-memory"))
+    return fail(ErrorKind::unsupported,
+                "--kernel-memory: not supported (kernel memory limits are deprecated, and cgroup v2 has none)");
+  for (const char* flag : {"cpu-rt-period", "cpu-rt-runtime"})
+    if (parsed.has(flag)) return fail(ErrorKind::unsupported, fmt::format("--{}: not supported yet", flag));
+  if (parsed.has("memory")) {
+    spec.memory = WARD_TRY(context(parse_byte_size(parsed.value("memory")), "--memory"));
+    if (spec.memory < 6 * 1024 * 1024)
+      return fail(ErrorKind::invalid_input, "--memory: the minimum memory limit allowed is 6MB");
+    // ward's swap default follows the limit; a swap limit given before
+    // must still be at least the new limit.
+    if (!parsed.has("memory-swap") && spec.resources.memory_swap > 0 && spec.resources.memory_swap < spec.memory)
+      return fail(ErrorKind::invalid_input,
+                  "--memory: Memory limit should be smaller than already set memoryswap limit, update the memoryswap "
+                  "at the same time");
+  }
+  if (parsed.has("pids-limit")) {
+    std::int64_t limit = WARD_TRY(flag_integer("--pids-limit", parsed.value("pids-limit")));
+    spec.pids_limit = limit > 0 ? limit : 0;
+  }
+  WARD_TRY(apply_cpu_flags(parsed, spec.resources, warnings));
+  WARD_TRY(apply_memory_flags(parsed, spec, warnings));
+  WARD_TRY(apply_blkio_weight_flag(parsed, spec.resources));
+  if (parsed.has("restart")) {
+    if (spec.auto_remove)
+      return fail(ErrorKind::invalid_input,
+                  "--restart: Restart policy cannot be updated because AutoRemove is enabled for the container");
+    spec.restart = WARD_TRY(context(monitor::parse_restart_policy(parsed.value("restart")), "--restart"));
+  }
+  return {};
+}
 
 Result<std::int64_t> flag_integer(std::string_view flag, std::string_view text) {
   std::int64_t value = 0;
