@@ -49,7 +49,7 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
   WARD_TRY(monitor::record_exited(database, id, *status, oom_killed, now_rfc3339()));
   if (container.spec.auto_remove) {
     auto current = WARD_TRY(find_container(database, id));
-    WARD_TRY(remove(current, true));
+    WARD_TRY(remove(current, true, true));
   }
   return *status;
 }

@@ -24,6 +24,7 @@ struct ConfigInputs {
   std::string hostname_file;   // bound at /etc/hostname
   std::string hosts_file;      // bound at /etc/hosts
   std::string resolv_file;     // bound at /etc/resolv.conf; "" for none
+  std::string store_root;      // where volumes' data is (engine/volumes.h)
 };
 
 // The config.json document; invalid_input naming the flag for a
