@@ -6,6 +6,7 @@
 
 #include "cli/core/human_units.h"
 #include "engine/monitor/monitor.h"
+#include "engine/volumes.h"
 #include "image/digest.h"
 
 namespace ward::cli::engine {
@@ -77,6 +78,23 @@ std::string container_status_text(const ContainerRecord& record) {
   return "";
 }
 
+// Docker's Mounts: one entry per volume (binds' entries are not listed yet).
+static Json mounts_json(ward::engine::Engine& engine, const ContainerRecord& record) {
+  Json mounts = Json::array();
+  for (const auto& volume : record.spec.volume_mounts)
+    mounts.push_back({{"Type", "volume"},
+                      {"Name", volume.name},
+                      {"Source", ward::engine::volume_mountpoint(engine.store().root(), volume.name)},
+                      {"Destination", volume.destination},
+                      {"Driver", "local"},
+                      {"Mode", volume.read_only   ? "ro"
+                               : volume.anonymous ? ""
+                                                  : "z"},
+                      {"RW", !volume.read_only},
+                      {"Propagation", ""}});
+  return mounts;
+}
+
 Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord& record) {
   auto args = process_args(record);
   Json path = args.empty() ? Json("") : Json(args.front());
@@ -121,7 +139,7 @@ Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord&
       {"HostConfig", spec["HostConfig"]},
       {"GraphDriver",
        {{"Data", {{"UpperDir", layers + "/upper"}, {"WorkDir", layers + "/work"}}}, {"Name", "overlay"}}},
-      {"Mounts", Json::array()},
+      {"Mounts", mounts_json(engine, record)},
       {"Config", spec["Config"]},
       {"NetworkSettings", {{"Networks", Json::object()}}},
   };

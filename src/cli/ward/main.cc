@@ -58,6 +58,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"top", "show the running processes of a container (ps -ef)", cmd_top},
     {"unpause", "unpause all processes of paused containers", cmd_unpause},
     {"version", "print the version", cmd_version},
+    {"volume", "manage volumes: create, inspect, ls, prune, rm", cmd_volume},
     {"wait", "wait until containers stop; print their exit codes", cmd_wait},
 };
 
