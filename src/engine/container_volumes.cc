@@ -46,6 +46,14 @@ Result<> add_volumes_from(db::Database& database, ContainerSpec& spec, const std
 
 Result<> complete_volume_mounts(db::Database& database, ContainerSpec& spec,
                                 const std::set<std::string>& image_volumes) {
+  std::set<std::string> binds_and_tmpfs;
+  for (const auto& text : spec.binds)
+    if (!names_volume(text))
+      if (auto bind = parse_bind(text)) binds_and_tmpfs.insert(bind->destination);
+  for (const auto& [destination, options] : spec.tmpfs) binds_and_tmpfs.insert(destination);
+  for (const auto& volume : spec.volume_mounts)
+    if (binds_and_tmpfs.contains(volume.destination))
+      return fail(ErrorKind::invalid_input, fmt::format("Duplicate mount point: {}", volume.destination));
   for (const auto& text : spec.volumes_from) WARD_TRY(add_volumes_from(database, spec, text));
   add_image_volumes(spec.volume_mounts, image_volumes, taken_destinations(spec));
   return {};

@@ -268,6 +268,7 @@ TEST_F(EngineVolumes, BadInputIsOneLineAndLeavesNothing) {
   expect_refused({"--mount", "type=volume,source=data,target=/d,volume-opt=type=tmpfs"}, "volume-opt is not supported");
   expect_refused({"--mount", "type=volume,source=data"}, "an absolute target is required");
   expect_refused({"-v", "a1:/d", "-v", "a2:/d"}, "Duplicate mount point: /d");
+  expect_refused({"-v", "a1:/d", "--tmpfs", "/d"}, "Duplicate mount point: /d");
   expect_refused({"--volumes-from", "x:z"}, "mode \"z\" is not ro or rw");
   EXPECT_TRUE(volume_names().empty());
   EXPECT_EQ(volume_directories(), 0u);
