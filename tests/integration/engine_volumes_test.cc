@@ -228,6 +228,13 @@ TEST_F(EngineVolumes, ContainerInspectShowsVolumeMounts) {
   EXPECT_EQ(document["Mounts"][1]["RW"], true);
   EXPECT_EQ(document["Mounts"][1]["Destination"], "/anon");
   EXPECT_EQ(document["HostConfig"]["Binds"], nlohmann::json({"data:/data:ro"}));
+  EXPECT_EQ(ward({"ps", "-a", "--format", "{{.LocalVolumes}} {{.Mounts}}"}).out.substr(0, 7), "2 data,");
+  ASSERT_EQ(ward({"create", "--name", "bound", "-v", dir_ + ":/h:ro", "busybox", "true"}).status, 0);
+  auto bind = inspect_container("bound")["Mounts"].at(0);
+  EXPECT_EQ(bind["Type"], "bind");
+  EXPECT_EQ(bind["Source"], dir_);
+  EXPECT_EQ(bind["Destination"], "/h");
+  EXPECT_EQ(bind["RW"], false);
   EXPECT_TRUE(document["Config"]["Volumes"].contains("/anon"));
 }
 
