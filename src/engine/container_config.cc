@@ -188,10 +188,13 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
     json options = {"rbind", "nosuid", "nodev"};
     if (volume.read_only) options.push_back("ro");
     if (inputs.ids) options.push_back("ridmap");
-    mounts.push_back({{"destination", volume.destination},
-                      {"type", "bind"},
-                      {"source", volume_mountpoint(inputs.store_root, volume.name)},
-                      {"options", options}});
+    auto source = inputs.volume_sources.find(volume.name);
+    mounts.push_back(
+        {{"destination", volume.destination},
+         {"type", "bind"},
+         {"source",
+          source != inputs.volume_sources.end() ? source->second : volume_mountpoint(inputs.store_root, volume.name)},
+         {"options", options}});
   }
   mounts.push_back(bind_mount("/etc/hostname", inputs.hostname_file, false));
   mounts.push_back(bind_mount("/etc/hosts", inputs.hosts_file, false));

@@ -106,13 +106,35 @@ Result<> clean_volume_leftovers(db::Database& database, const std::string& store
   return {};
 }
 
+// The local driver's options ward honours: type=none, o=bind (or rbind),
+// device=/PATH, a host directory the volume then is.  Every other option,
+// or value (type=tmpfs, o=size=..., nfs), is refused by name.
+Result<> check_bind_options(const std::map<std::string, std::string>& options) {
+  for (const auto& [key, value] : options)
+    if (key != "type" && key != "o" && key != "device")
+      return fail(ErrorKind::unsupported, fmt::format("--opt {}: not supported (type, o and device are)", key));
+  auto value_of = [&](const char* key) {
+    auto it = options.find(key);
+    return it == options.end() ? std::string() : it->second;
+  };
+  std::string type = value_of("type"), mount_options = value_of("o"), device = value_of("device");
+  if (type != "none" || (mount_options != "bind" && mount_options != "rbind"))
+    return fail(ErrorKind::unsupported,
+                fmt::format("--opt type={} --opt o={}: not supported yet (only type=none, o=bind, device=/PATH)", type,
+                            mount_options));
+  if (!device.starts_with('/'))
+    return fail(ErrorKind::invalid_input, fmt::format("--opt device={}: an absolute host path is required", device));
+  struct stat st {};
+  if (::stat(device.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
+    return fail(ErrorKind::invalid_input, fmt::format("--opt device={}: not a directory of the host", device));
+  return {};
+}
+
 Result<> check_create_request(const VolumeCreateRequest& request) {
   if (request.driver != "local")
     return fail(ErrorKind::unsupported,
                 fmt::format("volume driver \"{}\" is not supported (only local is)", request.driver));
-  if (!request.options.empty())
-    return fail(ErrorKind::unsupported,
-                fmt::format("--opt {}: driver options are not supported yet", request.options.begin()->first));
+  if (!request.options.empty()) WARD_TRY(check_bind_options(request.options));
   if (!request.name.empty()) WARD_TRY(validate_volume_name(request.name));
   return {};
 }
@@ -135,6 +157,10 @@ std::string volumes_root(const std::string& store_root) {
 }
 std::string volume_mountpoint(const std::string& store_root, const std::string& name) {
   return volumes_root(store_root) + "/" + name + "/_data";
+}
+std::string volume_source(const std::string& store_root, const VolumeRecord& volume) {
+  if (auto device = volume.options.find("device"); device != volume.options.end()) return device->second;
+  return volume_mountpoint(store_root, volume.name);
 }
 
 Result<VolumesLock> VolumesLock::take(const std::string& store_root) {

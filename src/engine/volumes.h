@@ -44,6 +44,9 @@ struct VolumeCreateRequest {
 
 [[nodiscard]] std::string volumes_root(const std::string& store_root);                                // <store>/volumes
 [[nodiscard]] std::string volume_mountpoint(const std::string& store_root, const std::string& name);  // .../_data
+// What a container's mount binds: the host directory of --opt
+// type=none,o=bind,device=/PATH, else the mountpoint.
+[[nodiscard]] std::string volume_source(const std::string& store_root, const VolumeRecord& volume);
 
 // Holds <store>/volumes/.lock (made on first use) until destroyed.
 class VolumesLock {
@@ -56,8 +59,8 @@ class VolumesLock {
 };
 
 // Makes a volume, or returns the one of that name (Docker's create is
-// idempotent).  A driver other than local, a bad name and any --opt are
-// refused before anything is made.
+// idempotent).  A driver other than local, a bad name and any --opt but
+// type=none,o=bind,device=/DIR are refused before anything is made.
 [[nodiscard]] Result<VolumeRecord> create_volume(db::Database& database, const std::string& store_root,
                                                  VolumeCreateRequest request);
 [[nodiscard]] Result<std::vector<VolumeRecord>> list_volumes(db::Database& database);

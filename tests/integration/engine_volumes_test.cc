@@ -263,8 +263,13 @@ TEST_F(EngineVolumes, SystemDfCountsLocalVolumes) {
 TEST_F(EngineVolumes, BadInputIsOneLineAndLeavesNothing) {
   expect_one_line_error(ward({"volume", "create", "bad/name"}), "invalid characters for a local volume name");
   expect_one_line_error(ward({"volume", "create", "-d", "nfs", "x1"}), "volume driver \"nfs\" is not supported");
-  expect_one_line_error(ward({"volume", "create", "-o", "type=tmpfs", "x2"}),
-                        "--opt type: driver options are not supported");
+  expect_one_line_error(ward({"volume", "create", "-o", "type=tmpfs", "-o", "o=size=1m", "x2"}),
+                        "--opt type=tmpfs --opt o=size=1m: not supported yet");
+  expect_one_line_error(ward({"volume", "create", "-o", "type=nfs", "-o", "o=addr=1.2.3.4", "-o", "device=:/x", "x3"}),
+                        "--opt type=nfs");
+  expect_one_line_error(ward({"volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=rel", "x4"}),
+                        "--opt device=rel: an absolute host path is required");
+  expect_one_line_error(ward({"volume", "create", "-o", "colour=red", "x5"}), "--opt colour: not supported");
   expect_one_line_error(ward({"volume", "ls", "--filter", "colour=red"}), "invalid filter 'colour'");
   EXPECT_TRUE(volume_names().empty());
   EXPECT_EQ(volume_directories(), 0u);
@@ -279,6 +284,23 @@ TEST_F(EngineVolumes, BadInputIsOneLineAndLeavesNothing) {
   expect_refused({"--volumes-from", "x:z"}, "mode \"z\" is not ro or rw");
   EXPECT_TRUE(volume_names().empty());
   EXPECT_EQ(volume_directories(), 0u);
+}
+
+TEST_F(EngineVolumes, ABindOptionVolumeIsTheHostDirectoryItNames) {
+  std::string device = dir_ + "/device";
+  ASSERT_EQ(run_command({"sh", "-c", "mkdir " + device + " && echo from-host > " + device + "/h"}).status, 0);
+  auto created =
+      ward({"volume", "create", "--opt", "type=none", "--opt", "o=bind", "--opt", "device=" + device, "bound"});
+  ASSERT_EQ(created.status, 0) << created.err;
+  EXPECT_EQ(ward({"volume", "inspect", "-f", "{{json .Options}}", "bound"}).out,
+            R"({"device":")" + device + R"(","o":"bind","type":"none"})" + "\n");
+  EXPECT_EQ(run_out({"-v", "bound:/b"}, "cat /b/h; echo from-container > /b/c"), "from-host\n");
+  struct stat st {};
+  ASSERT_EQ(::stat((device + "/c").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
+  // Removing the volume leaves the host directory's files.
+  ASSERT_EQ(ward({"volume", "rm", "bound"}).status, 0);
+  EXPECT_EQ(::access((device + "/c").c_str(), F_OK), 0);
 }
 
 TEST_F(EngineVolumes, LeftoversOfAKilledWardAreCleanedByTheNextCommand) {

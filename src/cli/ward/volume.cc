@@ -1,6 +1,6 @@
 // ward volume SUBCOMMAND: create, inspect, ls, prune, rm (engine/volumes.h);
 // Docker 20.10's management command for volumes.  Only the local driver,
-// without driver options.
+// and of its options only a bind of a host directory.
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -35,7 +35,7 @@ Result<> add_key_value(std::map<std::string, std::string>& map, std::string_view
 const std::vector<FlagSpec> kCreateFlags = {
     {{"driver", "d"}, true, "volume driver (only local)"},
     {{"label"}, true, "set metadata on the volume: KEY=VALUE (repeatable)"},
-    {{"opt", "o"}, true, "driver options: not supported yet"},
+    {{"opt", "o"}, true, "driver options: type=none, o=bind, device=/PATH (a host directory); others are refused"},
     {{"name"}, true, "the volume's name (as the argument)"},
     {{"help", "h"}, false, "show help"},
 };
