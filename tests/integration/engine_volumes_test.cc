@@ -78,6 +78,7 @@ TEST_F(EngineVolumes, CreateListInspectRemove) {
   EXPECT_TRUE(document["Options"].is_null());
   EXPECT_FALSE(document["CreatedAt"].get<std::string>().empty());
   EXPECT_EQ(ward({"volume", "inspect", "-f", "{{.Mountpoint}}", "data"}).out, data_dir("data") + "\n");
+  EXPECT_EQ(ward({"inspect", "--type", "volume", "-f", "{{.Name}} {{.Scope}}", "data"}).out, "data local\n");
   struct stat st {};
   ASSERT_EQ(::stat(data_dir("data").c_str(), &st), 0);
   EXPECT_EQ(st.st_uid, 0u);
