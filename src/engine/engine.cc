@@ -67,7 +67,9 @@ class CreateGuard {
   ~CreateGuard() {
     if (id_.empty()) return;
     (void)sys::remove_all(engine_.layer_dir(id_));
+    auto anonymous = anonymous_volumes_of(engine_.store().database(), id_);
     (void)delete_container(engine_.store().database(), id_);
+    if (anonymous) remove_unused_volumes(engine_.store().database(), engine_.store().root(), *anonymous);
   }
   void commit() { id_.clear(); }
 
