@@ -201,6 +201,17 @@ TEST_F(EngineVolumes, RunRmRemovesAnonymousVolumes) {
   EXPECT_EQ(volume_directories(), 1u);
 }
 
+TEST_F(EngineVolumes, ADetachedRunRmLeavesNoAnonymousVolume) {
+  std::string id = run_detached({"--rm", "-v", "/scratch", "busybox", "sh", "-c", "echo x > /scratch/f"});
+  bool gone = false;
+  for (int i = 0; i < 600 && !gone; ++i) {
+    gone = ward({"ps", "-a", "-q"}).out.empty() && volume_names().empty();
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(gone) << ward({"volume", "ls"}).out;
+  EXPECT_EQ(volume_directories(), 0u);
+}
+
 TEST_F(EngineVolumes, VolumesFromCopiesTheMountsWithTheirModeOrTheGivenOne) {
   ASSERT_EQ(ward({"create", "--name", "source", "-v", "shared:/shared", "busybox", "true"}).status, 0);
   run_out({"--volumes-from", "source"}, "echo from-second > /shared/f");
