@@ -66,7 +66,7 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
   note_container_event(database, container, "die", {{"exitCode", std::to_string(*status)}});
   if (container.spec.auto_remove) {
     auto current = WARD_TRY(find_container(database, id));
-    WARD_TRY(remove(current, true));
+    WARD_TRY(remove(current, true, true));
   }
   return *status;
 }

@@ -3,6 +3,7 @@
 #include "engine/container_config_parts.h"
 
 #include "engine/monitor/monitor.h"
+#include "engine/volumes.h"
 
 #include <algorithm>
 #include <set>
@@ -170,6 +171,7 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
     mounts.push_back({{"destination", destination}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", list}});
   }
   for (const auto& text : spec.binds) {
+    if (names_volume(text)) continue;  // in spec.volume_mounts
     auto bind = WARD_TRY(context(parse_bind(text), "--volume"));
     json options = {"rbind"};
     if (bind.read_only) options.push_back("ro");
@@ -180,6 +182,19 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
     if (inputs.ids) options.push_back("ridmap");
     mounts.push_back(
         {{"destination", bind.destination}, {"type", "bind"}, {"source", bind.source}, {"options", options}});
+  }
+  // A volume is a bind of its _data, idmapped as binds are.
+  for (const auto& volume : spec.volume_mounts) {
+    json options = {"rbind", "nosuid", "nodev"};
+    if (volume.read_only) options.push_back("ro");
+    if (inputs.ids) options.push_back("ridmap");
+    auto source = inputs.volume_sources.find(volume.name);
+    mounts.push_back(
+        {{"destination", volume.destination},
+         {"type", "bind"},
+         {"source",
+          source != inputs.volume_sources.end() ? source->second : volume_mountpoint(inputs.store_root, volume.name)},
+         {"options", options}});
   }
   mounts.push_back(bind_mount("/etc/hostname", inputs.hostname_file, false));
   mounts.push_back(bind_mount("/etc/hosts", inputs.hosts_file, false));

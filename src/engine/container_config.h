@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,9 @@ struct ConfigInputs {
   std::string hostname_file;   // bound at /etc/hostname
   std::string hosts_file;      // bound at /etc/hosts
   std::string resolv_file;     // bound at /etc/resolv.conf; "" for none
+  std::string store_root;      // where volumes' data is (engine/volumes.h)
+  // A volume's host directory when it is not its _data (--opt device=).
+  std::map<std::string, std::string> volume_sources;
 };
 
 // The config.json document; invalid_input naming the flag for a

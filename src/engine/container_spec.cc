@@ -107,6 +107,7 @@ ordered_json spec_to_json(const ContainerSpec& spec) {
       {"SeccompUnconfined", spec.seccomp_unconfined},
   };
   host_options_to_json(spec, config, host);
+  volumes_to_json(spec.volume_mounts, spec.volumes_from, config, host);
   return {{"Config", config}, {"HostConfig", host}};
 }
 
@@ -163,6 +164,7 @@ Result<ContainerSpec> spec_from_json(std::string_view text) {
         spec.log_options = host["LogConfig"]["Config"].get<std::map<std::string, std::string>>();
     }
     host_options_from_json(config, host, spec);
+    volumes_from_json(config, host, spec.volume_mounts, spec.volumes_from);
   } catch (const nlohmann::json::exception& e) {
     return fail(ErrorKind::invalid_input, fmt::format("container record: {}", e.what()));
   }
@@ -187,8 +189,7 @@ Result<BindMount> parse_bind(std::string_view text) {
     return fail(ErrorKind::invalid_input,
                 fmt::format("invalid volume specification \"{}\": expected HOST:CONTAINER[:ro|rw]", text));
   if (!parts[0].starts_with('/'))
-    return fail(ErrorKind::unsupported,
-                fmt::format("volume \"{}\": named volumes are not supported yet; give an absolute host path", text));
+    return fail(ErrorKind::unsupported, fmt::format("volume \"{}\": a named volume, not a bind of a host path", text));
   if (!parts[1].starts_with('/'))
     return fail(ErrorKind::invalid_input, fmt::format("volume \"{}\": the container path must be absolute", text));
   bind.source = parts[0];

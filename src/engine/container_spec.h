@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/monitor/restart_policy.h"
+#include "engine/volume_spec.h"
 #include "image/spec.h"
 #include "util/error.h"
 
@@ -93,6 +94,9 @@ struct ContainerSpec {
   // Bind mounts of host paths (-v HOST:CTR[:ro], --mount type=bind):
   // Docker's "HOST:CTR[:ro]" strings, the shape HostConfig.Binds has.
   std::vector<std::string> binds;
+  // Volumes (engine/volume_spec.h); -v NAME:... stays in `binds` as given.
+  std::vector<VolumeMount> volume_mounts;
+  std::vector<std::string> volumes_from;  // --volumes-from as given
   std::vector<std::string> security_opt;  // as given, for inspect
   monitor::RestartPolicy restart;
   std::string log_driver = "json-file";  // or "none"
@@ -140,7 +144,7 @@ struct BindMount {
   bool read_only = false;
 };
 // "HOST:CONTAINER[:ro|rw]" with absolute paths; a named volume (no "/"
-// first) is refused as not supported yet.
+// first, engine/volume_spec.h) is not a bind.
 [[nodiscard]] Result<BindMount> parse_bind(std::string_view text);
 
 }  // namespace ward::engine

@@ -13,6 +13,8 @@
 #include "engine/container_config.h"
 #include "engine/container_events.h"
 #include "engine/container_files.h"
+#include "engine/container_volumes.h"
+#include "engine/volumes.h"
 #include "cgroups/cgroup.h"
 #include "engine/monitor/monitor.h"
 #include "engine/names.h"
@@ -58,7 +60,9 @@ class CreateGuard {
   ~CreateGuard() {
     if (id_.empty()) return;
     (void)sys::remove_all(engine_.layer_dir(id_));
+    auto anonymous = anonymous_volumes_of(engine_.store().database(), id_);
     (void)delete_container(engine_.store().database(), id_);
+    if (anonymous) remove_unused_volumes(engine_.store().database(), engine_.store().root(), *anonymous);
   }
   void commit() { id_.clear(); }
 
@@ -117,8 +121,10 @@ Result<ContainerRecord> Engine::create(CreateRequest request) {
   if (spec.entrypoint.empty() && spec.cmd.empty())
     return fail(ErrorKind::invalid_input, fmt::format("no command specified: image {} has none; give one", spec.image));
   if (!request.name.empty()) WARD_TRY(validate_container_name(request.name));
+  WARD_TRY(complete_volume_mounts(store_.database(), spec, image_config.config.volumes));
   // -v creates a missing host directory, as Docker's does.
   for (const auto& text : spec.binds) {
+    if (names_volume(text)) continue;
     auto bind = WARD_TRY(context(parse_bind(text), "--volume"));
     if (!sys::path_exists(bind.source)) WARD_TRY(context(sys::mkdir_all(bind.source, 0755), "--volume {}", text));
   }
@@ -128,6 +134,9 @@ Result<ContainerRecord> Engine::create(CreateRequest request) {
   trial.hostname_file = trial.hosts_file = "/";
   WARD_TRY(build_oci_config(spec, trial));
 
+  // Anonymous volumes named, missing named ones made (their rows go in
+  // with the container's).
+  auto volumes = WARD_TRY(prepare_container_volumes(store_.database(), store_.root(), spec.volume_mounts));
   ContainerRecord record;
   record.id = WARD_TRY(random_id());
   record.image_id = image.id.string();
@@ -151,7 +160,9 @@ Result<ContainerRecord> Engine::create(CreateRequest request) {
       return std::unexpected(inserted.error());
     }
     if (ranges) ids = WARD_TRY(allocate_user_ids(store_.database(), record.id, *ranges));
+    WARD_TRY(record_container_volumes(store_.database(), record.id, spec.volume_mounts, volumes));
     WARD_TRY(transaction.commit());
+    volumes.commit();
     break;
   }
   CreateGuard guard(*this, record.id);
@@ -180,7 +191,7 @@ Result<> Engine::remove_files(const std::string& id) {
   return sys::remove_all(layer_dir(id));
 }
 
-Result<> Engine::remove(const ContainerRecord& container, bool force) {
+Result<> Engine::remove(const ContainerRecord& container, bool force, bool remove_volumes) {
   auto current = WARD_TRY(reconcile(container));
   if ((current.status == ContainerStatus::running || current.status == ContainerStatus::restarting) && !force)
     return fail(ErrorKind::wrong_state,
@@ -196,8 +207,11 @@ Result<> Engine::remove(const ContainerRecord& container, bool force) {
   WARD_TRY(forget_runtime_state(container.id));
   tidy_parent_cgroup();
   WARD_TRY(remove_files(container.id));
+  std::vector<std::string> anonymous;
+  if (remove_volumes) anonymous = WARD_TRY(anonymous_volumes_of(store_.database(), container.id));
   WARD_TRY(delete_container(store_.database(), container.id));
   note_container_event(store_.database(), current, "destroy");
+  remove_unused_volumes(store_.database(), store_.root(), anonymous);
   return {};
 }
 

@@ -140,8 +140,10 @@ class Engine {
   [[nodiscard]] Result<int> wait(const ContainerRecord& container);
   // Removes a container: refused while it runs unless `force`, which
   // kills it first.  Files go first and the row last, so a kill half-way
-  // leaves a row that the next rm finishes.
-  [[nodiscard]] Result<> remove(const ContainerRecord& container, bool force);
+  // leaves a row that the next rm finishes.  With `remove_volumes` (rm
+  // -v, --rm) its anonymous volumes go too, unless another container
+  // mounts them.
+  [[nodiscard]] Result<> remove(const ContainerRecord& container, bool force, bool remove_volumes = false);
 
   // Every container, with the state of those recorded as running checked
   // against their init (a dead one is recorded exited).

@@ -10,6 +10,8 @@
 #include "engine/container_files.h"
 #include "engine/engine.h"
 #include "engine/userns.h"
+#include "engine/volume_copy.h"
+#include "engine/volumes.h"
 #include "util/log.h"
 #include "util/sys.h"
 
@@ -63,7 +65,12 @@ Result<PreparedLaunch> Engine::prepare_launch(const ContainerRecord& container) 
   for (gid_t gid : WARD_TRY(resolve_added_groups(launch.rootfs.get(), container.spec.group_add)))
     if (std::find(user.additional_gids.begin(), user.additional_gids.end(), gid) == user.additional_gids.end())
       user.additional_gids.push_back(gid);
-  ConfigInputs inputs{id, user, ids, files.hostname, files.hosts, files.resolv_conf};
+  ConfigInputs inputs{id, user, ids, files.hostname, files.hosts, files.resolv_conf, store_.root(), {}};
+  for (const auto& volume : container.spec.volume_mounts) {
+    std::string source = volume_source(store_.root(), WARD_TRY(find_volume(store_.database(), volume.name)));
+    inputs.volume_sources[volume.name] = source;
+    if (!volume.nocopy) WARD_TRY(populate_volume(launch.rootfs.get(), volume.destination, source, ids));
+  }
   auto config_json = WARD_TRY(build_oci_config(container.spec, inputs));
   std::string config_text = config_json.dump();
   WARD_TRY(sys::write_file_atomic(bundle + "/config.json", config_text, 0600));

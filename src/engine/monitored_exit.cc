@@ -35,7 +35,7 @@ Result<bool> Engine::finish_monitored(const std::string& id, int exit_code) {
   if (container->spec.auto_remove) {
     container->status = ContainerStatus::exited;
     container->monitor_pid = 0;
-    WARD_TRY(remove(*container, true));
+    WARD_TRY(remove(*container, true, true));
   }
   return false;
 }

@@ -108,5 +108,8 @@ int cmd_run(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_rmi(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_system(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_tag(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_volume(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_volume_ls(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_volume_prune(const WardOptions& options, const std::vector<std::string>& args);
 
 }  // namespace ward::cli::engine

@@ -6,6 +6,7 @@
 
 #include "cli/core/human_units.h"
 #include "engine/monitor/monitor.h"
+#include "engine/volumes.h"
 #include "image/digest.h"
 
 namespace ward::cli::engine {
@@ -83,6 +84,38 @@ std::string container_status_text(const ContainerRecord& record) {
   return "";
 }
 
+namespace {
+
+// Docker's Mounts: one entry per bind, then one per volume.
+Json mounts_json(ward::engine::Engine& engine, const ContainerRecord& record) {
+  Json mounts = Json::array();
+  for (const auto& text : record.spec.binds) {
+    if (ward::engine::names_volume(text)) continue;
+    auto bind = ward::engine::parse_bind(text);
+    if (!bind) continue;
+    mounts.push_back({{"Type", "bind"},
+                      {"Source", bind->source},
+                      {"Destination", bind->destination},
+                      {"Mode", bind->read_only ? "ro" : ""},
+                      {"RW", !bind->read_only},
+                      {"Propagation", "rprivate"}});
+  }
+  for (const auto& volume : record.spec.volume_mounts)
+    mounts.push_back({{"Type", "volume"},
+                      {"Name", volume.name},
+                      {"Source", ward::engine::volume_mountpoint(engine.store().root(), volume.name)},
+                      {"Destination", volume.destination},
+                      {"Driver", "local"},
+                      {"Mode", volume.read_only   ? "ro"
+                               : volume.anonymous ? ""
+                                                  : "z"},
+                      {"RW", !volume.read_only},
+                      {"Propagation", ""}});
+  return mounts;
+}
+
+}  // namespace
+
 Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord& record) {
   auto args = process_args(record);
   Json path = args.empty() ? Json("") : Json(args.front());
@@ -131,12 +164,30 @@ Json container_inspect_json(ward::engine::Engine& engine, const ContainerRecord&
       {"HostConfig", spec["HostConfig"]},
       {"GraphDriver",
        {{"Data", {{"UpperDir", layers + "/upper"}, {"WorkDir", layers + "/work"}}}, {"Name", "overlay"}}},
-      {"Mounts", Json::array()},
+      {"Mounts", mounts_json(engine, record)},
       {"Config", spec["Config"]},
       {"NetworkSettings", {{"Networks", Json::object()}}},
   };
   return out;
 }
+
+namespace {
+
+// ps's MOUNTS: the binds' sources and the volumes' names, each cut to 15
+// characters unless --no-trunc, as Docker's.
+std::string mount_names(const ContainerRecord& record, bool no_trunc) {
+  std::string text;
+  auto add = [&](const std::string& name) {
+    text += (text.empty() ? "" : ",") + (no_trunc || name.size() <= 15 ? name : name.substr(0, 14) + "…");
+  };
+  for (const auto& bind_text : record.spec.binds)
+    if (!ward::engine::names_volume(bind_text))
+      if (auto bind = ward::engine::parse_bind(bind_text)) add(bind->source);
+  for (const auto& volume : record.spec.volume_mounts) add(volume.name);
+  return text;
+}
+
+}  // namespace
 
 nlohmann::json container_row(const ContainerRecord& record, bool no_trunc) {
   std::string command;
@@ -149,8 +200,8 @@ nlohmann::json container_row(const ContainerRecord& record, bool no_trunc) {
       {"ID", no_trunc ? record.id : record.id.substr(0, 12)},
       {"Image", record.spec.image},
       {"Labels", ""},
-      {"LocalVolumes", "0"},
-      {"Mounts", ""},
+      {"LocalVolumes", std::to_string(record.spec.volume_mounts.size())},
+      {"Mounts", mount_names(record, no_trunc)},
       {"Names", record.name},
       {"Networks", std::string(ward::engine::network_mode_name(record.spec.network))},
       {"Ports", ""},

@@ -38,7 +38,7 @@ int cmd_create(const WardOptions& options, const std::vector<std::string>& args)
   if (!container) return kReporter.fail("create", container.error(), kExitEngineError);
   if (!command->cidfile.empty()) {
     if (auto written = write_cidfile(command->cidfile, container->id); !written) {
-      (void)engine->remove(*container, true);
+      (void)engine->remove(*container, true, true);
       return kReporter.fail("create", written.error(), kExitEngineError);
     }
   }

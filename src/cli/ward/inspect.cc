@@ -1,6 +1,6 @@
-// ward inspect [-f FORMAT] [--type container|image] NAME...: Docker's JSON
-// array of containers and images (a container first when a name could be
-// both, as Docker), or one rendered template per object.  A name that is
+// ward inspect [-f FORMAT] [--type container|image|volume] NAME...: Docker's
+// JSON array of containers, images and volumes (in that order when a name
+// could be several, as Docker), or one rendered template per object.  A name that is
 // neither is reported and the others are still shown, exit status 1.
 #include <cstdio>
 
@@ -11,6 +11,7 @@
 #include "cli/ward/commands.h"
 #include "cli/ward/container_views.h"
 #include "cli/ward/image_views.h"
+#include "engine/volumes.h"
 #include "image/builtin_busybox.h"
 
 namespace ward::cli::engine {
@@ -20,7 +21,7 @@ namespace {
 const std::vector<FlagSpec> kFlags = {
     {{"format", "f"}, true, "Go template for each object"},
     {{"size", "s"}, false, "show a container's sizes (SizeRw, SizeRootFs)"},
-    {{"type"}, true, "only this kind of object: container or image"},
+    {{"type"}, true, "only this kind of object: container, image or volume"},
     {{"help"}, false, "show help"},
 };
 
@@ -38,8 +39,8 @@ int cmd_inspect(const WardOptions& options, const std::vector<std::string>& args
     return 0;
   }
   std::string type = parsed->value("type");
-  if (!type.empty() && type != "container" && type != "image")
-    return kReporter.fail("inspect", fmt::format("--type {}: not supported (container or image)", type),
+  if (!type.empty() && type != "container" && type != "image" && type != "volume")
+    return kReporter.fail("inspect", fmt::format("--type {}: not supported (container, image or volume)", type),
                           kExitDockerUsage);
   if (parsed->positional.empty()) return kReporter.fail("inspect", "requires at least 1 argument", kExitDockerUsage);
   std::optional<Template> format;
@@ -54,7 +55,7 @@ int cmd_inspect(const WardOptions& options, const std::vector<std::string>& args
   auto documents = nlohmann::ordered_json::array();
   for (const auto& name : parsed->positional) {
     auto document = [&]() -> Result<nlohmann::ordered_json> {
-      if (type != "image") {
+      if (type.empty() || type == "container") {
         auto container = engine->find(name);
         if (container) {
           auto json = container_inspect_json(*engine, *container);
@@ -67,10 +68,15 @@ int cmd_inspect(const WardOptions& options, const std::vector<std::string>& args
         }
         if (!container.error().is(ErrorKind::not_found)) return std::unexpected(container.error());
       }
-      if (type != "container") {
+      if (type.empty() || type == "image") {
         auto image = image::resolve_image(engine->store(), name);
         if (image) return image_inspect_json(engine->store(), *image);
         if (!image.error().is(ErrorKind::not_found)) return std::unexpected(image.error());
+      }
+      if (type.empty() || type == "volume") {
+        auto volume = ward::engine::find_volume(engine->store().database(), name);
+        if (volume) return ward::engine::volume_inspect_json(*volume, engine->store().root());
+        if (!volume.error().is(ErrorKind::not_found)) return std::unexpected(volume.error());
       }
       return fail(ErrorKind::not_found, fmt::format("No such object: {}", name));
     }();

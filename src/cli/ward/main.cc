@@ -60,6 +60,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"unpause", "unpause all processes of paused containers", cmd_unpause},
     {"update", "change containers' limits and restart policy (live when they run)", cmd_update},
     {"version", "print the version", cmd_version},
+    {"volume", "manage volumes: create, inspect, ls, prune, rm", cmd_volume},
     {"wait", "wait until containers stop; print their exit codes", cmd_wait},
 };
 

@@ -1,5 +1,6 @@
-// ward rm [-f] CONTAINER... (also `ward container rm`): removes each
-// container; one that runs only with -f, which kills it.  Each one that
+// ward rm [-f] [-v] CONTAINER... (also `ward container rm`): removes each
+// container; one that runs only with -f, which kills it; -v removes its
+// anonymous volumes too.  Each one that
 // cannot be removed is reported and the others still go; exit status 1
 // then, as Docker.
 #include <cstdio>
@@ -15,7 +16,7 @@ namespace {
 
 const std::vector<FlagSpec> kFlags = {
     {{"force", "f"}, false, "kill a running container first"},
-    {{"volumes", "v"}, false, "remove anonymous volumes (ward makes none yet, so there are none to remove)"},
+    {{"volumes", "v"}, false, "remove the container's anonymous volumes (named ones stay)"},
     {{"link", "l"}, false, "remove a link (not supported)"},
     {{"help"}, false, "show help"},
 };
@@ -37,8 +38,10 @@ int cmd_rm(const WardOptions& options, const std::vector<std::string>& args) {
   auto engine = open_engine(options);
   if (!engine) return kReporter.fail("rm", engine.error());
   bool force = parsed->flag("force");
-  return for_each_container("rm", *engine, parsed->positional, true,
-                            [&](const ward::engine::ContainerRecord& record) { return engine->remove(record, force); });
+  bool volumes = parsed->flag("volumes");
+  return for_each_container("rm", *engine, parsed->positional, true, [&](const ward::engine::ContainerRecord& record) {
+    return engine->remove(record, force, volumes);
+  });
 }
 
 }  // namespace ward::cli::engine

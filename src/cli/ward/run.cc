@@ -47,7 +47,7 @@ int cmd_run(const WardOptions& options, const std::vector<std::string>& args) {
   if (!container) return kReporter.fail("run", container.error(), kExitEngineError);
   if (!command->cidfile.empty()) {
     if (auto written = write_cidfile(command->cidfile, container->id); !written) {
-      (void)engine->remove(*container, true);
+      (void)engine->remove(*container, true, true);
       return kReporter.fail("run", written.error(), kExitEngineError);
     }
   }
@@ -55,7 +55,8 @@ int cmd_run(const WardOptions& options, const std::vector<std::string>& args) {
     auto started = engine->start_detached(*container);
     if (!started) {
       auto current = engine->find(container->id);
-      if (current && current->status == ward::engine::ContainerStatus::created) (void)engine->remove(*current, true);
+      if (current && current->status == ward::engine::ContainerStatus::created)
+        (void)engine->remove(*current, true, true);
       return kReporter.fail("run", started.error(), start_failure_status(started.error()));
     }
     std::printf("%s\n", container->id.c_str());
@@ -68,7 +69,7 @@ int cmd_run(const WardOptions& options, const std::vector<std::string>& args) {
     // failed) goes with the failed run: nothing half-made is kept.
     auto current = engine->find(container->id);
     if (current && (current->status == ward::engine::ContainerStatus::created || container->spec.auto_remove))
-      (void)engine->remove(*current, true);
+      (void)engine->remove(*current, true, true);
     return kReporter.fail("run", status.error(), code);
   }
   return *status;

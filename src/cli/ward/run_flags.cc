@@ -91,8 +91,10 @@ bool sensitive_host_path(const std::string& path) {
   return kPaths.contains(trimmed);
 }
 
-// --mount type=bind,source=/h,target=/c[,readonly] or type=tmpfs,target=/c
-// [,tmpfs-size=N][,tmpfs-mode=M]: Docker's key=value list.
+// --mount type=bind,source=/h,target=/c[,readonly], type=tmpfs,target=/c
+// [,tmpfs-size=N][,tmpfs-mode=M] or type=volume[,source=NAME],target=/c
+// [,readonly][,volume-nocopy] (engine/volume_spec.h): Docker's key=value
+// list.
 Result<> apply_mount(ContainerSpec& spec, const std::string& text) {
   std::map<std::string, std::string> fields;
   std::string_view rest = text;
@@ -115,6 +117,10 @@ Result<> apply_mount(ContainerSpec& spec, const std::string& text) {
   };
   std::string type = take({"type"});
   if (type.empty()) type = "volume";
+  if (type == "volume") {
+    spec.volume_mounts.push_back(WARD_TRY(ward::engine::parse_volume_mount(text, fields)));
+    return {};
+  }
   std::string target = take({"target", "destination", "dst"});
   if (target.empty() || !target.starts_with('/'))
     return fail(ErrorKind::invalid_input, fmt::format("--mount {}: an absolute target is required", text));
@@ -145,7 +151,7 @@ Result<> apply_mount(ContainerSpec& spec, const std::string& text) {
     return {};
   }
   return fail(ErrorKind::unsupported,
-              fmt::format("--mount {}: type {} is not supported yet (bind and tmpfs are)", text, type));
+              fmt::format("--mount {}: type {} is not supported yet (bind, tmpfs and volume are)", text, type));
 }
 
 Result<> apply_security_opt(ContainerSpec& spec, const std::string& option, std::vector<std::string>& warnings) {
@@ -302,15 +308,26 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
     spec.pids_limit = limit > 0 ? limit : 0;
   }
   for (const auto& volume : flag_values(parsed, "volume")) {
+    if (ward::engine::names_volume(volume)) {
+      spec.volume_mounts.push_back(WARD_TRY(context(ward::engine::parse_volume_flag(volume), "--volume")));
+      // Docker keeps -v NAME:/PATH in HostConfig.Binds; -v /PATH in Config.Volumes.
+      if (!spec.volume_mounts.back().anonymous) spec.binds.push_back(volume);
+      continue;
+    }
     auto bind = WARD_TRY(context(ward::engine::parse_bind(volume), "--volume"));
     spec.binds.push_back(volume);
     if (sensitive_host_path(bind.source))
       command.warnings.push_back(fmt::format("--volume {}: the container reaches {} of the host", volume, bind.source));
   }
+  for (const auto& from : flag_values(parsed, "volumes-from")) {
+    WARD_TRY(ward::engine::parse_volumes_from(from));
+    spec.volumes_from.push_back(from);
+  }
   for (const auto& mount : flag_values(parsed, "mount")) {
     WARD_TRY(apply_mount(spec, mount));
-    auto bind = ward::engine::parse_bind(spec.binds.empty() ? std::string() : spec.binds.back());
-    if (bind && sensitive_host_path(bind->source) && mount.find("bind") != std::string::npos)
+    if (mount.find("bind") == std::string::npos || spec.binds.empty()) continue;
+    auto bind = ward::engine::parse_bind(spec.binds.back());
+    if (bind && sensitive_host_path(bind->source))
       command.warnings.push_back(fmt::format("--mount {}: the container reaches {} of the host", mount, bind->source));
   }
   for (const auto& entry : flag_values(parsed, "tmpfs")) {

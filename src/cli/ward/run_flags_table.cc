@@ -81,6 +81,7 @@ const std::set<std::string, std::less<>> kSupported = {
     "userns",
     "uts",
     "volume",
+    "volumes-from",
     "workdir",
 };
 
@@ -155,7 +156,10 @@ const std::vector<FlagSpec>& run_flag_specs() {
       {{"memory-reservation"}, true, "memory soft limit"},
       {{"memory-swap"}, true, "memory plus swap limit"},
       {{"memory-swappiness"}, true, "memory swappiness"},
-      {{"mount"}, true, "type=bind,source=/HOST,target=/PATH[,readonly] or type=tmpfs,target=/PATH[,tmpfs-size=N]"},
+      {{"mount"},
+       true,
+       "type=bind,source=/HOST,target=/PATH[,readonly], type=tmpfs,target=/PATH[,tmpfs-size=N] or "
+       "type=volume[,source=NAME],target=/PATH[,readonly][,volume-nocopy]"},
       {{"name"}, true, "name the container"},
       {{"network", "net"}, true, "network: none (the default: loopback only) or host"},
       {{"network-alias", "net-alias"}, true, "network-scoped alias"},
@@ -188,9 +192,11 @@ const std::vector<FlagSpec>& run_flag_specs() {
       {{"user", "u"}, true, "user (name|uid[:group|gid])"},
       {{"userns"}, true, "user namespace: auto (the default: a range of its own) or host"},
       {{"uts"}, true, "UTS namespace: the container's own (the default) or host"},
-      {{"volume", "v"}, true, "bind mount a host directory: /HOST:/PATH[:ro] (named volumes: not yet)"},
+      {{"volume", "v"},
+       true,
+       "bind mount a host directory (/HOST:/PATH[:ro]) or a volume (NAME:/PATH[:ro|nocopy], /PATH)"},
       {{"volume-driver"}, true, "volume driver"},
-      {{"volumes-from"}, true, "mount volumes from a container"},
+      {{"volumes-from"}, true, "mount the volumes and binds of a container: CONTAINER[:ro|rw]"},
       {{"workdir", "w"}, true, "working directory inside the container"},
   };
   return specs;

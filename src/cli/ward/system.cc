@@ -2,7 +2,9 @@
 // Images' SIZE is what the store holds on disk: each unpacked layer once,
 // plus the blobs; an image a container uses is active and not
 // reclaimable.  Containers' SIZE is their writable layers; a running
-// one's is not reclaimable.  Volumes and build cache: ward has none yet.
+// one's is not reclaimable.  Local volumes: the files under their _data;
+// one a container mounts is active and not reclaimable.  Build cache:
+// ward has none.
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -13,6 +15,7 @@
 #include "cli/core/format_template.h"
 #include "cli/core/human_units.h"
 #include "cli/ward/commands.h"
+#include "engine/volumes.h"
 
 namespace ward::cli::engine {
 
@@ -63,6 +66,25 @@ Result<ContainerTotals> container_totals(ward::engine::Engine& engine) {
   return totals;
 }
 
+struct VolumeTotals {
+  std::int64_t count = 0, active = 0, size = 0, reclaimable = 0;
+};
+
+Result<VolumeTotals> volume_totals(image::Store& store) {
+  VolumeTotals totals;
+  for (const auto& volume : WARD_TRY(ward::engine::list_volumes(store.database()))) {
+    auto size = static_cast<std::int64_t>(WARD_TRY(ward::engine::volume_size(store.root(), volume.name)));
+    bool used = !WARD_TRY(ward::engine::volume_users(store.database(), volume.name)).empty();
+    ++totals.count;
+    totals.size += size;
+    if (used)
+      ++totals.active;
+    else
+      totals.reclaimable += size;
+  }
+  return totals;
+}
+
 int cmd_system_df(const WardOptions& options, const std::vector<std::string>& args) {
   auto parsed = parse_docker_args(args, kDfFlags, false);
   if (!parsed) return kReporter.fail("system df", parsed.error(), kExitDockerUsage);
@@ -84,6 +106,8 @@ int cmd_system_df(const WardOptions& options, const std::vector<std::string>& ar
   if (!containers) return kReporter.fail("system df", containers.error());
   auto images = engine->store().list_images();
   if (!images) return kReporter.fail("system df", images.error());
+  auto volumes = volume_totals(engine->store());
+  if (!volumes) return kReporter.fail("system df", volumes.error());
   std::int64_t images_size = usage->layers_size + usage->blobs_size, used_size = 0;
   for (const auto& image : *images)
     if (containers->images.contains(image.id.string())) used_size += image.size;
@@ -91,7 +115,8 @@ int cmd_system_df(const WardOptions& options, const std::vector<std::string>& ar
   std::vector<nlohmann::json> rows = {
       row("Images", usage->images, active_images, images_size, std::max<std::int64_t>(0, images_size - used_size)),
       row("Containers", containers->count, containers->running, containers->size, containers->reclaimable),
-      row("Local Volumes", 0, 0, 0, 0), row("Build Cache", 0, 0, 0, 0)};
+      row("Local Volumes", volumes->count, volumes->active, volumes->size, volumes->reclaimable),
+      row("Build Cache", 0, 0, 0, 0)};
   std::string format = parsed->has("format") ? unescape_format_flag(parsed->value("format")) : "";
   if (format == "json") format = "{{json .}}";
   if (format.empty()) format = "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}";
