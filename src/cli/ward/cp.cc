@@ -34,7 +34,7 @@ CopyEnd split_end(const std::string& text) {
 
 int cmd_cp(const WardOptions& options, const std::vector<std::string>& args) {
   auto parsed = parse_container_verb(
-      "cp", "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n       ward cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
+      "cp", "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-  or  ward cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
       "Copy files/folders between a container and the local filesystem.\n\nUse '-' as the source to read a tar "
       "archive from stdin and extract it to a directory destination in a container.\nUse '-' as the destination to "
       "stream a tar archive of a container source to stdout.",
