@@ -162,6 +162,10 @@ struct Walker {
       if (::fstat(file.get(), &opened) < 0) return fail_errno(errno, "stat /" + path);
       if (!S_ISREG(opened.st_mode) || opened.st_ino != st.st_ino)
         return fail(ErrorKind::failed, fmt::format("/{} changed while it was copied", path));
+      if (kernel_filesystem(file.get()))
+        return fail(
+            ErrorKind::unsupported,
+            fmt::format("/{}: copying files of /proc, /sys and other kernel filesystems is not supported", path));
       if (options.xattrs) take_xattrs(entry, WARD_TRY(read_xattrs(file.get(), path)));
       return visit(entry, {file.get(), static_cast<std::uint64_t>(opened.st_size), nullptr});
     }
@@ -250,6 +254,10 @@ Result<> TreeWriter::add(const image::LayerEntry& entry, const EntryContent& con
     parent_fd = UniqueFd(fd);
     parent = fd;
   }
+  // The container's /proc or /sys: the host's kernel settings, not its files.
+  if (kernel_filesystem(parent))
+    return fail(ErrorKind::unsupported,
+                fmt::format("{}: writing into /proc, /sys and other kernel filesystems is not supported", entry.path));
   auto [uid, gid] = WARD_TRY(owner_of(entry));
   mode_t mode = entry.mode & 07777;
   if (strip_setid_ && uid == 0) mode &= ~S_ISUID;

@@ -133,6 +133,9 @@ TEST_F(EngineFiles, EngineCpCopiesBothWaysWithARunningContainer) {
   std::string listing = tar_listing(out.out);
   EXPECT_NE(line_of(listing, "tmp/a").find(" 0/0 "), std::string::npos) << listing;
   EXPECT_NE(line_of(listing, "tmp/link -> a"), "") << listing;
+  // The container's kernel filesystems are neither read nor written.
+  expect_one_line_error(ward({"cp", dir_ + "/in.txt", "live:/proc/sys/kernel/"}), "not supported");
+  expect_one_line_error(ward({"cp", "live:/proc/1/status", dir_ + "/status"}), "not supported");
   // A stream into a path that is not a directory is refused.
   expect_one_line_error(ward({"cp", "-", "live:/alive"}, tar.out), "must be an existing directory");
 }
@@ -176,6 +179,31 @@ TEST_F(EngineFiles, EngineCpSymlinksInTheContainerNeverReachTheHost) {
   auto climbing = run_command({"tar", "-C", dir_, "-cf", "-", "-P", "--transform", "s,^,../../,", "evil-payload"});
   ASSERT_EQ(climbing.status, 0) << climbing.err;
   expect_one_line_error(ward({"cp", "-", "evil2:/tmp"}, climbing.out), "not a path inside the destination");
+}
+
+TEST_F(EngineFiles, EngineCpASwappedSymlinkNeverReachesTheHost) {
+  // CVE-2018-15664: the container swaps a directory for a link to "/"
+  // while copies into and out of it go on.
+  run_detached({"--name", "swapper", "busybox", "sh", "-c",
+                "echo swapped-secret > /etc/shadow; "
+                "while :; do rm -rf /race; mkdir /race; rm -rf /race; ln -s / /race; done"});
+  ASSERT_TRUE(wait_running("swapper"));
+  std::string host_shadow = read_text("/etc/shadow");
+  write_text(dir_ + "/payload", "payload\n");
+  std::string name = "ward-cp-race-" + std::to_string(::getpid());
+  int landed = 0;
+  for (int i = 0; i < 20; ++i) {
+    // Either may fail as the path comes and goes; neither may leave the container.
+    if (ward({"cp", dir_ + "/payload", "swapper:/race/" + name}).status == 0) ++landed;
+    EXPECT_NE(::access(("/" + name).c_str(), F_OK), 0) << "written to the host's /";
+    auto out = ward({"cp", "swapper:/race/etc/shadow", dir_ + "/got"});
+    if (out.status == 0) {
+      EXPECT_NE(read_text(dir_ + "/got"), host_shadow);
+    }
+  }
+  ::unlink(("/" + name).c_str());
+  // Copies did get through (into the container), so the race was run.
+  EXPECT_GT(landed, 0);
 }
 
 TEST_F(EngineFiles, EngineCpRefusesBadInputInOneLine) {
