@@ -181,6 +181,31 @@ TEST_F(EngineFiles, EngineCpSymlinksInTheContainerNeverReachTheHost) {
   expect_one_line_error(ward({"cp", "-", "evil2:/tmp"}, climbing.out), "not a path inside the destination");
 }
 
+TEST_F(EngineFiles, EngineCpSymlinksStayInsideWithTheOpenat2Fallback) {
+  // The component-by-component walk used where openat2 is missing.
+  auto without_openat2 = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {
+        "env", "WARD_RUN_ROOT=" + run_root_, "WARD_NO_OPENAT2=1", WARD_FRONT_BINARY, "--root", root_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, "", 120);
+  };
+  auto made = ward({"run", "--name", "walk", "busybox", "sh", "-c",
+                    "echo walked-secret > /etc/shadow && ln -s / /x && ln -s ../../.. /up"});
+  ASSERT_EQ(made.status, 0) << made.err;
+  auto read = without_openat2({"cp", "walk:/x/etc/shadow", dir_ + "/shadow"});
+  ASSERT_EQ(read.status, 0) << read.err;
+  EXPECT_EQ(read_text(dir_ + "/shadow"), "walked-secret\n");
+  auto climbed = without_openat2({"cp", "walk:/up/etc/shadow", dir_ + "/shadow-up"});
+  ASSERT_EQ(climbed.status, 0) << climbed.err;
+  EXPECT_EQ(read_text(dir_ + "/shadow-up"), "walked-secret\n");
+  write_text(dir_ + "/payload", "payload\n");
+  std::string name = "ward-cp-walk-" + std::to_string(::getpid());
+  auto written = without_openat2({"cp", dir_ + "/payload", "walk:/up/" + name});
+  ASSERT_EQ(written.status, 0) << written.err;
+  EXPECT_NE(::access(("/" + name).c_str(), F_OK), 0) << "written to the host's /";
+  EXPECT_EQ(read_text(upper_of("walk") + "/" + name), "payload\n");
+}
+
 TEST_F(EngineFiles, EngineCpASwappedSymlinkNeverReachesTheHost) {
   // CVE-2018-15664: the container swaps a directory for a link to "/"
   // while copies into and out of it go on.

@@ -1,11 +1,13 @@
 // ward: the user-facing front end (SPEC section 4).  A table of verbs, each
 // in its own file; everything they do lives in the library.
 #include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "cli/core/version.h"
 #include "cli/ward/commands.h"
+#include "util/sys.h"
 
 namespace ward::cli::engine {
 
@@ -82,6 +84,10 @@ void print_usage(std::FILE* out) {
 int main(int argc, char** argv) {
   using namespace ward::cli;
   using namespace ward::cli::engine;
+  // As ward-oci: tests run the path-handling suites (cp) again with
+  // openat2 unavailable.
+  if (const char* no_openat2 = std::getenv("WARD_NO_OPENAT2"); no_openat2 != nullptr && no_openat2[0] == '1')
+    ward::sys::raw::force_openat2_fallback(true);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     print_usage(stderr);
