@@ -270,6 +270,12 @@ TEST_F(EngineFiles, EngineExportIsTheContainersFilesystemAndImportsBack) {
   auto ran = ward({"run", "--rm", "exported:1", "sh", "-c", "cat /made; ls /bin/ls 2>/dev/null; stat -c %u /owned"});
   EXPECT_EQ(ran.out, "made\n1000\n") << ran.err;
   expect_one_line_error(ward({"export", "nosuch"}), "No such container: nosuch");
+  // Standard output a terminal (script(1) gives it one): refused, as Docker does.
+  auto terminal = run_command(
+      {"script", "-qec",
+       "env WARD_RUN_ROOT=" + run_root_ + " " + WARD_FRONT_BINARY + " --root " + root_ + " export exp", "/dev/null"});
+  EXPECT_EQ(terminal.status, 125);
+  EXPECT_NE(terminal.out.find("cowardly refusing to save to a terminal"), std::string::npos) << terminal.out;
   EXPECT_EQ(entries_under(root_ + "/tmp"), 0u);
 }
 
