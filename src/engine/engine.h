@@ -60,6 +60,21 @@ struct ExecRequest {
   std::vector<std::string> env;  // KEY=VALUE, over the container's
 };
 
+// `ward cp`'s flags.
+struct CopyOptions {
+  bool archive = false;      // -a: keep uid/gid (shifted into or out of the container's range)
+  bool follow_link = false;  // -L: follow a symlink at the source
+};
+
+// `ward commit`'s request: what the new image says besides the layer.
+struct CommitRequest {
+  std::string author;                // -a
+  std::string comment;               // -m
+  std::vector<std::string> changes;  // -c: Dockerfile instructions (image/config_change.h)
+  std::string reference;             // REPO[:TAG]; "" leaves it untagged
+  bool pause = true;                 // freeze a running container meanwhile
+};
+
 // Makes `store` refuse to remove an image a container uses (the
 // containers table answers Store's ImageUsersQuery).
 void watch_image_users(image::Store& store);
@@ -120,6 +135,21 @@ class Engine {
   [[nodiscard]] Result<std::uint64_t> writable_size(const ContainerRecord& container);
   // What the container changed in its image's files, by path.
   [[nodiscard]] Result<std::vector<Change>> changes(const ContainerRecord& container);
+  // `ward cp`, with Docker's path rules (copy.cc), running or not: from
+  // the container's `source` to the host path `destination`, or as a tar
+  // to `tar_fd` when it is "-"; and from the host path `source`, or a tar
+  // read from `tar_fd` when it is "-", into the container's `destination`.
+  // Container paths resolve inside its root whatever links it holds.
+  [[nodiscard]] Result<> copy_from(const ContainerRecord& container, const std::string& source,
+                                   const std::string& destination, int tar_fd, const CopyOptions& options);
+  [[nodiscard]] Result<> copy_to(const ContainerRecord& container, const std::string& source, int tar_fd,
+                                 const std::string& destination, const CopyOptions& options);
+  // `ward export`: the container's filesystem (image layers and writable
+  // layer, no runtime mount) as a tar to `fd`, owners as in the container.
+  [[nodiscard]] Result<> export_filesystem(const ContainerRecord& container, int fd);
+  // `ward commit`: a new image of the container's image and its writable
+  // layer; its id.
+  [[nodiscard]] Result<image::Digest> commit(const ContainerRecord& container, const CommitRequest& request);
   // The host pids of a running container's processes (`ward top`).
   [[nodiscard]] Result<std::vector<pid_t>> processes(const ContainerRecord& container);
   // Changes a container's limits and restart policy to those of `updated`

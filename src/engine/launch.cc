@@ -8,6 +8,7 @@
 
 #include "engine/container_config.h"
 #include "engine/container_files.h"
+#include "engine/container_root.h"
 #include "engine/engine.h"
 #include "engine/userns.h"
 #include "engine/volume_copy.h"
@@ -53,6 +54,9 @@ Result<PreparedLaunch> Engine::prepare_launch(const ContainerRecord& container) 
   for (const auto& layer : image.layers) layers.push_back(layer.chain_id.hex());
   log::timing("container and image read");
 
+  // `ward cp` into a stopped container mounts the same writable layer:
+  // one overlay at a time (container_root.h); held until the bundle exists.
+  auto layer_lock = WARD_TRY(lock_writable_layer(layer_dir(id)));
   // Leftovers of a run whose ward was killed: the runtime's state, the bundle.
   WARD_TRY(forget_runtime_state(id));
   std::string bundle = bundle_dir(id);

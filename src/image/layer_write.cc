@@ -314,6 +314,11 @@ Result<> LayerWriter::add(const LayerEntry& entry) {
   return add_raw(entry);
 }
 
+Result<> LayerWriter::add_streamed(const LayerEntry& entry, int content_fd, std::uint64_t size) {
+  WARD_TRY(check_entry(entry));
+  return state_->write_entry(entry, content_fd, size);
+}
+
 Result<> LayerWriter::add_raw(const LayerEntry& entry) {
   return state_->write_entry(entry);
 }

@@ -75,6 +75,9 @@ class LayerWriter {
   // One entry, written now (entries are in the order added).  The path must
   // be relative, without "." or ".." components or empty components.
   [[nodiscard]] Result<> add(const LayerEntry& entry);
+  // A file whose `size` bytes are read from `content_fd` (from its
+  // offset), streamed; the entry's checks are add()'s.
+  [[nodiscard]] Result<> add_streamed(const LayerEntry& entry, int content_fd, std::uint64_t size);
   // The same without any check of the path or the link target: the name
   // goes into the tar exactly as given.  For tests that craft hostile layers.
   [[nodiscard]] Result<> add_raw(const LayerEntry& entry);

@@ -72,6 +72,11 @@ Result<std::optional<TarMember>> TarStream::next() {
                      : member.type == TarMemberType::symlink ? archive_entry_symlink(entry)
                                                              : nullptr;
   if (link != nullptr) member.link_target = link;
+  member.mode = archive_entry_perm(entry) & 07777;
+  member.uid = archive_entry_uid(entry);
+  member.gid = archive_entry_gid(entry);
+  member.mtime = archive_entry_mtime(entry);
+  member.sparse = archive_entry_sparse_count(entry) > 0;
   return member;
 }
 

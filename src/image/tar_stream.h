@@ -25,6 +25,10 @@ struct TarMember {
   TarMemberType type = TarMemberType::other;
   std::uint64_t size = 0;   // of a file's data
   std::string link_target;  // symlink or hard link
+  std::uint32_t mode = 0;   // permission bits with setuid/setgid/sticky
+  std::int64_t uid = 0, gid = 0;
+  std::int64_t mtime = 0;  // seconds since the epoch
+  bool sparse = false;     // read_data would lose its holes
 };
 
 class TarStream {

@@ -164,7 +164,8 @@ Result<UniqueFd> open_idmapped_tree(const std::string& path, int userns_fd, bool
 // A detached overlayfs mount (fsopen/fsconfig/fsmount: never attached on
 // the caller's side) of `lower_dirs` (topmost first; paths, or
 // /proc/self/fd/N of detached trees such as open_idmapped_tree's) under
-// `upper_dir` and `work_dir`.  Close-on-exec; the mount goes with the last
+// `upper_dir` and `work_dir` (both "": a read-only overlay of two or more
+// lower dirs).  Close-on-exec; the mount goes with the last
 // reference to it.  Errors carry the kernel's own message (fsopen's log).
 Result<UniqueFd> make_detached_overlay(const std::vector<std::string>& lower_dirs, const std::string& upper_dir,
                                        const std::string& work_dir);

@@ -85,8 +85,10 @@ Result<UniqueFd> make_detached_overlay(const std::vector<std::string>& lower_dir
     return {};
   };
   WARD_TRY(set("lowerdir", lower));
-  WARD_TRY(set("upperdir", upper_dir));
-  WARD_TRY(set("workdir", work_dir));
+  if (!upper_dir.empty()) {
+    WARD_TRY(set("upperdir", upper_dir));
+    WARD_TRY(set("workdir", work_dir));
+  }
   if (::syscall(SYS_fsconfig, context.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
     return fs_context_error(context.get(), errno, "create the overlay of " + upper_dir);
   long mount_fd = raw::retry([&] { return ::syscall(SYS_fsmount, context.get(), FSMOUNT_CLOEXEC, 0); });

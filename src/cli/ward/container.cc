@@ -13,9 +13,12 @@ int container_inspect(const WardOptions& options, const std::vector<std::string>
 }
 
 constexpr Verb<WardOptions> kContainerVerbs[] = {
+    {"commit", "create a new image from a container's changes", cmd_commit},
+    {"cp", "copy files between a container and the host", cmd_cp},
     {"create", "create a container", cmd_create},
     {"diff", "show the files a container changed", cmd_diff},
     {"exec", "run a command in a running container", cmd_exec},
+    {"export", "export a container's filesystem as a tar archive", cmd_export},
     {"inspect", "show low-level information on containers", container_inspect},
     {"kill", "send a signal to running containers", cmd_kill},
     {"logs", "show a container's output", cmd_logs},

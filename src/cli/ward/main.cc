@@ -1,11 +1,13 @@
 // ward: the user-facing front end (SPEC section 4).  A table of verbs, each
 // in its own file; everything they do lives in the library.
 #include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "cli/core/version.h"
 #include "cli/ward/commands.h"
+#include "util/sys.h"
 
 namespace ward::cli::engine {
 
@@ -22,12 +24,16 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"apparmor", "generate AppArmor profiles (ward-default, or from a TOML description)", cmd_apparmor},
     {"audit", "CIS Docker Benchmark checks on ward, its images, or containers (docker inspect, config.json, API)",
      cmd_audit},
-    {"container", "manage containers: ls, run, create, start, stop, kill, rm, exec, logs, pause, top, ...",
+    {"container",
+     "manage containers: ls, run, create, start, stop, kill, rm, exec, logs, pause, top, cp, export, commit, ...",
      cmd_container},
+    {"commit", "create a new image from a container's changes", cmd_commit},
+    {"cp", "copy files between a container (running or not) and the host, or a tar stream", cmd_cp},
     {"create", "create a container from an image, without starting it", cmd_create},
     {"diff", "show the files a container changed, added (A) or deleted (D)", cmd_diff},
     {"events", "show what happens to containers, images and volumes, as it happens", cmd_events},
     {"exec", "run a command in a running container", cmd_exec},
+    {"export", "export a container's filesystem as a tar archive", cmd_export},
     {"history", "show the history of an image", cmd_history},
     {"image", "manage images: ls, inspect, history, import, prune, rm, tag, load, save, pull, push", cmd_image},
     {"images", "list images", cmd_images},
@@ -81,6 +87,10 @@ void print_usage(std::FILE* out) {
 int main(int argc, char** argv) {
   using namespace ward::cli;
   using namespace ward::cli::engine;
+  // As ward-oci: tests run the path-handling suites (cp) again with
+  // openat2 unavailable.
+  if (const char* no_openat2 = std::getenv("WARD_NO_OPENAT2"); no_openat2 != nullptr && no_openat2[0] == '1')
+    ward::sys::raw::force_openat2_fallback(true);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     print_usage(stderr);
