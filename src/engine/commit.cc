@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "engine/container_events.h"
 #include "engine/container_root.h"
 #include "engine/engine.h"
 #include "engine/file_tree.h"
@@ -188,6 +189,10 @@ Result<image::Digest> Engine::commit(const ContainerRecord& container, const Com
     error.wrap(fmt::format("commit {}", current.name));
     return std::unexpected(std::move(error));
   }
+  note_container_event(store_.database(), current, "commit",
+                       {{"comment", request.comment},
+                        {"imageID", committed->id.string()},
+                        {"imageRef", request.reference.empty() ? "" : tags.front()}});
   return committed->id;
 }
 

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/db/event_log.h"
 #include "engine/names.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -143,6 +144,12 @@ int add_size(const char*, const struct stat* info, int type, struct FTW*) {
   return 0;
 }
 
+// `ward events`' volume events: the volume's name, its driver.
+void note_volume_event(db::Database& database, std::string_view action, const VolumeRecord& volume) {
+  db::Event event{0, 0, "volume", std::string(action), volume.name, {{"driver", volume.driver}}};
+  if (auto recorded = db::record_event(database, std::move(event)); !recorded) log::warning(recorded.error().what());
+}
+
 }  // namespace
 
 std::string volumes_root(const std::string& store_root) {
@@ -186,6 +193,7 @@ Result<VolumeRecord> create_volume(db::Database& database, const std::string& st
     (void)sys::remove_all(volumes_root(store_root) + "/" + volume.name);
     return std::unexpected(inserted.error());
   }
+  note_volume_event(database, "create", volume);
   return volume;
 }
 
@@ -217,7 +225,7 @@ Result<> remove_volume(db::Database& database, const std::string& store_root, co
   auto lock = WARD_TRY(VolumesLock::take(store_root));
   {
     auto transaction = WARD_TRY(database.begin("remove a volume"));
-    WARD_TRY(find_volume(database, name));
+    auto removed = WARD_TRY(find_volume(database, name));
     auto users = WARD_TRY(volume_users(database, name));
     if (!users.empty()) {
       std::string list;
@@ -228,6 +236,7 @@ Result<> remove_volume(db::Database& database, const std::string& store_root, co
     WARD_TRY(statement.bind(1, name));
     WARD_TRY(statement.run());
     WARD_TRY(transaction.commit());
+    note_volume_event(database, "destroy", removed);
   }
   // The row is gone: the directory is a leftover from here on.
   std::string root = volumes_root(store_root);

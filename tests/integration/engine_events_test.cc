@@ -125,6 +125,21 @@ TEST_F(EngineEvents, ImageTagsAndRemovalsAreRecorded) {
   EXPECT_EQ(recorded({"--filter", "image=ev-image:1", "--format", "{{.Action}}"}), (std::vector<std::string>{"tag"}));
 }
 
+TEST_F(EngineEvents, VolumesAndCommitsAreRecorded) {
+  ASSERT_EQ(ward({"volume", "create", "ev-data"}).status, 0);
+  ASSERT_EQ(ward({"volume", "rm", "ev-data"}).status, 0);
+  EXPECT_EQ(recorded({"--filter", "volume=ev-data", "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.driver}}"}),
+            (std::vector<std::string>{"volume create local", "volume destroy local"}));
+  ASSERT_EQ(ward({"run", "--name", "ev-commit", "busybox", "touch", "/made"}).status, 0);
+  auto committed = ward({"commit", "-m", "a note", "ev-commit", "ev-committed:1"});
+  ASSERT_EQ(committed.status, 0) << committed.err;
+  auto lines = recorded({"--filter", "event=commit", "--format",
+                         "{{.Actor.Attributes.comment}}|{{.Actor.Attributes.imageRef}}|{{.Actor.Attributes.imageID}}"});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_TRUE(lines[0].starts_with("a note|")) << lines[0];
+  EXPECT_NE(lines[0].find("ev-committed:1|sha256:"), std::string::npos) << lines[0];
+}
+
 TEST_F(EngineEvents, ABadFilterOrTimeIsOneErrorLine) {
   auto bad = ward({"events", "--filter", "colour=red"});
   EXPECT_EQ(bad.status, 125);
