@@ -88,6 +88,8 @@ int cmd_container_prune(const WardOptions& options, const std::vector<std::strin
 int cmd_info(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_events(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_update(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_completion(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_system_prune(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_audit(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_lint(const WardOptions& options, const std::vector<std::string>& args);

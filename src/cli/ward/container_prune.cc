@@ -8,7 +8,7 @@
 #include "cli/core/args.h"
 #include "cli/core/human_units.h"
 #include "cli/ward/commands.h"
-#include "cli/ward/prune_filters.h"
+#include "cli/ward/prune_steps.h"
 
 namespace ward::cli::engine {
 
@@ -38,27 +38,10 @@ int cmd_container_prune(const WardOptions& options, const std::vector<std::strin
   if (!parsed->flag("force") && !confirm_prune("WARNING! This will remove all stopped containers.")) return 0;
   auto engine = open_engine(options);
   if (!engine) return kReporter.fail("container prune", engine.error());
-  auto records = engine->list();
-  if (!records) return kReporter.fail("container prune", records.error());
-  std::string report;
-  std::uint64_t reclaimed = 0;
-  int status = 0;
-  for (const auto& record : *records) {
-    using ward::engine::ContainerStatus;
-    if (record.status == ContainerStatus::running || record.status == ContainerStatus::restarting) continue;
-    if (!created_before_until(*filters, record.created) || !labels_match(*filters, record.spec.labels)) continue;
-    auto size = engine->writable_size(record);
-    auto removed = engine->remove(record, false);
-    if (!removed) {
-      status = kReporter.fail("container prune", removed.error());
-      continue;
-    }
-    reclaimed += size.value_or(0);
-    report += record.id + "\n";
-  }
-  if (!report.empty()) std::printf("Deleted Containers:\n%s\n", report.c_str());
-  std::printf("Total reclaimed space: %s\n", human_size(reclaimed).c_str());
-  return status;
+  auto pruned = prune_containers(*engine, *filters, "container prune");
+  if (!pruned.deleted.empty()) std::printf("Deleted Containers:\n%s\n", pruned.deleted.c_str());
+  std::printf("Total reclaimed space: %s\n", human_size(pruned.reclaimed).c_str());
+  return pruned.status;
 }
 
 }  // namespace ward::cli::engine

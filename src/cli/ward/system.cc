@@ -129,6 +129,8 @@ int cmd_system_df(const WardOptions& options, const std::vector<std::string>& ar
 constexpr Verb<WardOptions> kSystemVerbs[] = {
     {"df", "show disk usage", cmd_system_df},
     {"events", "show what happens, as it happens", cmd_events},
+    {"prune", "remove stopped containers, dangling images (-a: unused ones) and with --volumes unused volumes",
+     cmd_system_prune},
     {"info", "show system-wide information", cmd_info},
 };
 

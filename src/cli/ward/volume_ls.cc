@@ -10,6 +10,7 @@
 #include "cli/core/human_units.h"
 #include "cli/ward/commands.h"
 #include "cli/ward/prune_filters.h"
+#include "cli/ward/prune_steps.h"
 #include "engine/volumes.h"
 
 namespace ward::cli::engine {
@@ -156,30 +157,10 @@ int cmd_volume_prune(const WardOptions& options, const std::vector<std::string>&
     return 0;
   auto store = open_store(options);
   if (!store) return kReporter.fail(verb, store.error());
-  auto volumes = ward::engine::list_volumes(store->database());
-  if (!volumes) return kReporter.fail(verb, volumes.error());
-  std::string report;
-  std::uint64_t reclaimed = 0;
-  int status = 0;
-  for (const auto& volume : *volumes) {
-    if (!labels_match(*filters, volume.labels)) continue;
-    auto users = ward::engine::volume_users(store->database(), volume.name);
-    if (!users) return kReporter.fail(verb, users.error());
-    if (!users->empty()) continue;
-    auto size = ward::engine::volume_size(store->root(), volume.name);
-    auto removed = ward::engine::remove_volume(store->database(), store->root(), volume.name);
-    // A container that started to use it meanwhile keeps it.
-    if (!removed && removed.error().is(ErrorKind::in_use)) continue;
-    if (!removed) {
-      status = kReporter.fail(verb, removed.error());
-      continue;
-    }
-    reclaimed += size.value_or(0);
-    report += volume.name + "\n";
-  }
-  if (!report.empty()) std::printf("Deleted Volumes:\n%s\n", report.c_str());
-  std::printf("Total reclaimed space: %s\n", human_size(reclaimed).c_str());
-  return status;
+  auto pruned = prune_volumes(*store, *filters, verb);
+  if (!pruned.deleted.empty()) std::printf("Deleted Volumes:\n%s\n", pruned.deleted.c_str());
+  std::printf("Total reclaimed space: %s\n", human_size(pruned.reclaimed).c_str());
+  return pruned.status;
 }
 
 }  // namespace ward::cli::engine
