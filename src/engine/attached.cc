@@ -15,6 +15,7 @@
 #include "engine/output_tee.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/sys.h"
 
 namespace ward::engine {
 
@@ -52,6 +53,8 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
   auto status = runtime_.run(options);
   prober.reset();
   tee.reset();
+  // The secrets' copies go with the run (a detached one's go with its bundle).
+  (void)sys::remove_all(bundle_dir(id) + "/secrets");
   no_stdin.reset();
   if (!status) {
     (void)forget_runtime_state(id);

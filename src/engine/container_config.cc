@@ -196,6 +196,7 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
           source != inputs.volume_sources.end() ? source->second : volume_mountpoint(inputs.store_root, volume.name)},
          {"options", options}});
   }
+  for (const auto& [destination, source] : inputs.secret_files) mounts.push_back(bind_mount(destination, source, true));
   mounts.push_back(bind_mount("/etc/hostname", inputs.hostname_file, false));
   mounts.push_back(bind_mount("/etc/hosts", inputs.hosts_file, false));
   if (!inputs.resolv_file.empty()) mounts.push_back(bind_mount("/etc/resolv.conf", inputs.resolv_file, false));

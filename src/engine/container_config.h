@@ -28,6 +28,8 @@ struct ConfigInputs {
   std::string store_root;      // where volumes' data is (engine/volumes.h)
   // A volume's host directory when it is not its _data (--opt device=).
   std::map<std::string, std::string> volume_sources;
+  // --secret: destination in the container -> its file in the bundle.
+  std::map<std::string, std::string> secret_files;
 };
 
 // The config.json document; invalid_input naming the flag for a

@@ -65,6 +65,16 @@ struct ResourceLimits {
   friend bool operator==(const ResourceLimits&, const ResourceLimits&) = default;
 };
 
+// --secret NAME[,target=PATH,uid=N,gid=N,mode=0NNN]: a secret's file,
+// bound read-only in the container (engine/secrets.h).
+struct SecretMount {
+  std::string name;
+  std::string target;  // absolute; /run/secrets/NAME by default
+  std::uint32_t uid = 0, gid = 0;
+  std::uint32_t mode = 0444;
+  friend bool operator==(const SecretMount&, const SecretMount&) = default;
+};
+
 struct ContainerSpec {
   // --- Docker's Config ---
   std::string image;  // as the user named it
@@ -120,6 +130,7 @@ struct ContainerSpec {
   bool no_healthcheck = false;                     // Config.Healthcheck {"Test": ["NONE"]}
   // --health-*, with the image's HEALTHCHECK merged in field by field.
   std::optional<image::Healthcheck> healthcheck;
+  std::vector<SecretMount> secrets;  // HostConfig.Secrets (ward's, as Podman's --secret)
 
   friend bool operator==(const ContainerSpec&, const ContainerSpec&) = default;
 };

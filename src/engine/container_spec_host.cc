@@ -94,6 +94,16 @@ void host_options_to_json(const ContainerSpec& spec, ordered_json& config, order
   host["UTSMode"] = spec.uts_mode;
   host["Init"] = spec.init ? ordered_json(true) : ordered_json(nullptr);
   host["Annotations"] = spec.annotations.empty() ? ordered_json(nullptr) : ordered_json(spec.annotations);
+  ordered_json secrets = nullptr;
+  for (const auto& secret : spec.secrets) {
+    if (secrets.is_null()) secrets = ordered_json::array();
+    secrets.push_back({{"Name", secret.name},
+                       {"Target", secret.target},
+                       {"UID", secret.uid},
+                       {"GID", secret.gid},
+                       {"Mode", secret.mode}});
+  }
+  host["Secrets"] = secrets;
 }
 
 void host_options_from_json(const nlohmann::json& config, const nlohmann::json& host, ContainerSpec& spec) {
@@ -111,6 +121,11 @@ void host_options_from_json(const nlohmann::json& config, const nlohmann::json& 
       spec.devices.push_back({item.at("PathOnHost").get<std::string>(), item.at("PathInContainer").get<std::string>(),
                               item.at("CgroupPermissions").get<std::string>()});
   spec.device_cgroup_rules = list_from(host, "DeviceCgroupRules");
+  if (host.contains("Secrets") && host["Secrets"].is_array())
+    for (const auto& item : host["Secrets"])
+      spec.secrets.push_back({item.at("Name").get<std::string>(), item.at("Target").get<std::string>(),
+                              item.at("UID").get<std::uint32_t>(), item.at("GID").get<std::uint32_t>(),
+                              item.at("Mode").get<std::uint32_t>()});
   read_if_present(host, "PidMode", spec.pid_mode);
   read_if_present(host, "IpcMode", spec.ipc_mode);
   if (spec.ipc_mode == "private") spec.ipc_mode.clear();

@@ -18,6 +18,7 @@
 #include "cgroups/cgroup.h"
 #include "engine/monitor/monitor.h"
 #include "engine/names.h"
+#include "engine/secrets.h"
 #include "engine/userns.h"
 #include "image/builtin_busybox.h"
 #include "image/spec.h"
@@ -134,6 +135,9 @@ Result<ContainerRecord> Engine::create(CreateRequest request) {
   trial.hostname_file = trial.hosts_file = "/";
   WARD_TRY(build_oci_config(spec, trial));
 
+  // Every --secret names a secret that exists.
+  for (const auto& secret : spec.secrets)
+    WARD_TRY(context(find_secret(store_.database(), secret.name), "--secret {}", secret.name));
   // Anonymous volumes named, missing named ones made (their rows go in
   // with the container's).
   auto volumes = WARD_TRY(prepare_container_volumes(store_.database(), store_.root(), spec.volume_mounts));

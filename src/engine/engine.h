@@ -17,6 +17,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "engine/health.h"
 #include "engine/launch.h"
 #include "engine/monitor/start_report.h"
+#include "engine/userns.h"
 #include "image/store.h"
 #include "runtime/container.h"
 #include "util/error.h"
@@ -194,6 +196,10 @@ class Engine {
   // leftovers of an earlier run deleted, the overlay, the bundle files,
   // the OCI config (engine/launch.h).
   [[nodiscard]] Result<PreparedLaunch> prepare_launch(const ContainerRecord& container);
+  // --secret's files in the bundle: target -> file.
+  [[nodiscard]] Result<std::map<std::string, std::string>> write_secret_files(const std::string& bundle,
+                                                                              const ContainerSpec& spec,
+                                                                              const std::optional<HostIds>& ids);
   // Creates and starts a prepared container without waiting for it; the
   // report a monitor wants.
   [[nodiscard]] Result<monitor::StartReport> launch_detached(const PreparedLaunch& launch, const ContainerSpec& spec);

@@ -2,14 +2,18 @@
 // runtime creates it.
 #include "engine/launch.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "engine/container_config.h"
 #include "engine/container_files.h"
 #include "engine/container_root.h"
 #include "engine/engine.h"
+#include "engine/secrets.h"
 #include "engine/userns.h"
 #include "engine/volume_copy.h"
 #include "engine/volumes.h"
@@ -46,6 +50,31 @@ Result<std::string> own_program() {
   return std::string(self, static_cast<std::size_t>(n));
 }
 
+// --secret: each secret's data in the bundle (under the run directory, a
+// tmpfs), owned by the uid and gid given as the container sees them, with
+// the mode given; bound read-only at its target.
+Result<std::map<std::string, std::string>> Engine::write_secret_files(const std::string& bundle,
+                                                                      const ContainerSpec& spec,
+                                                                      const std::optional<HostIds>& ids) {
+  std::map<std::string, std::string> files;
+  if (spec.secrets.empty()) return files;
+  std::string dir = bundle + "/secrets";
+  if (::mkdir(dir.c_str(), 0711) < 0 && errno != EEXIST) return fail_errno(errno, "mkdir " + dir);
+  for (std::size_t i = 0; i < spec.secrets.size(); ++i) {
+    const SecretMount& mount = spec.secrets[i];
+    auto secret = WARD_TRY(context(find_secret(store_.database(), mount.name), "--secret {}", mount.name));
+    std::string data = WARD_TRY(read_secret_data(store_.root(), secret));
+    std::string path = fmt::format("{}/{}", dir, i);
+    WARD_TRY(sys::write_file_atomic(path, data, 0600));
+    uid_t uid = ids ? ids->uid + mount.uid : mount.uid;
+    gid_t gid = ids ? ids->gid + mount.gid : mount.gid;
+    if (::chown(path.c_str(), uid, gid) < 0 || ::chmod(path.c_str(), mount.mode) < 0)
+      return fail_errno(errno, "give the secret file " + path + " its owner and mode");
+    files[mount.target] = path;
+  }
+  return files;
+}
+
 Result<PreparedLaunch> Engine::prepare_launch(const ContainerRecord& container) {
   const std::string& id = container.id;
   auto ids = WARD_TRY(find_user_ids(store_.database(), id));
@@ -75,6 +104,7 @@ Result<PreparedLaunch> Engine::prepare_launch(const ContainerRecord& container) 
     inputs.volume_sources[volume.name] = source;
     if (!volume.nocopy) WARD_TRY(populate_volume(launch.rootfs.get(), volume.destination, source, ids));
   }
+  inputs.secret_files = WARD_TRY(write_secret_files(bundle, container.spec, ids));
   auto config_json = WARD_TRY(build_oci_config(container.spec, inputs));
   std::string config_text = config_json.dump();
   WARD_TRY(sys::write_file_atomic(bundle + "/config.json", config_text, 0600));

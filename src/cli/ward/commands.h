@@ -88,6 +88,7 @@ int cmd_container_prune(const WardOptions& options, const std::vector<std::strin
 int cmd_info(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_events(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_update(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_secret(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_completion(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_system_prune(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& args);

@@ -93,6 +93,7 @@ Result<> apply_process_flags(const ParsedArgs& parsed, ContainerSpec& spec) {
   }
   spec.no_healthcheck = parsed.flag("no-healthcheck");
   WARD_TRY(apply_health_flags(parsed, spec));
+  WARD_TRY(apply_secret_flags(parsed, spec));
   if (parsed.has("platform")) {
     auto wanted = WARD_TRY(context(image::parse_platform(parsed.value("platform")), "--platform"));
     auto host = image::host_platform();

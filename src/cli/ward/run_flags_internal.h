@@ -49,6 +49,8 @@ namespace ward::cli::engine {
 // given changes.
 [[nodiscard]] Result<> apply_update_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec,
                                           std::vector<std::string>& warnings);
+// --secret: spec.secrets (that they exist is the engine's check).
+[[nodiscard]] Result<> apply_secret_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec);
 // --health-*: spec.healthcheck (after --no-healthcheck, which they conflict with).
 [[nodiscard]] Result<> apply_health_flags(const ParsedArgs& parsed, ward::engine::ContainerSpec& spec);
 
