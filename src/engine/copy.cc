@@ -229,16 +229,7 @@ Result<> Engine::copy_from(const ContainerRecord& container, const std::string& 
   auto object = WARD_TRY(open_source(root.root.get(), from, options.follow_link, container.name));
   WalkOptions walk{.shift = root.ids};
   if (destination == "-") {
-    auto writer = WARD_TRY(image::LayerWriter::create(tar_fd));
-    std::string top = object.contents_only ? "" : object.name;
-    WARD_TRY(walk_tree(object.dir.get(), object.leaf, top, walk,
-                       [&](const image::LayerEntry& entry, const EntryContent& content) -> Result<> {
-                         if (entry.type == image::LayerEntryType::file && content.fd >= 0)
-                           return writer.add_streamed(entry, content.fd, content.size);
-                         return writer.add(entry);
-                       }));
-    WARD_TRY(writer.finish());
-    return {};
+    return write_tree_tar(tar_fd, object.dir.get(), object.leaf, object.contents_only ? "" : object.name, walk);
   }
   auto target = WARD_TRY(choose_target(-1, parse_path(destination, false), object, ""));
   OwnerMap owners;

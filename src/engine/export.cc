@@ -12,15 +12,7 @@ namespace ward::engine {
 
 Result<> Engine::export_filesystem(const ContainerRecord& container, int fd) {
   auto root = WARD_TRY(open_container_root(*this, container, RootAccess::layers_only));
-  auto writer = WARD_TRY(image::LayerWriter::create(fd));
-  WARD_TRY(walk_tree(root.root.get(), "", "", WalkOptions{.shift = root.ids},
-                     [&](const image::LayerEntry& entry, const EntryContent& content) -> Result<> {
-                       if (entry.type == image::LayerEntryType::file && content.fd >= 0)
-                         return writer.add_streamed(entry, content.fd, content.size);
-                       return writer.add(entry);
-                     }));
-  WARD_TRY(writer.finish());
-  return {};
+  return write_tree_tar(fd, root.root.get(), "", "", WalkOptions{.shift = root.ids});
 }
 
 }  // namespace ward::engine

@@ -345,4 +345,17 @@ Result<> TreeWriter::finish() {
   return {};
 }
 
+Result<> write_tree_tar(int tar_fd, int dir_fd, const std::string& name, const std::string& path,
+                        const WalkOptions& options) {
+  auto writer = WARD_TRY(image::LayerWriter::create(tar_fd));
+  WARD_TRY(walk_tree(dir_fd, name, path, options,
+                     [&](const image::LayerEntry& entry, const EntryContent& content) -> Result<> {
+                       if (entry.type == image::LayerEntryType::file && content.fd >= 0)
+                         return writer.add_streamed(entry, content.fd, content.size);
+                       return writer.add(entry);
+                     }));
+  WARD_TRY(writer.finish());
+  return {};
+}
+
 }  // namespace ward::engine

@@ -55,6 +55,10 @@ struct WalkOptions {
 // are not read; their mount points are visited as empty directories.
 [[nodiscard]] Result<> walk_tree(int dir_fd, const std::string& name, const std::string& path,
                                  const WalkOptions& options, const EntryVisitor& visit);
+// What walk_tree visits, written to `tar_fd` as a tar (files streamed
+// from their fds): `ward export`, `ward cp CONTAINER:SRC -`.
+[[nodiscard]] Result<> write_tree_tar(int tar_fd, int dir_fd, const std::string& name, const std::string& path,
+                                      const WalkOptions& options);
 
 // Who owns what a TreeWriter creates: `fixed` when set, else the entry's
 // ids plus `offset`, refused past `limit` ids (a container's range).
