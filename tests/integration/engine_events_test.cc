@@ -85,14 +85,14 @@ TEST_F(EngineEvents, DetachedContainersRecordStopPauseRenameAndExec) {
 TEST_F(EngineEvents, StreamsWhatHappensFromNowOnUntilTheEnd) {
   ASSERT_EQ(ward({"run", "--rm", "--name", "ev-before", "busybox", "true"}).status, 0);
   std::thread activity([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the stream has begun
     ward({"run", "--rm", "--name", "ev-during", "busybox", "true"});
   });
   // No time given: it runs until it is stopped (here by the timeout's
   // SIGKILL), and shows only what happens while it runs.
   auto streamed = run_command({"env", "WARD_RUN_ROOT=" + run_root_, WARD_FRONT_BINARY, "--root", root_, "events",
                                "--format", "{{.Action}} {{.Actor.Attributes.name}}"},
-                              "", 4);
+                              "", 8);
   activity.join();
   EXPECT_EQ(streamed.status, 128 + SIGKILL) << streamed.err;
   EXPECT_EQ(lines_of(streamed.out), (std::vector<std::string>{"create ev-during", "attach ev-during", "start ev-during",
@@ -106,11 +106,12 @@ TEST_F(EngineEvents, AnUntilInTheFutureEndsTheStreamThen) {
     ward({"create", "--name", "ev-until", "busybox", "true"});
   });
   auto started = std::chrono::steady_clock::now();
-  auto streamed = ward({"events", "--since", now, "--until", std::to_string(::time(nullptr) + 3), "--format",
+  // Time enough for the create even on a loaded machine (an ASan build).
+  auto streamed = ward({"events", "--since", now, "--until", std::to_string(::time(nullptr) + 8), "--format",
                         "{{.Action}} {{.Actor.Attributes.name}}"});
   activity.join();
   EXPECT_EQ(streamed.status, 0) << streamed.err;
-  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::seconds(6));
   EXPECT_EQ(lines_of(streamed.out), (std::vector<std::string>{"create ev-until"}));
 }
 
