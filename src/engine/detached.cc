@@ -26,6 +26,8 @@
 
 #include "engine/container_events.h"
 #include "engine/engine.h"
+#include "engine/socket_dir.h"
+#include "engine/monitor/attach_protocol.h"
 #include "engine/monitor/monitor.h"
 #include "engine/monitor/state_rows.h"
 #include "util/clock.h"
@@ -57,24 +59,6 @@ Result<std::string> monitor_program() {
   return path;
 }
 
-// A unix socket's path must fit in sun_path (108 bytes), which a deep run
-// root does not: its directory is reached through an fd instead, as
-// /proc/self/fd/N/NAME, valid in this process and its forks.
-class SocketDir {
- public:
-  static Result<SocketDir> open(const std::string& dir) {
-    auto fd = WARD_TRY(sys::open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC));
-    return SocketDir(std::move(fd));
-  }
-  [[nodiscard]] std::string path(const std::string& name) const {
-    return fmt::format("/proc/self/fd/{}/{}", fd_.get(), name);
-  }
-
- private:
-  explicit SocketDir(UniqueFd fd) : fd_(std::move(fd)) {}
-  UniqueFd fd_;
-};
-
 std::string console_name(const std::string& id) {
   std::string path = monitor::console_socket_path("", id);
   return path.substr(path.rfind('/') + 1);
@@ -82,19 +66,19 @@ std::string console_name(const std::string& id) {
 
 // The socket a terminal's master is sent to (the runtime's --console-socket).
 Result<UniqueFd> listen_for_console(const std::string& run_root, const std::string& id) {
-  (void)::unlink(monitor::console_socket_path(run_root, id).c_str());
   auto dir = WARD_TRY(SocketDir::open(run_root + "/containers"));
-  std::string path = dir.path(console_name(id));
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return fail_errno(errno, "console socket");
-  UniqueFd sock(fd);
-  struct sockaddr_un address {};
-  address.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(address.sun_path)) return fail("console socket path too long: " + path);
-  std::copy(path.begin(), path.end(), address.sun_path);
-  if (::bind(fd, reinterpret_cast<struct sockaddr*>(&address), sizeof(address)) < 0 || ::listen(fd, 1) < 0)
-    return fail_errno(errno, "console socket " + path);
-  return sock;
+  return dir.listen(console_name(id), SOCK_STREAM);
+}
+
+std::string attach_name(const std::string& id) {
+  std::string path = monitor::attach_socket_path("", id);
+  return path.substr(path.rfind('/') + 1);
+}
+
+// The socket `ward attach` connects to, served by the monitor.
+Result<UniqueFd> listen_for_attach(const std::string& run_root, const std::string& id) {
+  auto dir = WARD_TRY(SocketDir::open(run_root + "/containers"));
+  return dir.listen(attach_name(id), SOCK_SEQPACKET);
 }
 
 void write_line(int fd, const std::string& line) {
@@ -132,7 +116,7 @@ Result<> record_monitored_start(const std::string& database_path, const Containe
 // What the monitor is told on its command line.
 struct MonitorFds {
   Pipe ready, report, out, err, in;
-  UniqueFd console;
+  UniqueFd console, attach;
 };
 
 }  // namespace
@@ -192,6 +176,7 @@ Result<> Engine::start_detached(const ContainerRecord& container) {
     fds.err = WARD_TRY(make_pipe());
   }
   if (spec.open_stdin) fds.in = WARD_TRY(make_pipe());
+  fds.attach = WARD_TRY(listen_for_attach(run_root_, container.id));
   std::vector<std::string> args = {monitor_path, "--id",   container.id, "--store",      store_.root(),  "--run",
                                    run_root_,    "--ward", ward_path,    "--log-driver", spec.log_driver};
   for (const auto& [key, value] : spec.log_options) args.insert(args.end(), {"--log-opt", key + "=" + value});
@@ -245,6 +230,7 @@ Result<> Engine::start_detached(const ContainerRecord& container) {
       args.insert(args.end(),
                   {"--stdin-read-fd", inherit(fds.in.read.get()), "--stdin-write-fd", inherit(fds.in.write.get())});
     if (fds.console) args.insert(args.end(), {"--console-fd", inherit(fds.console.get())});
+    args.insert(args.end(), {"--attach-fd", inherit(fds.attach.get())});
     fds.report.write.reset();
     fds.out.write.reset();
     fds.err.write.reset();
@@ -269,6 +255,7 @@ Result<> Engine::start_detached(const ContainerRecord& container) {
   fds.err = {};
   fds.in = {};
   fds.console.reset();
+  fds.attach.reset();
   int status = 0;
   while (::waitpid(intermediate, &status, 0) < 0 && errno == EINTR) {
   }
@@ -278,6 +265,7 @@ Result<> Engine::start_detached(const ContainerRecord& container) {
     return {};
   }
   (void)::unlink(monitor::console_socket_path(run_root_, container.id).c_str());
+  (void)::unlink(monitor::attach_socket_path(run_root_, container.id).c_str());
   auto report = monitor::decode_start_report(line);
   if (!report) return std::unexpected(report.error());
   return fail("the container's monitor answered \"" + line + "\"");

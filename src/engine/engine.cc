@@ -16,6 +16,7 @@
 #include "engine/container_volumes.h"
 #include "engine/volumes.h"
 #include "cgroups/cgroup.h"
+#include "engine/monitor/attach_protocol.h"
 #include "engine/monitor/monitor.h"
 #include "engine/names.h"
 #include "engine/secrets.h"
@@ -190,8 +191,8 @@ void Engine::tidy_parent_cgroup() {
 
 Result<> Engine::remove_files(const std::string& id) {
   WARD_TRY(sys::remove_all(bundle_dir(id)));
-  if (::unlink(monitor::console_socket_path(run_root_, id).c_str()) < 0 && errno != ENOENT)
-    return fail_errno(errno, "remove the console socket of " + id);
+  for (const auto& socket : {monitor::console_socket_path(run_root_, id), monitor::attach_socket_path(run_root_, id)})
+    if (::unlink(socket.c_str()) < 0 && errno != ENOENT) return fail_errno(errno, "remove " + socket);
   return sys::remove_all(layer_dir(id));
 }
 

@@ -77,6 +77,20 @@ struct CommitRequest {
   bool pause = true;                 // freeze a running container meanwhile
 };
 
+// `ward attach`'s request.
+struct AttachRequest {
+  bool stdin = true;        // pass this process's stdin (when the container has -i)
+  std::string detach_keys;  // the bytes (parse_detach_keys) that detach; "" for none
+  bool sig_proxy = true;    // forward this process's signals (no terminal)
+};
+
+// How an attach ended: the container stopped with `exit_code`, or the
+// detach keys were typed and it runs on.
+struct AttachOutcome {
+  bool detached = false;
+  int exit_code = 0;
+};
+
 // Makes `store` refuse to remove an image a container uses (the
 // containers table answers Store's ImageUsersQuery).
 void watch_image_users(image::Store& store);
@@ -124,6 +138,11 @@ class Engine {
   // namespaces, cgroup and confinement: its exit status in the
   // foreground, 0 once it runs with `detach`.
   [[nodiscard]] Result<int> exec(const ContainerRecord& container, const ExecRequest& request);
+  // Attaches this process's stdio to a running detached container through
+  // its monitor (engine/monitor/attach_server.h): output is copied here,
+  // stdin (and a terminal's size) goes there, until the container stops
+  // or the detach keys are typed.
+  [[nodiscard]] Result<AttachOutcome> attach(const ContainerRecord& container, const AttachRequest& request);
   // Freezes every process of a running container (its cgroup's freezer),
   // and thaws them again; wrong_state when it is not running, or is
   // already paused / not paused.

@@ -2,47 +2,18 @@
 // the container, relay its terminal if it has one, and exit with its status.
 #include <poll.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "runtime/launch.h"
 #include "util/log.h"
 #include "util/sys.h"
+#include "util/terminal.h"
 
 namespace ward::runtime {
 
 namespace {
-
-// Puts the host terminal in raw mode for the relay and restores it after.
-class RawTerminal {
- public:
-  explicit RawTerminal(int fd) : fd_(fd) {
-    if (::isatty(fd) && ::tcgetattr(fd, &saved_) == 0) {
-      struct termios raw = saved_;
-      ::cfmakeraw(&raw);
-      raw.c_oflag |= OPOST;  // keep "\n" -> "\r\n" on our side
-      active_ = ::tcsetattr(fd, TCSANOW, &raw) == 0;
-    }
-  }
-  RawTerminal(const RawTerminal&) = delete;
-  RawTerminal& operator=(const RawTerminal&) = delete;
-  ~RawTerminal() {
-    if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
-  }
-
- private:
-  int fd_;
-  struct termios saved_ {};
-  bool active_ = false;
-};
-
-void copy_window_size(int from, int to) {
-  struct winsize size;
-  if (::ioctl(from, TIOCGWINSZ, &size) == 0) ::ioctl(to, TIOCSWINSZ, &size);
-}
 
 // Returns false once `from` is exhausted.
 bool pump(int from, int to) {
@@ -92,10 +63,10 @@ Result<int> supervise(LaunchedContainer& launched) {
   UniqueFd sfd(raw_sfd);
 
   int master = launched.console_master.get();
-  std::optional<RawTerminal> raw_terminal;
+  std::optional<term::RawTerminal> raw_terminal;
   if (master >= 0) {
     raw_terminal.emplace(0);
-    copy_window_size(0, master);
+    term::copy_window_size(0, master);
   }
   bool stdin_open = master >= 0;
   bool master_open = master >= 0;
@@ -114,7 +85,7 @@ Result<int> supervise(LaunchedContainer& launched) {
       if (sys::raw::read_some(sfd.get(), &info, sizeof(info)) == sizeof(info)) {
         int sig = static_cast<int>(info.ssi_signo);
         if (sig == SIGWINCH && master >= 0)
-          copy_window_size(0, master);
+          term::copy_window_size(0, master);
         else if (sig != SIGCHLD && sig != SIGWINCH)
           sys::raw::pidfd_send_signal(launched.pidfd.get(), sig);
       }

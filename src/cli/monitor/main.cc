@@ -6,6 +6,7 @@
 //                --ready-fd N --starter-fd N
 //                --starter-pid PID [--stdout-fd N] [--stderr-fd N]
 //                [--stdin-read-fd N] [--stdin-write-fd N] [--console-fd N]
+//                [--attach-fd N]
 #include <charconv>
 #include <cstdio>
 #include <string>
@@ -72,6 +73,8 @@ int main(int argc, char** argv) {
       ok = fd_flag(setup.stdin_write_fd);
     } else if (flag == "--console-fd") {
       ok = fd_flag(setup.console_fd);
+    } else if (flag == "--attach-fd") {
+      ok = fd_flag(setup.attach_fd);
     } else if (flag == "--health-interval-ms") {
       ok = numeric && number > 0;
       setup.health_interval_ms = number;

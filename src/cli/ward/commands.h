@@ -63,6 +63,12 @@ int run_subcommand(const SubcommandGroup& group, const WardOptions& options, con
 // HOST; none, index.docker.io and registry-1.docker.io are docker.io.
 [[nodiscard]] std::string registry_server(std::string_view text);
 
+int cmd_attach(const WardOptions& options, const std::vector<std::string>& args);
+// `ward attach`'s body, shared with `ward start -a` of a running container:
+// --detach-keys and --sig-proxy from `parsed`; the exit status.
+[[nodiscard]] int attach_running(std::string_view verb, ward::engine::Engine& engine,
+                                 const ward::engine::ContainerRecord& container, const ParsedArgs& parsed,
+                                 bool with_stdin);
 int cmd_exec(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_create(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_kill(const WardOptions& options, const std::vector<std::string>& args);

@@ -13,6 +13,7 @@ int container_inspect(const WardOptions& options, const std::vector<std::string>
 }
 
 constexpr Verb<WardOptions> kContainerVerbs[] = {
+    {"attach", "attach this terminal to a running container", cmd_attach},
     {"commit", "create a new image from a container's changes", cmd_commit},
     {"cp", "copy files between a container and the host", cmd_cp},
     {"create", "create a container", cmd_create},

@@ -29,6 +29,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"container",
      "manage containers: ls, run, create, start, stop, kill, rm, exec, logs, pause, top, cp, export, commit, ...",
      cmd_container},
+    {"attach", "attach this terminal to a running container (ctrl-p,ctrl-q detaches)", cmd_attach},
     {"cp", "copy files between a container (running or not) and the host, or a tar stream", cmd_cp},
     {"create", "create a container from an image, without starting it", cmd_create},
     {"diff", "show the files a container changed, added (A) or deleted (D)", cmd_diff},

@@ -61,7 +61,7 @@ int cmd_start(const WardOptions& options, const std::vector<std::string>& args) 
   static const std::vector<FlagSpec> kFlags = {
       {{"attach", "a"}, false, "attach its output and forward signals; ward exits with its status"},
       {{"interactive", "i"}, false, "with -a: pass ward's stdin to a container made with -i"},
-      {{"detach-keys"}, true, "key sequence to detach (not supported yet)"},
+      {{"detach-keys"}, true, "key sequence to detach (a running container; default ctrl-p,ctrl-q)"},
       {{"checkpoint"}, true, "restore from a checkpoint (not supported)"},
       {{"checkpoint-dir"}, true, "checkpoint directory (not supported)"},
       {{"all"}, false, "every container that is not running (with --filter: those that match)"},
@@ -73,7 +73,7 @@ int cmd_start(const WardOptions& options, const std::vector<std::string>& args) 
   if (parsed->flag("all")) return start_all(options, *parsed);
   if (parsed->positional.empty() || parsed->has("filter"))
     return kReporter.fail("start", "requires at least 1 argument (or --all, which --filter narrows)", kExitDockerUsage);
-  for (const char* refused : {"detach-keys", "checkpoint", "checkpoint-dir"})
+  for (const char* refused : {"checkpoint", "checkpoint-dir"})
     if (parsed->has(refused))
       return kReporter.fail("start", fmt::format("--{}: not supported yet", refused), kExitDockerUsage);
   auto engine = open_engine(options);
@@ -90,7 +90,14 @@ int cmd_start(const WardOptions& options, const std::vector<std::string>& args) 
   auto record = engine->find(parsed->positional.front());
   if (!record) return kReporter.fail("start", record.error());
   if (record->status == ward::engine::ContainerStatus::running)
-    return kReporter.fail("start", "attaching to a running container is not supported yet", kExitEngineError);
+    return attach_running("start", *engine, *record, *parsed, parsed->flag("interactive"));
+  // A stopped container runs in the foreground of this ward, which is its
+  // monitor: there is nothing to detach from.
+  if (parsed->has("detach-keys"))
+    return kReporter.fail("start",
+                          "--detach-keys: start -a of a stopped container runs it in the foreground; "
+                          "start it, then ward attach --detach-keys",
+                          kExitDockerUsage);
   record->spec.open_stdin = record->spec.open_stdin && parsed->flag("interactive");
   auto status = engine->run_attached(*record);
   if (!status) return kReporter.fail("start", status.error(), start_failure_status(status.error()));

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/monitor/attach_server.h"
 #include "engine/monitor/json_log.h"
 #include "engine/monitor/restart_policy.h"
 #include "engine/monitor/start_report.h"
@@ -90,7 +91,7 @@ int run_ward(const MonitorSetup& setup, const std::vector<std::string>& verb_arg
 
 class Monitor {
  public:
-  explicit Monitor(const MonitorSetup& setup) : setup_(setup) {}
+  explicit Monitor(const MonitorSetup& setup) : setup_(setup), attach_(setup.attach_fd) {}
 
   int run();
 
@@ -102,6 +103,9 @@ class Monitor {
   // A restart: `ward monitor-start ID` with new pipes as its stdio.
   [[nodiscard]] Result<StartReport> restart();
   [[nodiscard]] Result<> take_terminal();
+  // Where `ward attach`'s input goes for this start: the terminal's
+  // master, or -i's stdin pipe.
+  void route_input();
   // Pumps the output into the log until the init exits; its wait status.
   [[nodiscard]] Result<int> watch(pid_t init);
   void pump(Stream& stream);
@@ -120,6 +124,7 @@ class Monitor {
   bool log_failed_ = false;
   UniqueFd signals_;
   std::vector<Stream> streams_;
+  AttachServer attach_;
   RestartBackoff backoff_;
   std::optional<Clock::time_point> next_probe_;  // nullopt: no health check
   pid_t probe_pid_ = 0;                          // a `ward monitor-health` that runs
@@ -220,6 +225,12 @@ Result<> Monitor::take_terminal() {
   return {};
 }
 
+void Monitor::route_input() {
+  for (auto& stream : streams_)
+    if (stream.terminal) return attach_.set_input(stream.fd.get(), true);
+  attach_.set_input(setup_.stdin_write_fd, false);
+}
+
 void Monitor::pump(Stream& stream) {
   char buffer[16384];
   ssize_t n = sys::raw::read_some(stream.fd.get(), buffer, sizeof(buffer));
@@ -228,6 +239,8 @@ void Monitor::pump(Stream& stream) {
     stream.fd.reset();
     return;
   }
+  attach_.broadcast(stream.name == "stderr" ? AttachFrame::stderr_data : AttachFrame::stdout_data,
+                    std::string_view(buffer, static_cast<std::size_t>(n)));
   if (!log_ || log_failed_) return;
   if (!log_->write(stream.name, std::string_view(buffer, static_cast<std::size_t>(n)), now_real()))
     log_failed_ = true;  // a full disk: the output is dropped, the container runs on
@@ -239,9 +252,12 @@ Result<int> Monitor::watch(pid_t init) {
   for (;;) {
     std::vector<struct pollfd> fds{{signals_.get(), POLLIN, 0}};
     for (auto& stream : streams_) fds.push_back({stream.fd ? stream.fd.get() : -1, POLLIN, 0});
+    std::size_t attach_first = fds.size();
+    attach_.add_poll_fds(fds);
     if (::poll(fds.data(), fds.size(), probe_timeout_ms()) < 0 && errno != EINTR) return fail_errno(errno, "poll");
     for (std::size_t i = 0; i < streams_.size(); ++i)
       if (fds[i + 1].revents != 0 && streams_[i].fd) pump(streams_[i]);
+    attach_.handle(fds, attach_first);
     start_probe_if_due();
     if ((fds[0].revents & POLLIN) == 0) continue;
     struct signalfd_siginfo info;
@@ -279,6 +295,8 @@ void Monitor::drain() {
   }
   if (log_ && !log_failed_) (void)log_->flush(now_real());
   streams_.clear();
+  attach_.set_input(-1, false);
+  attach_.disconnect_all();  // their end of stream: the container stopped
 }
 
 void Monitor::wait(std::chrono::milliseconds delay) {
@@ -325,6 +343,7 @@ int Monitor::run() {
     report_ready(encode_failed(terminal.error()));
     return 1;
   }
+  route_input();
   report_ready("ok\n");
   for (;;) {
     auto started = Clock::now();
@@ -345,8 +364,10 @@ int Monitor::run() {
     if (!take_terminal()) {
       (void)::kill(report->pid, SIGKILL);
     }
+    route_input();
   }
   (void)::unlink(console_socket_path(setup_.run_root, setup_.id).c_str());
+  (void)::unlink(attach_socket_path(setup_.run_root, setup_.id).c_str());
   return 0;
 }
 

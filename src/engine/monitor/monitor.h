@@ -5,6 +5,7 @@
 // becomes its child too.  It
 //   - holds the container's stdio: reads its output (pipes, or a
 //     terminal's master) into the json-file log, keeps -i's stdin open;
+//   - serves `ward attach` clients on the attach socket (attach_server.h);
 //   - answers the `ward` that started it once the start is recorded;
 //   - reaps the init and runs `ward monitor-exit ID STATUS`, which records
 //     the exit and OOM kill, deletes the runtime's state, cgroup and
@@ -44,6 +45,8 @@ struct MonitorSetup {
   int stdin_read_fd = -1, stdin_write_fd = -1;
   // A terminal (-t): the listening socket the runtime sends its master to.
   int console_fd = -1;
+  // `ward attach`'s listening socket (attach_protocol.h), or -1.
+  int attach_fd = -1;
   // The health check (engine/health.h): `ward monitor-health ID` every
   // interval after each start, every start interval during the start
   // period; 0: the container has none.
