@@ -119,7 +119,8 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
 
   config["hostname"] = spec.hostname;
   config["root"] = {{"path", "rootfs"}, {"readonly", spec.read_only}};
-  linux_section["cgroupsPath"] = std::string(monitor::kCgroupParent) + "/" + inputs.id;
+  linux_section["cgroupsPath"] =
+      (spec.cgroup_parent.empty() ? std::string(monitor::kCgroupParent) : spec.cgroup_parent) + "/" + inputs.id;
   if (spec.privileged || spec.seccomp_unconfined) linux_section.erase("seccomp");
   if (spec.privileged) {
     linux_section.erase("maskedPaths");

@@ -73,6 +73,9 @@ Result<> apply_namespace_modes(const ContainerSpec& spec, const ConfigInputs& in
         std::remove_if(mounts.begin(), mounts.end(), [](const json& m) { return m["destination"] == "/dev/shm"; }),
         mounts.end());
   }
+  // The cgroup bound at /sys/fs/cgroup is still the container's own: the
+  // host's namespace shows its place in the host's tree (/proc/self/cgroup).
+  if (spec.cgroupns_mode == "host") remove_namespace(linux_section, "cgroup");
   if (spec.uts_mode == "host") {
     remove_namespace(linux_section, "uts");
     // The host's names are not the container's to set.

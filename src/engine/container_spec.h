@@ -125,6 +125,10 @@ struct ContainerSpec {
   // --pid, --ipc, --uts: "" (a namespace of its own) or "host"; --ipc
   // also "private" and "shareable" (its own as well).
   std::string pid_mode, ipc_mode, uts_mode;
+  // --cgroupns: "" (a cgroup namespace of its own, "private") or "host".
+  std::string cgroupns_mode;
+  // --cgroup-parent: the cgroup the container's is made under ("": /ward).
+  std::string cgroup_parent;
   bool init = false;                               // --init: tini as PID 1
   std::map<std::string, std::string> annotations;  // the OCI config's annotations
   bool no_healthcheck = false;                     // Config.Healthcheck {"Test": ["NONE"]}

@@ -92,6 +92,8 @@ void host_options_to_json(const ContainerSpec& spec, ordered_json& config, order
   host["PidMode"] = spec.pid_mode;
   host["IpcMode"] = spec.ipc_mode.empty() ? "private" : spec.ipc_mode;
   host["UTSMode"] = spec.uts_mode;
+  host["CgroupnsMode"] = spec.cgroupns_mode.empty() ? "private" : spec.cgroupns_mode;
+  host["CgroupParent"] = spec.cgroup_parent;
   host["Init"] = spec.init ? ordered_json(true) : ordered_json(nullptr);
   host["Annotations"] = spec.annotations.empty() ? ordered_json(nullptr) : ordered_json(spec.annotations);
   ordered_json secrets = nullptr;
@@ -130,6 +132,9 @@ void host_options_from_json(const nlohmann::json& config, const nlohmann::json& 
   read_if_present(host, "IpcMode", spec.ipc_mode);
   if (spec.ipc_mode == "private") spec.ipc_mode.clear();
   read_if_present(host, "UTSMode", spec.uts_mode);
+  read_if_present(host, "CgroupnsMode", spec.cgroupns_mode);
+  if (spec.cgroupns_mode == "private") spec.cgroupns_mode.clear();
+  read_if_present(host, "CgroupParent", spec.cgroup_parent);
   read_if_present(host, "Init", spec.init);
   if (host.contains("Annotations") && host["Annotations"].is_object())
     spec.annotations = host["Annotations"].get<std::map<std::string, std::string>>();

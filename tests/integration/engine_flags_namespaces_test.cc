@@ -1,4 +1,4 @@
-// `ward run`'s --device, --device-cgroup-rule, --pid, --ipc and --uts,
+// `ward run`'s --device, --device-cgroup-rule, --pid, --ipc, --uts and --cgroupns,
 // checked inside the container: the device is there and its cgroup rule
 // holds; a host namespace is the host's (same inode), and warned.
 #include <sys/stat.h>
@@ -92,6 +92,55 @@ TEST_F(EngineFlagsNamespaces, HostNamespacesAreTheHostsAndWarned) {
   expect_refused({"--ipc", "bogus"}, "--ipc bogus: invalid ipc mode");
   expect_refused({"--uts", "host", "-h", "name"}, "--uts host: conflicting options: hostname and the UTS mode");
   expect_refused({"--ipc", "host", "--sysctl", "kernel.shm_rmid_forced=1"}, "not allowed in the host's IPC namespace");
+}
+
+TEST_F(EngineFlagsNamespaces, CgroupnsHostShowsTheHostsTreeAndIsWarned) {
+  // Its own namespace by default (and with private): its cgroup is "/".
+  auto own = run_out({}, "readlink /proc/self/ns/cgroup; grep -c ':/ward/' /proc/self/cgroup || true");
+  EXPECT_EQ(own.substr(own.find('\n') + 1), "0\n") << own;
+  EXPECT_FALSE(own.starts_with(host_namespace("cgroup"))) << own;
+  EXPECT_NE(run_out({"--cgroupns", "private"}, "readlink /proc/self/ns/cgroup"), host_namespace("cgroup"));
+  // host: the host's namespace, in which it lies under /ward/ID.
+  auto host = run({"--name", "cgh", "--cgroupns", "host"},
+                  "readlink /proc/self/ns/cgroup; grep -c ':/ward/' /proc/self/cgroup || true");
+  EXPECT_EQ(host.status, 0) << host.err;
+  EXPECT_TRUE(host.out.starts_with(host_namespace("cgroup"))) << host.out;
+  EXPECT_NE(host.out.substr(host.out.find('\n') + 1), "0\n") << host.out;
+  EXPECT_NE(host.err.find("warning: --cgroupns host"), std::string::npos) << host.err;
+  // Its own cgroup is still the one bound at /sys/fs/cgroup, read-only.
+  auto bound = run({"--cgroupns", "host"}, "touch /sys/fs/cgroup/pids/x 2>&1 || echo refused");
+  EXPECT_NE(bound.out.find("refused"), std::string::npos) << bound.out;
+  expect_refused({"--cgroupns", "shared"}, "--cgroupns shared: invalid cgroupns mode");
+  ASSERT_EQ(ward({"create", "--name", "cgns", "--cgroupns", "host", "busybox", "true"}).status, 0);
+  EXPECT_EQ(inspect_container("cgns")["HostConfig"]["CgroupnsMode"], "host");
+  ASSERT_EQ(ward({"create", "--name", "cgdefault", "busybox", "true"}).status, 0);
+  EXPECT_EQ(inspect_container("cgdefault")["HostConfig"]["CgroupnsMode"], "private");
+}
+
+TEST_F(EngineFlagsNamespaces, CgroupParentHoldsTheContainersCgroup) {
+  // A parent of the test's own, removed afterwards in every hierarchy.
+  std::string parent = "ward-test-parent-" + std::to_string(::getpid());
+  struct RemoveParent {
+    std::string name;
+    ~RemoveParent() {
+      for (const char* controller :
+           {"pids", "memory", "cpu", "cpuacct", "cpu,cpuacct", "freezer", "devices", "blkio", "cpuset", "hugetlb",
+            "net_cls", "net_prio", "perf_event", "misc", "rdma", "unified", "systemd"})
+        ::rmdir((std::string("/sys/fs/cgroup/") + controller + "/" + name).c_str());
+      ::rmdir(("/sys/fs/cgroup/" + name).c_str());
+    }
+  } remove_parent{parent};
+  std::string id =
+      run_detached({"--name", "kid", "--cgroup-parent", parent, "--pids-limit", "77", "busybox", "sleep", "30"});
+  std::string leaf = "/sys/fs/cgroup/pids/" + parent + "/" + id;
+  EXPECT_EQ(read_text(leaf + "/pids.max"), "77\n");
+  EXPECT_NE(::access(("/sys/fs/cgroup/pids/ward/" + id).c_str(), F_OK), 0);
+  EXPECT_EQ(inspect_container("kid")["HostConfig"]["CgroupParent"], "/" + parent);
+  ASSERT_EQ(ward({"rm", "-f", "kid"}).status, 0);
+  EXPECT_NE(::access(leaf.c_str(), F_OK), 0);  // the container's cgroup goes with it
+  expect_refused({"--cgroup-parent", "a/../b"}, "--cgroup-parent a/../b: invalid path component \"..\"");
+  expect_refused({"--cgroup-parent", "user.slice"}, "--cgroup-parent user.slice: systemd slices are not supported");
+  expect_refused({"--cgroup-parent", "/"}, "--cgroup-parent /: not a cgroup under the root");
 }
 
 }  // namespace

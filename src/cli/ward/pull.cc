@@ -17,13 +17,10 @@
 #include <fmt/format.h>
 
 #include "cli/core/args.h"
-#include "cli/core/terminal_progress.h"
 #include "cli/ward/commands.h"
-#include "image/image_events.h"
+#include "cli/ward/pull_steps.h"
 #include "image/platform.h"
-#include "image/pull.h"
 #include "image/reference.h"
-#include "image/registries_conf.h"
 
 namespace ward::cli::engine {
 
@@ -37,31 +34,6 @@ const std::vector<FlagSpec> kFlags = {
     {{"disable-content-trust"}, false, "content trust is not supported; only \"true\" (the default) is accepted"},
     {{"help", "h"}, false, "show help"},
 };
-
-// The store's progress words in Docker's pull words: a layer is
-// "Extracting", then "Pull complete".
-class PullWords final : public Progress {
- public:
-  explicit PullWords(Progress& out) : out_(out) {}
-  void begin(std::string_view id, std::string_view action, std::uint64_t total) override {
-    out_.begin(id, action == "Unpacking layer" ? "Extracting" : action, total);
-  }
-  void advance(std::string_view id, std::uint64_t done) override { out_.advance(id, done); }
-  void end(std::string_view id, std::string_view status) override {
-    out_.end(id, status == "Loaded" ? "Pull complete" : status);
-  }
-
- private:
-  Progress& out_;
-};
-
-// Whether the text named neither tag nor digest ("busybox", "host:5000/x").
-bool names_no_tag(std::string_view text) {
-  if (text.find('@') != std::string_view::npos) return false;
-  auto slash = text.rfind('/');
-  std::string_view last = slash == std::string_view::npos ? text : text.substr(slash + 1);
-  return last.find(':') == std::string_view::npos;
-}
 
 }  // namespace
 
@@ -81,62 +53,22 @@ int cmd_pull(const WardOptions& options, const std::vector<std::string>& args) {
   if (parsed->positional.size() != 1)
     return kReporter.fail("pull", "requires exactly 1 argument: NAME[:TAG|@DIGEST]", kExitDockerUsage);
   const std::string& text = parsed->positional.front();
-  auto reference = image::parse_reference(text);
-  if (!reference) return kReporter.fail("pull", reference.error(), kExitDockerUsage);
-  if (reference->digest) reference->tag.clear();  // NAME:TAG@DIGEST pulls by digest, as Docker does
+  if (auto reference = image::parse_reference(text); !reference)
+    return kReporter.fail("pull", reference.error(), kExitDockerUsage);
   image::Platform platform = image::host_platform();
   if (parsed->has("platform")) {
     auto wanted = image::parse_platform(parsed->value("platform"));
     if (!wanted) return kReporter.fail("pull", wanted.error(), kExitDockerUsage);
     platform = *wanted;
   }
-  bool quiet = parsed->flag("quiet");
+  PullFlags flags{.quiet = parsed->flag("quiet"),
+                  .platform = platform,
+                  .tls_verify = !parsed->has("tls-verify") || parsed->flag("tls-verify")};
   auto store = open_store(options);
   if (!store) return kReporter.fail("pull", store.error());
-
-  auto registries = image::load_registries_conf();
-  if (!registries) return kReporter.fail("pull", registries.error());
-  auto candidates = image::short_name_candidates(*registries, *reference, text);
-  if (!candidates) return kReporter.fail("pull", candidates.error());
-
-  if (!quiet && names_no_tag(text)) std::printf("Using default tag: %s\n", std::string(image::kDefaultTag).c_str());
-  auto terminal = quiet ? nullptr : make_terminal_progress(stdout);
-  std::unique_ptr<Progress> progress;
-  if (terminal) progress = std::make_unique<PullWords>(*terminal);
-  image::PullOptions pull{
-      .load = {.platform = platform, .rootless = ::geteuid() != 0, .progress = progress.get()},
-      .registry = {.tls_verify = !parsed->has("tls-verify") || parsed->flag("tls-verify")},
-      .registries = &*registries,
-      .found = {},
-  };
-  // Each candidate in order (one, unless a short name has several search
-  // registries and short-name-mode allows trying them): the first pulled wins.
-  Result<image::PullResult> pulled = fail("no candidate");
-  std::string failures;
-  for (const auto& candidate : *candidates) {
-    reference = candidate;
-    if (!quiet)
-      pull.found = [&] {
-        std::string wanted = reference->digest ? reference->digest->string() : reference->tag;
-        std::printf("%s: Pulling from %s\n", wanted.c_str(), reference->path.c_str());
-        std::fflush(stdout);
-      };
-    pulled = image::pull_image(*store, *reference, pull);
-    if (pulled || candidates->size() == 1) break;
-    failures += fmt::format("{}{}: {}", failures.empty() ? "" : "; ", candidate.string(), pulled.error().message);
-  }
-  if (!pulled && candidates->size() > 1)
-    pulled = fail(pulled.error().kind, fmt::format("{}: no search registry has it: {}", text, failures));
-  progress.reset();
-  terminal.reset();
+  auto pulled = pull_named(*store, text, flags, stdout);
   if (!pulled) return kReporter.fail("pull", pulled.error());
-  if (!quiet) {
-    std::printf("Digest: %s\n", pulled->manifest_digest.string().c_str());
-    std::printf("Status: %s for %s\n", pulled->downloaded ? "Downloaded newer image" : "Image is up to date",
-                reference->familiar().c_str());
-  }
-  std::printf("%s\n", reference->string().c_str());
-  image::note_image_event(store->database(), "pull", reference->familiar(), image::familiar_name(reference->name()));
+  std::printf("%s\n", pulled->string().c_str());
   return 0;
 }
 

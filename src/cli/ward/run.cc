@@ -12,6 +12,7 @@
 
 #include "cli/core/args.h"
 #include "cli/ward/commands.h"
+#include "cli/ward/pull_steps.h"
 #include "cli/ward/run_flags.h"
 #include "cli/ward/run_status.h"
 #include "engine/engine.h"
@@ -43,6 +44,9 @@ int cmd_run(const WardOptions& options, const std::vector<std::string>& args) {
   }
   auto engine = open_engine(options);
   if (!engine) return kReporter.fail("run", engine.error(), kExitEngineError);
+  if (auto pulled = ensure_image(engine->store(), command->request.spec.image, command->pull_policy, command->quiet);
+      !pulled)
+    return kReporter.fail("run", pulled.error(), kExitEngineError);
   auto container = engine->create(std::move(command->request));
   if (!container) return kReporter.fail("run", container.error(), kExitEngineError);
   if (!command->cidfile.empty()) {

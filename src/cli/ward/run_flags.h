@@ -28,8 +28,10 @@ void add_env(std::vector<std::string>& env, const std::string& entry);
 struct RunCommand {
   ward::engine::CreateRequest request;
   bool detach = false;
-  std::vector<std::string> warnings;  // one line each: what weakens isolation
-  std::string cidfile;                // --cidfile: where the id goes; "" for nowhere
+  std::vector<std::string> warnings;    // one line each: what weakens isolation
+  std::string cidfile;                  // --cidfile: where the id goes; "" for nowhere
+  std::string pull_policy = "missing";  // --pull: missing, always or never
+  bool quiet = false;                   // -q: no pull output
 };
 
 // --cidfile: refused when the file exists (Docker's rule: another

@@ -1,4 +1,4 @@
-// --device, --device-cgroup-rule, --pid, --ipc and --uts of `ward run`
+// --device, --device-cgroup-rule, --pid, --ipc, --uts and --cgroupns of `ward run`
 // and `create`: what of the host's devices and namespaces the container
 // gets.  Sharing a namespace of the host is warned, as the issue asks.
 #include <sys/stat.h>
@@ -76,6 +76,30 @@ Result<std::string> namespace_mode(const ParsedArgs& parsed, const std::string& 
                                                     fmt::join(allowed.begin() + 1, allowed.end(), ", ")));
 }
 
+// --cgroup-parent PATH: a cgroupfs path, made absolute as Docker's cgroupfs
+// driver does ("mine" is /mine); no way up, no systemd slice.
+Result<std::string> cgroup_parent(const std::string& text) {
+  std::string path = text.starts_with('/') ? text : "/" + text;
+  while (path.size() > 1 && path.ends_with('/')) path.pop_back();
+  if (path == "/")
+    return fail(ErrorKind::invalid_input, fmt::format("--cgroup-parent {}: not a cgroup under the root", text));
+  if (text.ends_with(".slice"))
+    return fail(ErrorKind::unsupported,
+                fmt::format("--cgroup-parent {}: systemd slices are not supported (ward manages cgroupfs)", text));
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    std::size_t slash = path.find('/', start);
+    std::string_view part =
+        std::string_view(path).substr(start, slash == std::string::npos ? path.npos : slash - start);
+    if (part.empty() || part == "." || part == "..")
+      return fail(ErrorKind::invalid_input,
+                  fmt::format("--cgroup-parent {}: invalid path component \"{}\"", text, part));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return path;
+}
+
 }  // namespace
 
 Result<> apply_namespace_and_device_flags(const ParsedArgs& parsed, ContainerSpec& spec,
@@ -86,6 +110,11 @@ Result<> apply_namespace_and_device_flags(const ParsedArgs& parsed, ContainerSpe
   spec.ipc_mode = WARD_TRY(namespace_mode(parsed, "ipc", {"", "private", "shareable", "none", "host"}));
   if (spec.ipc_mode == "private") spec.ipc_mode.clear();
   spec.uts_mode = WARD_TRY(namespace_mode(parsed, "uts", {"", "host"}));
+  spec.cgroupns_mode = WARD_TRY(namespace_mode(parsed, "cgroupns", {"", "private", "host"}));
+  if (spec.cgroupns_mode == "private") spec.cgroupns_mode.clear();
+  if (parsed.has("cgroup-parent")) spec.cgroup_parent = WARD_TRY(cgroup_parent(parsed.value("cgroup-parent")));
+  if (spec.cgroupns_mode == "host")
+    warnings.push_back("--cgroupns host: the container sees where it lies in the host's cgroup tree");
   if (spec.pid_mode == "host")
     warnings.push_back("--pid host: the container sees the host's processes and their command lines");
   for (const auto& [key, value] : spec.sysctls)
