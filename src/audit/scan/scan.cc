@@ -14,7 +14,7 @@
 #include "audit/scan/file_checks.h"
 #include "audit/scan/image_checks.h"
 #include "audit/scan/rootfs.h"
-#include "audit/scan/rpm.h"
+#include "audit/scan/package_databases.h"
 #include "audit/scan/rules.h"
 #include "image/builtin_busybox.h"
 #include "image/reference.h"
@@ -23,9 +23,8 @@ namespace ward::audit::scan {
 
 namespace {
 
-// Package databases and account files are small; anything larger than
-// this is not one, and a hostile image cannot make the scan read gigabytes.
-constexpr std::size_t kMaxDatabase = 256 * 1024 * 1024;
+// Account files and os-release are small; anything larger than this is not
+// one, and a hostile image cannot make the scan read gigabytes.
 constexpr std::size_t kMaxSmallFile = 16 * 1024 * 1024;
 
 std::string unquote(std::string_view value) {
@@ -51,43 +50,6 @@ std::pair<std::string, std::string> os_release(std::string_view text) {
 Result<std::string> read_or_empty(const Rootfs& rootfs, std::string_view path) {
   auto text = WARD_TRY(rootfs.read(path, kMaxSmallFile));
   return text.value_or("");
-}
-
-Result<std::vector<Package>> read_packages(const Rootfs& rootfs, std::vector<Finding>& notes) {
-  std::vector<Package> out;
-  auto add = [&](std::vector<Package> more) { out.insert(out.end(), more.begin(), more.end()); };
-  constexpr std::string_view kDpkg = "/var/lib/dpkg/status";
-  if (auto text = WARD_TRY(rootfs.read(kDpkg, kMaxDatabase))) add(WARD_TRY(parse_dpkg_status(*text, kDpkg)));
-  // Distroless images keep one file per package here instead.
-  for (const std::string& name : WARD_TRY(rootfs.list("/var/lib/dpkg/status.d"))) {
-    if (name.ends_with(".md5sums")) continue;
-    std::string path = "/var/lib/dpkg/status.d/" + name;
-    if (auto text = WARD_TRY(rootfs.read(path, kMaxDatabase))) add(WARD_TRY(parse_dpkg_status(*text, path)));
-  }
-  constexpr std::string_view kApk = "/lib/apk/db/installed";
-  if (auto text = WARD_TRY(rootfs.read(kApk, kMaxDatabase))) add(WARD_TRY(parse_apk_installed(*text, kApk)));
-  // rpm 4.16 and later (RHEL 9, Fedora 33+); Fedora 36+ and openSUSE moved
-  // it under /usr/lib/sysimage and left a symlink behind, which read()
-  // follows inside the image: read the first only.
-  bool rpm_read = false;
-  for (std::string_view path : {"/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"}) {
-    if (rpm_read) break;
-    if (auto bytes = WARD_TRY(rootfs.read(path, kMaxDatabase))) {
-      add(WARD_TRY(parse_rpmdb_sqlite(*bytes, path)));
-      rpm_read = true;
-    }
-  }
-  // Older rpm (RHEL 8 and before) keeps a BerkeleyDB, SUSE an NDB file.
-  for (std::string_view path : {"/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db", "/usr/lib/sysimage/rpm/Packages",
-                                "/usr/lib/sysimage/rpm/Packages.db"}) {
-    if (rpm_read || !WARD_TRY(rootfs.exists(path))) continue;
-    notes.push_back(Finding{std::string(kUnreadPackageDatabase), rule_severity(kUnreadPackageDatabase),
-                            Location{std::string(path), 0, 1},
-                            fmt::format("{}: rpm's {} database is not supported; its packages are not listed", path,
-                                        path.ends_with(".db") ? "NDB" : "BerkeleyDB")});
-    break;
-  }
-  return out;
 }
 
 Rule vulnerability_rule(const Vulnerability& v) {
