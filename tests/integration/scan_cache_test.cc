@@ -40,26 +40,35 @@ class ScanCache : public ImageStoreTest {
     ASSERT_TRUE(sys::write_file_atomic(upper + "/srv/new/.env", "GITHUB_TOKEN=" + kFakeGithubToken + "\n", 0644));
     ASSERT_TRUE(sys::write_file_atomic(upper + "/srv/new/tool", "x", 0755));
     ASSERT_EQ(::chmod((upper + "/srv/new/tool").c_str(), 04755), 0);
-    std::string archive_dir = dir_ + "/archive";
+    load_image({lower, upper}, "layered:1");
+  }
+  // A `docker save` archive of the directories `layers` (base first),
+  // loaded as `tag`.
+  void load_image(const std::vector<std::string>& layers, const std::string& tag) {
+    std::string archive_dir = dir_ + "/archive-" + std::to_string(++archives_);
     fs::create_directories(archive_dir);
     std::vector<std::string> diff_ids;
-    for (const auto& [layer, name] : {std::pair{lower, "lower.tar"}, std::pair{upper, "upper.tar"}}) {
+    nlohmann::json names = nlohmann::json::array();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      std::string name = "layer" + std::to_string(i) + ".tar";
       std::string tar = archive_dir + "/" + name;
-      auto packed = run_command({"tar", "--numeric-owner", "--owner=0", "--group=0", "-C", layer, "-cf", tar, "."});
+      auto packed = run_command({"tar", "--numeric-owner", "--owner=0", "--group=0", "--mtime=@0", "--sort=name", "-C",
+                                 layers[i], "-cf", tar, "."});
       ASSERT_EQ(packed.status, 0) << packed.err;
       auto sum = run_command({"sha256sum", tar});
       ASSERT_EQ(sum.status, 0) << sum.err;
       diff_ids.push_back("sha256:" + sum.out.substr(0, 64));
+      names.push_back(name);
     }
     nlohmann::json config = {{"architecture", "amd64"},
                              {"os", "linux"},
                              {"config", {{"User", "app"}}},
                              {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}};
     ASSERT_TRUE(sys::write_file_atomic(archive_dir + "/config.json", config.dump()));
-    nlohmann::json manifest = nlohmann::json::array(
-        {{{"Config", "config.json"}, {"RepoTags", {"layered:1"}}, {"Layers", {"lower.tar", "upper.tar"}}}});
+    nlohmann::json manifest =
+        nlohmann::json::array({{{"Config", "config.json"}, {"RepoTags", {tag}}, {"Layers", names}}});
     ASSERT_TRUE(sys::write_file_atomic(archive_dir + "/manifest.json", manifest.dump()));
-    std::string archive = dir_ + "/layered.tar";
+    std::string archive = archive_dir + ".tar";
     ASSERT_EQ(run_command({"tar", "-C", archive_dir, "-cf", archive, "."}).status, 0);
     auto loaded = ward({"load", "-q", "-i", archive});
     ASSERT_EQ(loaded.status, 0) << loaded.err;
@@ -82,6 +91,8 @@ class ScanCache : public ImageStoreTest {
     return out;
   }
   std::string cache_file(const std::string& id) { return root_ + "/cache/scan/" + id; }
+
+  int archives_ = 0;
 };
 
 TEST_F(ScanCache, ASecondScanComesFromTheCacheAndPrintsTheSameReport) {
@@ -121,6 +132,37 @@ TEST_F(ScanCache, ASecondScanComesFromTheCacheAndPrintsTheSameReport) {
   auto uncached = scan({"--format", "json", "--no-cache", "--debug", "layered:1"});
   EXPECT_EQ(uncached.out, first.out);
   for (const auto& [id, where] : layer_sources(uncached.err)) EXPECT_EQ(where, "read, not cached: --no-cache");
+}
+
+// Layers, not images, are cached: another image on the same base reads
+// only its own layer.
+TEST_F(ScanCache, AnotherImageOnTheSameBaseReadsOnlyItsOwnLayer) {
+  auto first = scan({"--format", "json", "--debug", "layered:1"});
+  ASSERT_EQ(first.status, 0) << first.err;
+  std::string other = dir_ + "/other";
+  fs::create_directories(other + "/opt");
+  ASSERT_TRUE(sys::write_file_atomic(other + "/opt/other", "x", 0644));
+  load_image({dir_ + "/lower", other}, "other:1");
+  auto second = scan({"--format", "json", "--debug", "other:1"});
+  ASSERT_EQ(second.status, 0) << second.err;
+  auto before = layer_sources(first.err);
+  auto after = layer_sources(second.err);
+  ASSERT_EQ(after.size(), 2u) << second.err;
+  int cached = 0;
+  for (const auto& [id, where] : after) {
+    if (before.contains(id)) {
+      EXPECT_EQ(where, "from the cache") << id;  // the shared base
+      ++cached;
+    } else {
+      EXPECT_EQ(where, "read and cached") << id;
+    }
+  }
+  EXPECT_EQ(cached, 1) << first.err << second.err;
+  // Without the first image's whiteout, the base's password is there again.
+  EXPECT_NE(second.out.find("/etc/app/app.conf"), std::string::npos) << second.out;
+  // Removing one image keeps the base's results, which the other still uses.
+  ASSERT_EQ(ward({"rmi", "other:1"}).status, 0);
+  for (const auto& [id, where] : after) EXPECT_EQ(fs::exists(cache_file(id)), before.contains(id)) << id;
 }
 
 TEST_F(ScanCache, ChangedRulesOrVulnerabilitiesChangeTheReport) {
