@@ -2,6 +2,8 @@
 //   ward.db                  images, layers, tags (engine/db)
 //   blobs/sha256/<hex>       manifests, configs, compressed layers (BlobStore)
 //   layers/<chain-id hex>/   each layer unpacked once, shared read-only
+//   cache/<kind>/<chain-id hex>  results derived from a layer (ward scan's:
+//                            cache/scan), removed with the layer
 //   tmp/                     temp files and dirs, named with their pid
 // Files are written under tmp/ and renamed into place; the rows that point
 // at them are committed after the rename, in one BEGIN IMMEDIATE

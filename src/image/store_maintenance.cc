@@ -52,6 +52,19 @@ Result<std::set<std::string>> referenced_blobs(db::Database& database) {
   return blobs;
 }
 
+// Results derived from the layer `hex` (cache/<kind>/<hex>, e.g. ward
+// scan's), which must not outlive it.
+Result<> remove_layer_caches(const std::string& root, const std::string& hex) {
+  const std::string cache = root + "/cache";
+  if (!sys::path_exists(cache)) return {};
+  for (const std::string& kind : WARD_TRY(sys::list_directory(cache))) {
+    std::string path = cache + "/" + kind + "/" + hex;
+    if (::unlink(path.c_str()) < 0 && errno != ENOENT && errno != ENOTDIR)
+      return fail_errno(errno, "remove layer cache " + path);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<bool> layer_referenced(db::Database& database, const Digest& chain_id) {
@@ -98,7 +111,9 @@ Result<> remove_unreferenced_files(db::Database& database, const std::string& ro
       if (WARD_TRY(find_layer_row(database, chain_id))) continue;  // a row names it: in use
       const std::string path = root + "/layers/" + chain_id.hex();
       auto st = WARD_TRY(status(path));
+      if (!st) WARD_TRY(remove_layer_caches(root, chain_id.hex()));  // a cache left by a scan that raced a removal
       if (!st || too_young(*st, not_after)) continue;
+      WARD_TRY(remove_layer_caches(root, chain_id.hex()));
       // Out of layers/ now, under the lock; the slow delete comes after.
       std::string moved = root + "/tmp/" + temp_name("trash");
       if (::rename(path.c_str(), moved.c_str()) < 0)
@@ -158,6 +173,11 @@ Result<GarbageReport> Store::collect_garbage(std::chrono::seconds grace) {
     }
   }
   auto names = WARD_TRY(context(sys::list_directory(root() + "/layers"), "collect garbage"));
+  // and every layer something kept results for (cache/<kind>/<hex>)
+  if (sys::path_exists(root() + "/cache"))
+    for (const std::string& kind : WARD_TRY(context(sys::list_directory(root() + "/cache"), "collect garbage")))
+      if (auto kept = sys::list_directory(root() + "/cache/" + kind))
+        names.insert(names.end(), kept->begin(), kept->end());
   for (const std::string& name : names) {
     if (auto chain_id = Digest::from_hex(DigestAlgorithm::sha256, name)) layers.insert(std::move(*chain_id));
   }

@@ -82,6 +82,7 @@ class ImageStoreTest : public ::testing::Test {
     EXPECT_EQ(listed.out, "");
     EXPECT_EQ(entries_under(root_ + "/blobs/sha256"), 0u);
     EXPECT_EQ(entries_under(root_ + "/layers"), 0u);
+    EXPECT_EQ(entries_under(root_ + "/cache/scan"), 0u);  // ward scan's layer results go with their layers
     EXPECT_EQ(entries_under(root_ + "/tmp"), 0u);
   }
 

@@ -66,6 +66,7 @@ const std::vector<std::pair<std::string, std::set<std::string>>>& third_party() 
       {"archive_entry.h", {"image", "audit/scan"}},
       {"re2/", {"audit", "audit/lint", "audit/scan"}},
       {"openssl/", {"image"}},
+      {"rpm/", {"audit/scan"}},
   };
   return rules;
 }

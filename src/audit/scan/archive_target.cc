@@ -64,6 +64,7 @@ Result<ArchiveTarget> ArchiveTarget::open(image::Store& store, const std::string
   // By its tag when it has one, so the tag checks (":latest") apply.
   auto target = WARD_TRY(image_target(*scratch, image.tags.empty() ? image.id.string() : image.tags.front()));
   target.name = archive;
+  target.layer_cache.clear();  // the private store goes when the scan ends: nothing to keep results in
   std::string path = directory.release();
   return ArchiveTarget(std::move(path), std::move(scratch), std::move(target));
 }

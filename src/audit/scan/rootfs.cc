@@ -35,6 +35,8 @@ struct Child {
   std::size_t layer = 0;
   std::size_t part = 0;  // index of the parent's copy the entry is in
   MergedDir dir;         // when a directory: its merged copies
+  bool whiteout = false;
+  bool opaque = false;  // the visible copy is an opaque directory
 };
 
 bool is_whiteout(const struct stat& st) {
@@ -50,7 +52,10 @@ bool is_opaque(int dir_fd) {
 
 class Lookup {
  public:
-  explicit Lookup(bool whiteouts) : whiteouts_(whiteouts) {}
+  // `show_whiteouts`: a whiteout is the entry found (a layer read alone),
+  // not a hole.
+  explicit Lookup(bool whiteouts, bool show_whiteouts = false)
+      : whiteouts_(whiteouts), show_whiteouts_(show_whiteouts) {}
 
   // `name` in `dir`, overlayfs's way: the topmost copy wins; a whiteout or a
   // non-directory hides every copy below it; directories merge down to the
@@ -64,7 +69,13 @@ class Lookup {
         if (errno == ENOENT) continue;
         return fail_errno(errno, fmt::format("stat {} in layer {}", name, layer));
       }
-      if (whiteouts_ && is_whiteout(st)) break;
+      if (whiteouts_ && is_whiteout(st)) {
+        if (show_whiteouts_ && !out.found) {
+          out = Child{true, st, layer, i, {}};
+          out.whiteout = true;
+        }
+        break;
+      }
       if (!S_ISDIR(st.st_mode)) {
         if (out.dir.parts.empty()) out = Child{true, st, layer, i, {}};
         break;
@@ -73,7 +84,10 @@ class Lookup {
       if (child_fd < 0) return fail_errno(errno, fmt::format("open {} in layer {}", name, layer));
       if (!out.found) out = Child{true, st, layer, i, {}};
       out.dir.parts.emplace_back(layer, UniqueFd(child_fd));
-      if (whiteouts_ && is_opaque(child_fd)) break;
+      if (whiteouts_ && is_opaque(child_fd)) {
+        if (out.dir.parts.size() == 1) out.opaque = true;
+        break;
+      }
     }
     return out;
   }
@@ -90,6 +104,7 @@ class Lookup {
 
  private:
   bool whiteouts_;
+  bool show_whiteouts_;
 };
 
 // A path resolved in the merged tree: the final entry and the directory
@@ -196,11 +211,17 @@ Result<Rootfs> Rootfs::open(const std::vector<std::string>& layers, bool whiteou
   if (layers.empty()) return fail(ErrorKind::invalid_input, "a root filesystem needs at least one directory");
   std::vector<UniqueFd> fds;
   for (const std::string& layer : layers) fds.push_back(WARD_TRY(sys::open(layer, kDirFlags)));
-  return Rootfs(std::move(fds), whiteouts);
+  return Rootfs(std::move(fds), whiteouts, false);
+}
+
+Result<Rootfs> Rootfs::open_layer(const std::string& layer) {
+  std::vector<UniqueFd> fds;
+  fds.push_back(WARD_TRY(sys::open(layer, kDirFlags)));
+  return Rootfs(std::move(fds), true, true);
 }
 
 Result<> Rootfs::walk(const std::function<Result<>(const RootfsEntry&)>& visit) const {
-  Lookup lookup(whiteouts_);
+  Lookup lookup(whiteouts_, show_whiteouts_);
   // Depth first with an explicit stack of open directories, so a deep tree
   // costs fds, not C++ stack; each level keeps only its own copies open.
   struct Level {
@@ -223,7 +244,8 @@ Result<> Rootfs::walk(const std::function<Result<>(const RootfsEntry&)>& visit) 
     const std::string& name = level.names[level.next++];
     Child child = WARD_TRY(context(lookup.child(level.dir, name), "{}/{}", level.path, name));
     if (!child.found) continue;
-    RootfsEntry entry{level.path + "/" + name, child.st, child.layer, level.dir.parts[child.part].second.get(), name};
+    RootfsEntry entry{level.path + "/" + name, child.st,    child.layer, level.dir.parts[child.part].second.get(), name,
+                      child.whiteout,          child.opaque};
     WARD_TRY(visit(entry));
     if (!S_ISDIR(child.st.st_mode)) continue;
     if (levels.size() > kMaxDepth)

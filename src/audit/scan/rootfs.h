@@ -27,6 +27,8 @@ struct RootfsEntry {
   std::size_t layer = 0;  // the layer it comes from, 0 = top
   int directory_fd = -1;  // that layer's copy of the parent directory, valid during the visit
   std::string_view name;  // the last component, for openat on directory_fd
+  bool whiteout = false;  // an overlayfs whiteout (only a layer opened alone, open_layer, shows them)
+  bool opaque = false;    // a directory marked opaque in its layer (images only)
 };
 
 // The regular file `entry` names, opened read-only under its layer's
@@ -40,6 +42,11 @@ class Rootfs {
   // whiteouts and opaque directories (an image's layers; not a plain
   // directory, where a 0/0 device is a device).
   [[nodiscard]] static Result<Rootfs> open(const std::vector<std::string>& layers, bool whiteouts);
+  // One image layer on its own, as its tar made it: walk() visits its
+  // whiteouts too (`whiteout` set, never hiding anything) and marks its
+  // opaque directories, so the layer's own results can be merged with
+  // the others' later (layer_scan.h).
+  [[nodiscard]] static Result<Rootfs> open_layer(const std::string& layer);
 
   // Visits every visible entry but "/", parents before children, names in
   // byte order; stops at the first error `visit` returns.
@@ -57,10 +64,12 @@ class Rootfs {
   [[nodiscard]] Result<bool> exists(std::string_view path) const;
 
  private:
-  Rootfs(std::vector<UniqueFd> layers, bool whiteouts) : layers_(std::move(layers)), whiteouts_(whiteouts) {}
+  Rootfs(std::vector<UniqueFd> layers, bool whiteouts, bool show_whiteouts)
+      : layers_(std::move(layers)), whiteouts_(whiteouts), show_whiteouts_(show_whiteouts) {}
 
   std::vector<UniqueFd> layers_;
   bool whiteouts_ = false;
+  bool show_whiteouts_ = false;  // open_layer: whiteouts are visited, not applied
 };
 
 }  // namespace ward::audit::scan

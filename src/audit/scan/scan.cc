@@ -13,8 +13,10 @@
 #include "audit/scan/accounts.h"
 #include "audit/scan/file_checks.h"
 #include "audit/scan/image_checks.h"
+#include "audit/scan/layer_cache.h"
+#include "audit/scan/layer_scan.h"
 #include "audit/scan/rootfs.h"
-#include "audit/scan/rpm.h"
+#include "audit/scan/package_databases.h"
 #include "audit/scan/rules.h"
 #include "image/builtin_busybox.h"
 #include "image/reference.h"
@@ -23,9 +25,8 @@ namespace ward::audit::scan {
 
 namespace {
 
-// Package databases and account files are small; anything larger than
-// this is not one, and a hostile image cannot make the scan read gigabytes.
-constexpr std::size_t kMaxDatabase = 256 * 1024 * 1024;
+// Account files and os-release are small; anything larger than this is not
+// one, and a hostile image cannot make the scan read gigabytes.
 constexpr std::size_t kMaxSmallFile = 16 * 1024 * 1024;
 
 std::string unquote(std::string_view value) {
@@ -53,43 +54,6 @@ Result<std::string> read_or_empty(const Rootfs& rootfs, std::string_view path) {
   return text.value_or("");
 }
 
-Result<std::vector<Package>> read_packages(const Rootfs& rootfs, std::vector<Finding>& notes) {
-  std::vector<Package> out;
-  auto add = [&](std::vector<Package> more) { out.insert(out.end(), more.begin(), more.end()); };
-  constexpr std::string_view kDpkg = "/var/lib/dpkg/status";
-  if (auto text = WARD_TRY(rootfs.read(kDpkg, kMaxDatabase))) add(WARD_TRY(parse_dpkg_status(*text, kDpkg)));
-  // Distroless images keep one file per package here instead.
-  for (const std::string& name : WARD_TRY(rootfs.list("/var/lib/dpkg/status.d"))) {
-    if (name.ends_with(".md5sums")) continue;
-    std::string path = "/var/lib/dpkg/status.d/" + name;
-    if (auto text = WARD_TRY(rootfs.read(path, kMaxDatabase))) add(WARD_TRY(parse_dpkg_status(*text, path)));
-  }
-  constexpr std::string_view kApk = "/lib/apk/db/installed";
-  if (auto text = WARD_TRY(rootfs.read(kApk, kMaxDatabase))) add(WARD_TRY(parse_apk_installed(*text, kApk)));
-  // rpm 4.16 and later (RHEL 9, Fedora 33+); Fedora 36+ and openSUSE moved
-  // it under /usr/lib/sysimage and left a symlink behind, which read()
-  // follows inside the image: read the first only.
-  bool rpm_read = false;
-  for (std::string_view path : {"/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"}) {
-    if (rpm_read) break;
-    if (auto bytes = WARD_TRY(rootfs.read(path, kMaxDatabase))) {
-      add(WARD_TRY(parse_rpmdb_sqlite(*bytes, path)));
-      rpm_read = true;
-    }
-  }
-  // Older rpm (RHEL 8 and before) keeps a BerkeleyDB, SUSE an NDB file.
-  for (std::string_view path : {"/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db", "/usr/lib/sysimage/rpm/Packages",
-                                "/usr/lib/sysimage/rpm/Packages.db"}) {
-    if (rpm_read || !WARD_TRY(rootfs.exists(path))) continue;
-    notes.push_back(Finding{std::string(kUnreadPackageDatabase), rule_severity(kUnreadPackageDatabase),
-                            Location{std::string(path), 0, 1},
-                            fmt::format("{}: rpm's {} database is not supported; its packages are not listed", path,
-                                        path.ends_with(".db") ? "NDB" : "BerkeleyDB")});
-    break;
-  }
-  return out;
-}
-
 Rule vulnerability_rule(const Vulnerability& v) {
   std::string help = v.fixed_version.empty()
                          ? fmt::format("No fixed version of {} is known yet; follow {}.", v.package, v.id)
@@ -101,6 +65,48 @@ void sort_findings(std::vector<Finding>& findings) {
   std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.location.file, a.location.line, a.rule) < std::tie(b.location.file, b.location.line, b.rule);
   });
+}
+
+// Each layer's own results, from the cache when it has them under the
+// current key, else read and kept; then merged as overlayfs would.
+Result<MergedFindings> image_layer_findings(const ScanTarget& target, const SecretRules& rules,
+                                            const ScanOptions& options, std::vector<LayerReport>& reports) {
+  LayerCache cache(target.layer_cache);
+  bool caching =
+      options.use_layer_cache && !target.layer_cache.empty() && target.layer_ids.size() == target.layers.size();
+  std::vector<LayerResult> results;
+  for (std::size_t i = 0; i < target.layers.size(); ++i) {
+    LayerReport report;
+    if (i < target.layer_ids.size()) report.chain_id = target.layer_ids[i];
+    std::string key;
+    if (caching) {
+      key = WARD_TRY(layer_cache_key(rules, report.chain_id.string(), target.layers[i]));
+      if (auto kept = cache.load(report.chain_id.hex(), key)) {
+        report.from_cache = true;
+        report.entries = kept->entries.size();
+        results.push_back(std::move(*kept));
+        reports.push_back(std::move(report));
+        continue;
+      }
+    }
+    LayerResult layer = WARD_TRY(context(scan_layer(target.layers[i], rules), "layer {}", report.chain_id.string()));
+    report.entries = layer.entries.size();
+    // A file that could not be read may read next time: such a layer is
+    // read again rather than kept with the failure.
+    bool unreadable = std::any_of(layer.entries.begin(), layer.entries.end(),
+                                  [](const LayerEntry& e) { return e.secret == SecretOutcome::unreadable; });
+    if (!caching)
+      report.not_kept = options.use_layer_cache ? "no cache for this target" : "--no-cache";
+    else if (unreadable)
+      report.not_kept = "a file could not be read";
+    else if (auto kept = cache.store(report.chain_id.hex(), key, layer); !kept)
+      report.not_kept = kept.error().what();  // the scan goes on: a cache is an optimisation
+    results.push_back(std::move(layer));
+    reports.push_back(std::move(report));
+  }
+  std::vector<const LayerResult*> layers;
+  for (const LayerResult& layer : results) layers.push_back(&layer);
+  return merge_layers(layers);
 }
 
 }  // namespace
@@ -123,8 +129,11 @@ Result<ScanTarget> image_target(image::Store& store, std::string_view text) {
   ScanTarget target;
   target.name = std::string(text);
   target.whiteouts = true;
-  for (auto it = record.layers.rbegin(); it != record.layers.rend(); ++it)
+  for (auto it = record.layers.rbegin(); it != record.layers.rend(); ++it) {
     target.layers.push_back(store.layer_path(it->chain_id));
+    target.layer_ids.push_back(it->chain_id);
+  }
+  target.layer_cache = store.root() + "/cache/scan";
   target.config = WARD_TRY(image::parse_image_config(WARD_TRY(store.blobs().read_blob(record.config_digest))));
   // The tag it was named by; an ID or a digest pins the image.
   if (auto reference = image::parse_reference(text);
@@ -143,18 +152,30 @@ Result<ScanResult> run_scan(const ScanTarget& target, const ScanOptions& options
   SecretScanner secrets(options.secret_rules ? *options.secret_rules : WARD_TRY(builtin_secret_rules()));
   for (Rule& rule : secret_report_rules(secrets.rules())) result.report.rules.push_back(std::move(rule));
 
-  // One walk for the checks on each file: its metadata, then its content.
-  FileChecks files;
-  WARD_TRY(rootfs.walk([&](const RootfsEntry& entry) -> Result<> {
-    files.check(entry);
-    secrets.check(entry);
-    return {};
-  }));
-  if (target.config) secrets.check_image_config(*target.config);
+  // The checks on each file: its metadata, then its content.  An image's
+  // layers one by one (each perhaps from the cache), then merged.
   std::vector<Finding>& findings = result.report.findings;
-  findings = std::move(files.findings());
-  for (auto& f : secrets.findings()) findings.push_back(std::move(f));
-  result.secrets = secrets.stats();
+  if (target.whiteouts) {
+    MergedFindings merged = WARD_TRY(image_layer_findings(target, secrets.rules(), options, result.layers));
+    findings = std::move(merged.file_findings);
+    for (auto& f : merged.secret_findings) findings.push_back(std::move(f));
+    result.secrets = merged.secrets;
+  } else {
+    FileChecks files;
+    WARD_TRY(rootfs.walk([&](const RootfsEntry& entry) -> Result<> {
+      files.check(entry);
+      secrets.check(entry);
+      return {};
+    }));
+    findings = std::move(files.findings());
+    for (auto& f : secrets.findings()) findings.push_back(std::move(f));
+    result.secrets = secrets.stats();
+    secrets.findings().clear();
+  }
+  if (target.config) {
+    secrets.check_image_config(*target.config);
+    for (auto& f : secrets.findings()) findings.push_back(std::move(f));
+  }
 
   AccountFiles accounts{WARD_TRY(read_or_empty(rootfs, "/etc/passwd")), WARD_TRY(read_or_empty(rootfs, "/etc/shadow")),
                         WARD_TRY(read_or_empty(rootfs, "/etc/group"))};

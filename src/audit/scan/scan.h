@@ -28,12 +28,23 @@ struct ScanTarget {
   bool whiteouts = false;                    // image layers: overlayfs whiteouts apply
   std::optional<image::ImageConfig> config;  // images only
   std::string tag;                           // the tag the image was named by, "" otherwise
+  std::vector<image::Digest> layer_ids;      // images: each layer's chain ID, in `layers`' order
+  std::string layer_cache;                   // where the layers' results are kept (layer_cache.h); "" for nowhere
 };
 
 struct ScanOptions {
   std::string vulnerability_database;       // a directory of OSV records; "" for none
   std::set<std::string> ignored;            // rule ids left out of the report
   std::optional<SecretRules> secret_rules;  // nullopt: the built-in rules
+  bool use_layer_cache = true;              // false: read every layer, keep nothing
+};
+
+// Where one image layer's file and secret results came from.
+struct LayerReport {
+  image::Digest chain_id;
+  std::size_t entries = 0;
+  bool from_cache = false;
+  std::string not_kept;  // why a layer that was read was not kept; "" when it was (or came from the cache)
 };
 
 struct ScanResult {
@@ -42,7 +53,8 @@ struct ScanResult {
   std::string distro_id;       // /etc/os-release ID, "" when unknown
   std::string distro_version;  // VERSION_ID
   std::vector<Vulnerability> vulnerabilities;
-  SecretScanStats secrets;  // what the secret scan read and left out
+  SecretScanStats secrets;          // what the secret scan read and left out
+  std::vector<LayerReport> layers;  // images: top first
 };
 
 // A directory on the host taken as a root filesystem.

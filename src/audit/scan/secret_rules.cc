@@ -305,7 +305,11 @@ Result<SecretRules> apply_secret_config(const SecretRules& base, std::string_vie
       return refuse(quoted(e.what()));
     }
   }();
-  if (!applied) applied.error().wrap(quoted(file));
+  if (!applied) {
+    applied.error().wrap(quoted(file));
+    return applied;
+  }
+  applied->source = fmt::format("{}{}:{}", base.source, yaml.size(), yaml);
   return applied;
 }
 

@@ -47,6 +47,10 @@ struct SecretRule {
 struct SecretRules {
   std::vector<SecretRule> rules;       // tried in this order; the first to claim a secret reports it
   std::vector<SecretAllowRule> allow;  // for every rule
+  // The documents applied, in order, each as "LENGTH:TEXT": all the rules
+  // depend on besides ward's code, so a layer's cached results are keyed
+  // on it (layer_cache.h).
+  std::string source;
 };
 
 // The YAML text of the built-in rules (secret_builtin_rules.cc).

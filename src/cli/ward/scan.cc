@@ -43,6 +43,8 @@ const std::vector<FlagSpec> kFlags = {
      true,
      "a secret rules file (Trivy's trivy-secret.yaml shape): rules to add, built-in rules to disable, allow rules"},
     {{"sbom"}, true, "print a bill of materials instead of the findings: cyclonedx (1.5) or spdx (2.3), JSON"},
+    {{"no-cache"}, false, "read every layer of an image; neither use nor keep its layers' cached results"},
+    {{"debug"}, false, "print on standard error where each layer's results came from (the cache, or read)"},
     {{"no-color"}, false, "no colour, even on a terminal"},
     {{"quiet", "q"}, false, "no progress output while an archive is read"},
     {{"help", "h"}, false, "show help"},
@@ -95,6 +97,7 @@ int cmd_scan(const WardOptions& options, const std::vector<std::string>& args) {
   }
   audit::scan::ScanOptions scan_options;
   scan_options.vulnerability_database = parsed->value("vuln-db");
+  scan_options.use_layer_cache = !parsed->flag("no-cache");
   for (const std::string& id : parsed->all("ignore")) scan_options.ignored.insert(id);
   if (parsed->has("secret-config")) {
     auto rules = audit::scan::load_secret_config_file(parsed->value("secret-config"));
@@ -112,6 +115,14 @@ int cmd_scan(const WardOptions& options, const std::vector<std::string>& args) {
   if (!target) return kReporter.fail("scan", target.error());
   auto result = audit::scan::run_scan(*target, scan_options);
   if (!result) return kReporter.fail("scan", context(std::move(result), "{}", name).error());
+  if (parsed->flag("debug"))
+    for (const audit::scan::LayerReport& layer : result->layers)
+      std::fputs(fmt::format("ward: scan: layer {}: {} entries, {}\n", layer.chain_id.string(), layer.entries,
+                             layer.from_cache         ? "from the cache"
+                             : layer.not_kept.empty() ? "read and cached"
+                                                      : "read, not cached: " + layer.not_kept)
+                     .c_str(),
+                 stderr);
 
   if (sbom) {
     auto document = audit::scan::render_sbom(*result, *sbom, name, kVersion);
