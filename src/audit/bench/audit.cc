@@ -13,6 +13,7 @@
 #include "audit/bench/image_section.h"
 #include "audit/bench/oci_config.h"
 #include "audit/bench/runtime_checks.h"
+#include "audit/bench/ward_containers.h"
 #include "image/store.h"
 #include "util/sys.h"
 
@@ -27,6 +28,31 @@ std::int64_t now() {
 std::string base_name(const std::string& path) {
   std::size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Section 5 over ward's containers, running or not: a stopped one starts
+// again as it is (`ward start`, its restart policy), so its settings count
+// as much as a running one's.  ward has no swarm mode, so 5.1 passes.
+Result<Section> ward_runtime_section(const WardContainers& containers, bool store_exists,
+                                     const std::string& store_root) {
+  RuntimeInput runtime;
+  runtime.swarm_active = false;
+  int running = 0;
+  for (const WardContainer& container : containers.containers) {
+    runtime.containers.push_back(WARD_TRY(describe_ward_container(container, containers.host_apparmor)));
+    running += container.config ? 1 : 0;
+  }
+  Section section = runtime_section(runtime);
+  std::size_t count = runtime.containers.size();
+  if (!store_exists)
+    section.note = fmt::format("there is no store at {} yet, so no containers", store_root);
+  else if (count == 0)
+    section.note =
+        "ward has no containers; audit other engines' containers with --docker-inspect, --config or --docker-host";
+  else
+    section.note = fmt::format("{} ward container{} audited: {} running, {} not running", count, count == 1 ? "" : "s",
+                               running, count - static_cast<std::size_t>(running));
+  return section;
 }
 
 }  // namespace
@@ -67,7 +93,13 @@ Result<BenchReport> audit_containers(const ContainerInputs& inputs) {
   return report;
 }
 
-Result<BenchReport> audit_ward(const std::string& store_root, std::string_view version) {
+bool ward_store_exists(const std::string& store_root) {
+  struct stat st {};
+  return ::stat((store_root + "/ward.db").c_str(), &st) == 0;
+}
+
+Result<BenchReport> audit_ward(const std::string& store_root, std::string_view version,
+                               const WardContainers& containers) {
   BenchReport report;
   report.start = now();
   report.input = store_root;
@@ -78,8 +110,7 @@ Result<BenchReport> audit_ward(const std::string& store_root, std::string_view v
 
   // Opening a store creates one; an audit only reads what is there.
   std::vector<AuditedImage> images;
-  struct stat st {};
-  bool exists = ::stat((store_root + "/ward.db").c_str(), &st) == 0;
+  bool exists = ward_store_exists(store_root);
   if (exists) {
     auto store = WARD_TRY(context(image::Store::open(store_root), "store {}", store_root));
     images = WARD_TRY(store_images(store));
@@ -88,11 +119,7 @@ Result<BenchReport> audit_ward(const std::string& store_root, std::string_view v
   if (!exists) images_section.note = fmt::format("there is no store at {} yet, so no images", store_root);
   report.sections.push_back(std::move(images_section));
 
-  Section runtime{"5", "Container Runtime", {}, {}};
-  runtime.note =
-      "ward has no containers yet (the container engine is not built); audit a container with --docker-inspect, "
-      "--config or --docker-host";
-  report.sections.push_back(std::move(runtime));
+  report.sections.push_back(WARD_TRY(ward_runtime_section(containers, exists, store_root)));
   report.end = now();
   return report;
 }

@@ -148,6 +148,7 @@ void add_confinement_and_resource_checks(std::vector<CheckResult>& out, const st
       return pass();
     }
     if (!c.command.empty() && base_name(c.command.front()) == "sshd") return warn("its command is sshd");
+    if (c.origin == "ward") return info("it does not run, and its command is not sshd");
     return info("its processes cannot be seen in this input (only its command, which is not sshd)");
   }));
   out.push_back(over_containers("5.8", "Privileged host ports mapped", all, [](const ContainerDescription& c) {
@@ -214,8 +215,9 @@ void add_namespace_device_and_socket_checks(std::vector<CheckResult>& out,
   out.push_back(over_containers("5.21", "Containers sharing the host's UTS namespace", all,
                                 [](const ContainerDescription& c) { return namespace_verdict(c.uts); }));
   out.push_back(over_containers("5.22", "Containers without seccomp", all, [](const ContainerDescription& c) {
-    if (c.seccomp_unconfined) return warn(oci(c) ? "no linux.seccomp" : "seccomp=unconfined");
+    // Privileged first: its config has no seccomp either, and the flag says why.
     if (c.privileged.value_or(false)) return warn("privileged, which turns seccomp off");
+    if (c.seccomp_unconfined) return warn(oci(c) ? "no linux.seccomp" : "seccomp=unconfined");
     return pass();
   }));
   out.push_back(make_result("5.23", Level::note, "exec sessions are not recorded in a container's description"));

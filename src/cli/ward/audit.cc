@@ -17,6 +17,7 @@
 #include "audit/output.h"
 #include "cli/core/args.h"
 #include "cli/core/version.h"
+#include "cli/ward/audit_containers.h"
 #include "cli/ward/commands.h"
 
 namespace ward::cli::engine {
@@ -26,11 +27,11 @@ namespace {
 constexpr const char* kUsage =
     "usage: ward audit [OPTIONS]\n\n"
     "Runs the CIS Docker Benchmark's checks, numbered as docker-bench-security numbers them.  With no\n"
-    "input, audits ward itself: the host (1), ward's configuration (2) and files (3) and the images in\n"
-    "its store (4).  With --docker-inspect, --config or --docker-host, audits the containers they\n"
-    "describe (5).  Results are PASS, WARN, INFO or NOTE; a scored PASS adds one to the score and a\n"
-    "scored WARN takes one away.  Exit status 1 when a result is at or above --fail-on (or on bad\n"
-    "input), 2 on a usage error.\n\n"
+    "input, audits ward itself: the host (1), ward's configuration (2) and files (3), the images in its\n"
+    "store (4) and its containers, running or not (5).  With --docker-inspect, --config or\n"
+    "--docker-host, audits the containers they describe instead (5 only).  Results are PASS, WARN,\n"
+    "INFO or NOTE; a scored PASS adds one to the score and a scored WARN takes one away.  Exit status\n"
+    "1 when a result is at or above --fail-on (or on bad input), 2 on a usage error.\n\n"
     "Options:\n";
 
 const std::vector<FlagSpec> kFlags = {
@@ -93,7 +94,8 @@ int cmd_audit(const WardOptions& options, const std::vector<std::string>& args) 
     if (containers) return audit::bench::audit_containers(inputs);
     std::string root = options.root;
     if (root.empty()) root = WARD_TRY(image::default_store_root());
-    return audit::bench::audit_ward(root, kVersion);
+    auto own = WARD_TRY(gather_ward_containers(root));
+    return audit::bench::audit_ward(root, kVersion, own);
   }();
   if (!report) return kReporter.fail("audit", report.error());
   audit::bench::remove_ignored(*report, ignored);
