@@ -20,9 +20,9 @@
 #include <fstream>
 #include <string>
 
-#include "escapes.h"
+#include "probe/escapes.h"
 
-namespace ward::checker {
+namespace ward::probe {
 namespace {
 
 // A call the kernel refuses with EPERM unless the caller holds a
@@ -109,8 +109,8 @@ bool is_mount_point(const std::string& path) {
 // Removing a mask (or any mount) by unmounting it; run last, since it
 // changes the container's own mount table when it succeeds.
 void probe_unmask() {
-  const char* candidates[] = {"/proc/kcore",  "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/sys/firmware",
-                              "/proc/acpi",   "/proc/scsi", "/proc/sys",        "/dev/mqueue",       "/dev/shm"};
+  const char* candidates[] = {"/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/sys/firmware",
+                              "/proc/acpi",  "/proc/scsi", "/proc/sys",        "/dev/mqueue",       "/dev/shm"};
   for (const char* path : candidates) {
     if (!is_mount_point(path)) continue;
     int r = ::umount2(path, MNT_DETACH);
@@ -156,4 +156,4 @@ void run_kernel_surface_probes() {
   probe_unmask();
 }
 
-}  // namespace ward::checker
+}  // namespace ward::probe
