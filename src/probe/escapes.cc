@@ -105,7 +105,7 @@ void probe_module() {
   long r = ::syscall(SYS_init_module, nullptr, 0, "");
   // Without CAP_SYS_MODULE (or under seccomp) the answer is EPERM; any
   // other answer means the kernel looked at the module.
-  report("module", r == 0 || errno != EPERM, "init_module: " + err(errno));
+  ward::probe::report_capability_gate("module", r, errno, "init_module");
 }
 
 void probe_keyctl() {

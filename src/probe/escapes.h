@@ -18,5 +18,8 @@ void run_escape_probes();
 void report(const char* name, bool escaped, const std::string& how);
 std::string errno_name(int e);
 void run_kernel_surface_probes();  // escapes_kernel.cc
+// A call refused with EPERM without a capability: escaped on any other
+// answer but ENOSYS (escapes_kernel.cc).
+void report_capability_gate(const char* name, long result, int saved_errno, const char* call);
 
 }  // namespace ward::probe

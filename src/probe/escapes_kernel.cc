@@ -25,13 +25,6 @@
 namespace ward::probe {
 namespace {
 
-// A call the kernel refuses with EPERM unless the caller holds a
-// capability; any other answer means the capability check passed.
-void report_capability_gate(const char* name, long result, int saved_errno, const char* call) {
-  bool escaped = result >= 0 || saved_errno != EPERM;
-  report(name, escaped, std::string(call) + ": " + (result >= 0 ? "succeeded" : errno_name(saved_errno)));
-}
-
 void probe_io_uring() {
   io_uring_params params{};
   long fd = ::syscall(SYS_io_uring_setup, 1, &params);
@@ -142,6 +135,19 @@ void probe_cgroup_limits() {
 }
 
 }  // namespace
+
+// A call the kernel refuses with EPERM unless the caller holds a
+// capability; any other answer means the capability check passed, except
+// ENOSYS: a kernel built without the call (CONFIG_MODULES=n, no kexec)
+// has nothing to get through to.
+void report_capability_gate(const char* name, long result, int saved_errno, const char* call) {
+  if (result < 0 && saved_errno == ENOSYS) {
+    report(name, false, std::string(call) + ": ENOSYS (not in this kernel)");
+    return;
+  }
+  bool escaped = result >= 0 || saved_errno != EPERM;
+  report(name, escaped, std::string(call) + ": " + (result >= 0 ? "succeeded" : errno_name(saved_errno)));
+}
 
 void run_kernel_surface_probes() {
   probe_io_uring();
