@@ -87,6 +87,8 @@ TEST_F(Selftest, JsonReportsEveryProbeBlockedAndWhatHeldIt) {
     EXPECT_EQ(probe["defaults"]["result"], "blocked") << name << ": " << probe.dump();
     EXPECT_NE(probe["title"], name) << name << " has no title in the catalog";
     EXPECT_EQ(probe["without"].size(), 3u) << name;
+    EXPECT_EQ(probe["only"].size(), 3u) << name;
+    EXPECT_TRUE(probe["enough_alone"].is_array()) << name;
     EXPECT_TRUE(probe["held_by"].is_array()) << name;
   }
   for (const char* name : kEscapeUnprotected)
@@ -104,15 +106,22 @@ TEST_F(Selftest, JsonReportsEveryProbeBlockedAndWhatHeldIt) {
   // a capability, and the user namespace does not change that.
   for (const char* name : {"io_uring", "userfaultfd", "keyctl"}) {
     EXPECT_EQ(probes[name]["held_by"], nlohmann::json::array({"seccomp"})) << name << ": " << probes[name].dump();
+    EXPECT_EQ(probes[name]["enough_alone"], nlohmann::json::array({"seccomp"})) << name << ": " << probes[name].dump();
     EXPECT_EQ(probes[name]["holding"], "held") << name;
   }
   // The container's network namespace is its user namespace's: with every
   // capability there, raw sockets open; seccomp does not filter socket().
-  for (const char* name : {"raw_socket", "packet_socket"})
+  for (const char* name : {"raw_socket", "packet_socket"}) {
     EXPECT_EQ(probes[name]["held_by"], nlohmann::json::array({"capabilities"})) << name << ": " << probes[name].dump();
+    EXPECT_EQ(probes[name]["enough_alone"], nlohmann::json::array({"capabilities"}))
+        << name << ": " << probes[name].dump();
+  }
   // /proc/sys is read-only and owned by the host's root: no single
   // removal opens it.
   EXPECT_EQ(probes["proc_sys_kernel"]["holding"], "several") << probes["proc_sys_kernel"].dump();
+  // ... nor does removing every layer: the read-only /proc/sys holds too,
+  // which only --privileged removes.
+  EXPECT_EQ(probes["proc_sys_kernel"]["open"], "blocked") << probes["proc_sys_kernel"].dump();
   expect_nothing_left();
 }
 

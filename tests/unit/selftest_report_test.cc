@@ -38,11 +38,12 @@ TEST(SelftestParse, RefusesMalformedLinesAndEmptyOutput) {
 }
 
 TEST(SelftestAttribute, HeldByTheLayersWhoseRemovalAloneLetsItThrough) {
-  ProbeRun defaults = run("", {{"keyctl", false}, {"sysrq", false}, {"chroot", false}, {"oops", true}});
-  ProbeRun unprotected = run("", {{"keyctl", true}, {"sysrq", true}, {"chroot", false}, {"oops", true}});
-  std::vector<ProbeRun> layers = {run("seccomp", {{"keyctl", true}, {"sysrq", false}, {"oops", true}}),
-                                  run("userns", {{"keyctl", false}, {"sysrq", false}, {"oops", true}})};
-  auto verdicts = attribute(defaults, unprotected, layers);
+  Runs runs;
+  runs.defaults = run("", {{"keyctl", false}, {"sysrq", false}, {"chroot", false}, {"oops", true}});
+  runs.unprotected = run("", {{"keyctl", true}, {"sysrq", true}, {"chroot", false}, {"oops", true}});
+  runs.without = {run("seccomp", {{"keyctl", true}, {"sysrq", false}, {"oops", true}}),
+                  run("userns", {{"keyctl", false}, {"sysrq", false}, {"oops", true}})};
+  auto verdicts = attribute(runs);
   ASSERT_EQ(verdicts.size(), 4u);
   EXPECT_EQ(verdicts[0].held_by, std::vector<std::string>{"seccomp"});
   EXPECT_EQ(holding(verdicts[0]), Holding::held);
@@ -55,14 +56,34 @@ TEST(SelftestAttribute, HeldByTheLayersWhoseRemovalAloneLetsItThrough) {
   EXPECT_TRUE(verdicts[3].held_by.empty());
 }
 
+TEST(SelftestAttribute, EnoughAloneWhenOnlyThatLayerKeptBlocksWhatTheOpenRunLetsThrough) {
+  Runs runs;
+  runs.defaults = run("", {{"sysrq", false}, {"chroot", false}});
+  runs.unprotected = run("", {{"sysrq", true}, {"chroot", false}});
+  runs.open = run("", {{"sysrq", true}, {"chroot", false}});
+  runs.only = {run("seccomp", {{"sysrq", true}, {"chroot", false}}),
+               run("capabilities", {{"sysrq", false}, {"chroot", false}}),
+               run("userns", {{"sysrq", false}, {"chroot", false}})};
+  auto verdicts = attribute(runs);
+  EXPECT_TRUE(verdicts[0].open_escaped);
+  EXPECT_EQ(verdicts[0].enough_alone, (std::vector<std::string>{"capabilities", "userns"}));
+  // Blocked with every layer removed: no layer is credited.
+  EXPECT_TRUE(verdicts[1].enough_alone.empty());
+  EXPECT_NE(render_table({"6.1", "p", verdicts}, false).find("several layers; alone: capabilities, userns"),
+            std::string::npos);
+}
+
 Report sample() {
   Report report;
   report.kernel = "6.1.0";
   report.probe_program = "/usr/bin/ward-probe";
-  ProbeRun defaults = run("", {{"keyctl", false}, {"mount", true}});
-  ProbeRun unprotected = run("", {{"keyctl", true}, {"mount", true}});
-  std::vector<ProbeRun> layers = {run("seccomp", {{"keyctl", true}, {"mount", true}})};
-  report.verdicts = attribute(defaults, unprotected, layers);
+  Runs runs;
+  runs.defaults = run("", {{"keyctl", false}, {"mount", true}});
+  runs.unprotected = run("", {{"keyctl", true}, {"mount", true}});
+  runs.without = {run("seccomp", {{"keyctl", true}, {"mount", true}})};
+  runs.open = run("", {{"keyctl", true}, {"mount", true}});
+  runs.only = {run("seccomp", {{"keyctl", false}, {"mount", true}})};
+  report.verdicts = attribute(runs);
   return report;
 }
 
@@ -87,6 +108,9 @@ TEST(SelftestRender, JsonAndFindings) {
   EXPECT_EQ(keyctl["unprotected"]["detail"], "got through");
   EXPECT_EQ(keyctl["without"]["seccomp"], "escaped");
   EXPECT_EQ(keyctl["held_by"], nlohmann::json::array({"seccomp"}));
+  EXPECT_EQ(keyctl["open"], "escaped");
+  EXPECT_EQ(keyctl["only"]["seccomp"], "blocked");
+  EXPECT_EQ(keyctl["enough_alone"], nlohmann::json::array({"seccomp"}));
   EXPECT_EQ(keyctl["holding"], "held");
   auto findings = to_findings(sample(), "/var/lib/ward");
   ASSERT_EQ(findings.findings.size(), 1u);

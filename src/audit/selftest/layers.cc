@@ -27,4 +27,9 @@ void remove_every_protection(engine::ContainerSpec& spec) {
   spec.no_new_privileges = false;
 }
 
+void remove_layers_but(engine::ContainerSpec& spec, std::string_view kept) {
+  for (const auto& layer : kLayers)
+    if (layer.id != kept) layer.remove(spec);
+}
+
 }  // namespace ward::audit::selftest

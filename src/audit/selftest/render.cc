@@ -33,7 +33,11 @@ std::string held_by_text(const Verdict& verdict) {
   switch (holding(verdict)) {
     case Holding::escaped: return "NOTHING";
     case Holding::held: return fmt::format("{}", fmt::join(verdict.held_by, ", "));
-    case Holding::several: return "several layers";
+    case Holding::several:
+      // Blocked with every layer removed, through with --privileged too.
+      if (!verdict.open_escaped) return "several layers, incl. masked/read-only paths";
+      if (verdict.enough_alone.empty()) return "several layers";
+      return fmt::format("several layers; alone: {}", fmt::join(verdict.enough_alone, ", "));
     case Holding::not_reachable: return "- (blocked even unprotected)";
   }
   return "";
@@ -79,8 +83,10 @@ std::string render_table(const Report& report, bool colour) {
   out += fmt::format(" (kernel {}).\n", report.kernel);
   std::vector<std::string> layers;
   for (const auto& layer : protection_layers()) layers.push_back(fmt::format("{}: {}", layer.id, layer.removed_by));
-  out += fmt::format("UNPROTECTED: {}.\nHELD BY: the layers whose removal alone let the probe through ({}).\n",
-                     kUnprotectedFlags, fmt::join(layers, "; "));
+  out += fmt::format(
+      "UNPROTECTED: {}.\nHELD BY: the layers whose removal alone let the probe through ({}); \"alone\": the layers "
+      "that stop it on their own (every other layer removed).\n",
+      kUnprotectedFlags, fmt::join(layers, "; "));
   return out;
 }
 
@@ -90,14 +96,18 @@ std::string render_json(const Report& report, std::string_view version) {
     layers.push_back({{"id", layer.id}, {"title", layer.title}, {"removed_by", layer.removed_by}});
   nlohmann::ordered_json probes = nlohmann::ordered_json::array();
   for (const auto& verdict : report.verdicts) {
-    nlohmann::ordered_json without = nlohmann::ordered_json::object();
+    nlohmann::ordered_json without = nlohmann::ordered_json::object(), only = nlohmann::ordered_json::object();
     for (const auto& [layer, escaped] : verdict.without) without[layer] = escaped ? "escaped" : "blocked";
+    for (const auto& [layer, escaped] : verdict.only) only[layer] = escaped ? "escaped" : "blocked";
     probes.push_back({{"name", verdict.name},
                       {"title", probe_title(verdict.name)},
                       {"defaults", result_json(verdict.defaults)},
                       {"unprotected", verdict.unprotected ? result_json(*verdict.unprotected) : nullptr},
                       {"without", without},
+                      {"open", verdict.open_escaped ? "escaped" : "blocked"},
+                      {"only", only},
                       {"held_by", verdict.held_by},
+                      {"enough_alone", verdict.enough_alone},
                       {"holding", holding_name(holding(verdict))}});
   }
   auto escaped = escaped_probes(report);

@@ -89,20 +89,28 @@ Holding holding(const Verdict& verdict) {
   return Holding::not_reachable;
 }
 
-std::vector<Verdict> attribute(const ProbeRun& defaults, const ProbeRun& unprotected,
-                               std::span<const ProbeRun> layers) {
+std::vector<Verdict> attribute(const Runs& runs) {
+  auto escaped_in = [](const ProbeRun& run, std::string_view name) {
+    const auto* result = find_result(run, name);
+    return result != nullptr && result->escaped;
+  };
   std::vector<Verdict> verdicts;
-  for (const auto& result : defaults.results) {
+  for (const auto& result : runs.defaults.results) {
     Verdict verdict;
     verdict.name = result.name;
     verdict.defaults = result;
-    if (const auto* open = find_result(unprotected, result.name)) verdict.unprotected = *open;
-    for (const auto& run : layers) {
-      const auto* without = find_result(run, result.name);
-      bool escaped = without != nullptr && without->escaped;
+    if (const auto* open = find_result(runs.unprotected, result.name)) verdict.unprotected = *open;
+    verdict.open_escaped = escaped_in(runs.open, result.name);
+    // Only a blocked probe is held; one that escapes anyway is held by nothing.
+    for (const auto& run : runs.without) {
+      bool escaped = escaped_in(run, result.name);
       verdict.without.emplace_back(run.layer, escaped);
-      // Only a blocked probe is held; one that escapes anyway is held by nothing.
       if (escaped && !result.escaped) verdict.held_by.push_back(run.layer);
+    }
+    for (const auto& run : runs.only) {
+      bool escaped = escaped_in(run, result.name);
+      verdict.only.emplace_back(run.layer, escaped);
+      if (!escaped && verdict.open_escaped && !result.escaped) verdict.enough_alone.push_back(run.layer);
     }
     verdicts.push_back(std::move(verdict));
   }

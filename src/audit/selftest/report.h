@@ -3,7 +3,9 @@
 // under ward's defaults, with every protection removed (to show they can
 // succeed on this host), and once per protection layer with only that
 // layer removed; a probe is "held by" the layers whose removal alone let it
-// through.  Pure data and logic: running the containers is selftest.h's.
+// through, and each layer is "enough alone" for a probe when the probe
+// gets through with every layer removed but not with only that layer kept.
+// Pure data and logic: running the containers is selftest.h's.
 #pragma once
 
 #include <optional>
@@ -41,8 +43,17 @@ struct ProbeInfo {
 
 // The results of one container's run of ward-probe.
 struct ProbeRun {
-  std::string layer;  // "" for ward's defaults and for the unprotected run
+  std::string layer;  // the layer removed or kept; "" for the runs of no one layer
   std::vector<ProbeResult> results;
+};
+
+// Every run of a selftest.
+struct Runs {
+  ProbeRun defaults;
+  ProbeRun unprotected;           // every protection removed (--privileged and the rest)
+  std::vector<ProbeRun> without;  // per layer: only that layer removed
+  ProbeRun open;                  // every layer removed, without --privileged
+  std::vector<ProbeRun> only;     // per layer: every other layer removed
 };
 
 // A probe across the runs.
@@ -50,10 +61,15 @@ struct Verdict {
   std::string name;
   ProbeResult defaults;
   std::optional<ProbeResult> unprotected;  // nullopt: the run did not print it
-  // Per layer run, in layer order: escaped with only that layer removed.
-  std::vector<std::pair<std::string, bool>> without;
+  // Per layer, in layer order: escaped with only that layer removed, and
+  // escaped with only that layer kept.
+  std::vector<std::pair<std::string, bool>> without, only;
+  bool open_escaped = false;  // escaped with every layer removed
   // The layers whose removal alone let the probe through.
   std::vector<std::string> held_by;
+  // The layers that stop it on their own: it gets through with every
+  // layer removed, but not when only this one is kept.
+  std::vector<std::string> enough_alone;
 };
 
 enum class Holding {
@@ -71,8 +87,7 @@ struct Report {
 };
 
 // The verdicts of the runs: `defaults` gives the probes and their order.
-[[nodiscard]] std::vector<Verdict> attribute(const ProbeRun& defaults, const ProbeRun& unprotected,
-                                             std::span<const ProbeRun> layers);
+[[nodiscard]] std::vector<Verdict> attribute(const Runs& runs);
 
 // Leaves out the probes named in `ignored`.
 void remove_ignored(Report& report, std::span<const std::string> ignored);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <functional>
 #include <cstdio>
 #include <cstdlib>
 
@@ -82,7 +83,7 @@ std::string last_line(std::string text) {
   return newline == std::string::npos ? text : text.substr(newline + 1);
 }
 
-using SpecChange = void (*)(engine::ContainerSpec&);
+using SpecChange = std::function<void(engine::ContainerSpec&)>;
 
 // One container: created, run in the foreground with its output captured,
 // removed.
@@ -95,7 +96,7 @@ Result<std::vector<ProbeResult>> run_probe(engine::Engine& engine, const Options
   request.entrypoint_given = true;
   request.spec.binds = {options.probe_program + ":/ward-probe:ro"};
   request.spec.log_driver = "none";
-  if (change != nullptr) change(request.spec);
+  if (change) change(request.spec);
   auto record = WARD_TRY(engine.create(std::move(request)));
   ContainerRemoval removal(engine, record);
   WARD_TRY(check_interrupted());
@@ -160,19 +161,29 @@ Result<Report> run_selftest(engine::Engine& engine, const Options& options) {
   InterruptNotes notes;
   WARD_TRY(remove_leftovers(engine));
   std::string prefix = fmt::format("{}{}-", kNamePrefix, ::getpid());
-  ProbeRun defaults{"", WARD_TRY(context(run_probe(engine, options, prefix + "defaults", nullptr), "ward's defaults"))};
-  ProbeRun unprotected{"", WARD_TRY(context(run_probe(engine, options, prefix + "unprotected", remove_every_protection),
-                                            "every protection removed ({})", kUnprotectedFlags))};
-  std::vector<ProbeRun> layers;
+  Runs runs;
+  runs.defaults.results = WARD_TRY(context(run_probe(engine, options, prefix + "defaults", {}), "ward's defaults"));
+  runs.unprotected.results =
+      WARD_TRY(context(run_probe(engine, options, prefix + "unprotected", remove_every_protection),
+                       "every protection removed ({})", kUnprotectedFlags));
   for (const auto& layer : protection_layers()) {
     auto results = WARD_TRY(context(run_probe(engine, options, fmt::format("{}no-{}", prefix, layer.id), layer.remove),
                                     "without {} ({})", layer.title, layer.removed_by));
-    layers.push_back({std::string(layer.id), std::move(results)});
+    runs.without.push_back({std::string(layer.id), std::move(results)});
+  }
+  runs.open.results = WARD_TRY(
+      context(run_probe(engine, options, prefix + "open", [](engine::ContainerSpec& spec) { remove_layers_but(spec); }),
+              "every layer removed"));
+  for (const auto& layer : protection_layers()) {
+    auto keep = [&](engine::ContainerSpec& spec) { remove_layers_but(spec, layer.id); };
+    auto results = WARD_TRY(context(run_probe(engine, options, fmt::format("{}only-{}", prefix, layer.id), keep),
+                                    "with only {}", layer.title));
+    runs.only.push_back({std::string(layer.id), std::move(results)});
   }
   Report report;
   report.kernel = kernel_release();
   report.probe_program = options.probe_program;
-  report.verdicts = attribute(defaults, unprotected, layers);
+  report.verdicts = attribute(runs);
   return report;
 }
 

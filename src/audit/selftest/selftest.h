@@ -1,7 +1,8 @@
 // `ward selftest`'s runs (docs/SELFTEST.md): ward-probe, bound read-only
 // into containers made from the built-in busybox image, once under ward's
-// defaults, once with every protection removed and once per protection
-// layer (layers.h) with only that layer removed.  The containers are the
+// defaults, once with every protection removed, once per protection layer
+// (layers.h) with only that layer removed, once with every layer removed
+// and once per layer with only that layer kept.  The containers are the
 // engine's own, named ward-selftest-<pid>-<run>, and each is removed when
 // its run ends, also on an error or an interruption (SIGINT, SIGTERM,
 // SIGHUP); leftovers of a selftest that was killed outright are removed
