@@ -12,7 +12,7 @@
 //   ward-checker sleep SECONDS     sleeps (for lifecycle tests)
 //   ward-checker alloc MIB [SECS]  allocates and touches MIB mebibytes (then holds them SECS seconds)
 //   ward-checker forkbomb N        forks N children: forked=X failed=Y
-//   ward-checker escapes           tries every escape (escapes.cc): escape.NAME=blocked|ESCAPED
+//   ward-checker escapes           tries every escape (src/probe/escapes.cc): escape.NAME=blocked|ESCAPED
 //   ward-checker personality N     calls personality(N): "personality N=ok" or "=<errno name>"
 //   ward-checker ping-socket       opens an ICMP datagram socket: "ping_socket=ok" or "=<errno name>"
 //   ward-checker device c|b MAJOR MINOR PATH
@@ -45,7 +45,7 @@
 #include <string>
 #include <vector>
 
-#include "escapes.h"
+#include "probe/escapes.h"
 
 namespace {
 
@@ -250,7 +250,10 @@ int main(int argc, char** argv) {
     ::pause();
   }
   if (verb == "syscalls") return try_syscalls();
-  if (verb == "escapes") return run_escape_probes();
+  if (verb == "escapes") {
+    ward::probe::run_escape_probes();
+    return 0;
+  }
   if (verb == "ping-socket") {
     int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
     std::printf("ping_socket=%s\n", fd >= 0 ? "ok" : strerrorname_np(errno));

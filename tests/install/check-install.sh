@@ -41,6 +41,7 @@ for name in ward-oci ward; do
   fi
 done
 
+[ -x "$dest/usr/bin/ward-probe" ] || fail "ward-probe (ward selftest's probes) was not installed"
 size=$(stat -c %s "$dest/usr/bin/ward-oci" 2>/dev/null || echo 0)
 echo "installed ward-oci: $size bytes (built: $(stat -c %s "$build/bin/ward-oci") bytes)"
 if [ "$max_bytes" -gt 0 ] && [ "$size" -ge "$max_bytes" ]; then

@@ -101,6 +101,7 @@ int cmd_apparmor(const WardOptions& options, const std::vector<std::string>& arg
 int cmd_audit(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_lint(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_scan(const WardOptions& options, const std::vector<std::string>& args);
+int cmd_selftest(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_image(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_history(const WardOptions& options, const std::vector<std::string>& args);
 int cmd_image_prune(const WardOptions& options, const std::vector<std::string>& args);

@@ -59,6 +59,7 @@ constexpr Verb<WardOptions> kVerbs[] = {
     {"run", "create and run a container from an image (-d: in the background, under a monitor)", cmd_run},
     {"save", "save images to a docker-archive or an OCI archive", cmd_save},
     {"scan", "scan an image or a root filesystem: files, accounts, settings, packages, vulnerabilities", cmd_scan},
+    {"selftest", "run ward's escape probes in containers on this host: which protection held each", cmd_selftest},
     {"secret", "manage secrets: create, ls, inspect, rm (files at /run/secrets, never in the environment)", cmd_secret},
     {"start", "start created or stopped containers (in the background; -a: attached)", cmd_start},
     {"stats", "show what containers use: CPU, memory, network and block I/O, pids (live)", cmd_stats},

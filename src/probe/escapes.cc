@@ -1,9 +1,9 @@
-// The escape probes of `ward-checker escapes`: each tries one way out of
-// (or through) the container that SPEC sections 2-3 and the seeds name, and
+// The escape probes of src/probe/escapes.h: each tries one way out of (or
+// through) the container that SPEC sections 2-3 and the seeds name, and
 // reports "escape.NAME=blocked" or "escape.NAME=ESCAPED <how>".  A probe
 // only opens, creates inside the container or asks the kernel for a
 // resource; it never writes to a host file or changes a host setting.
-#include "escapes.h"
+#include "probe/escapes.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -24,21 +24,27 @@
 #include <cstring>
 #include <string>
 
-namespace ward::checker {
+namespace ward::probe {
 
 void report(const char* name, bool escaped, const std::string& how) {
-  if (escaped) std::printf("escape.%s=ESCAPED %s\n", name, how.c_str());
-  else std::printf("escape.%s=blocked %s\n", name, how.c_str());
+  if (escaped)
+    std::printf("escape.%s=ESCAPED %s\n", name, how.c_str());
+  else
+    std::printf("escape.%s=blocked %s\n", name, how.c_str());
 }
 
-std::string errno_name(int e) { return strerrorname_np(e) ? strerrorname_np(e) : std::to_string(e); }
+std::string errno_name(int e) {
+  return strerrorname_np(e) ? strerrorname_np(e) : std::to_string(e);
+}
 
-}  // namespace ward::checker
+}  // namespace ward::probe
 
 namespace {
 
-using ward::checker::report;
-std::string err(int e) { return ward::checker::errno_name(e); }
+using ward::probe::report;
+std::string err(int e) {
+  return ward::probe::errno_name(e);
+}
 
 // Opening for writing is the escape; nothing is written.
 void probe_open_write(const char* name, const char* path) {
@@ -99,7 +105,7 @@ void probe_module() {
   long r = ::syscall(SYS_init_module, nullptr, 0, "");
   // Without CAP_SYS_MODULE (or under seccomp) the answer is EPERM; any
   // other answer means the kernel looked at the module.
-  report("module", r == 0 || errno != EPERM, "init_module: " + err(errno));
+  ward::probe::report_capability_gate("module", r, errno, "init_module");
 }
 
 void probe_keyctl() {
@@ -217,8 +223,9 @@ void probe_release_agent() {
       if (fd >= 0) ::close(fd);
       ::umount("/dev/ward-probe-cg");
       ::rmdir("/dev/ward-probe-cg");
-      report("release_agent", fd >= 0, std::string("mounted cgroup ") + controller +
-                                           (fd >= 0 ? ", release_agent writable" : ", release_agent read-only"));
+      report("release_agent", fd >= 0,
+             std::string("mounted cgroup ") + controller +
+                 (fd >= 0 ? ", release_agent writable" : ", release_agent read-only"));
       return;
     }
   }
@@ -250,7 +257,9 @@ void probe_sysrq() {
 
 }  // namespace
 
-int run_escape_probes() {
+namespace ward::probe {
+
+void run_escape_probes() {
   probe_sysrq();
   probe_open_write("proc_sys", "/proc/sys/vm/drop_caches");
   probe_open_write("proc_sys_kernel", "/proc/sys/kernel/core_pattern");
@@ -266,6 +275,7 @@ int run_escape_probes() {
   probe_open_by_handle();
   probe_chroot_breakout();
   probe_release_agent();
-  ward::checker::run_kernel_surface_probes();
-  return 0;
+  run_kernel_surface_probes();
 }
+
+}  // namespace ward::probe

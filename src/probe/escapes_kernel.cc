@@ -20,17 +20,10 @@
 #include <fstream>
 #include <string>
 
-#include "escapes.h"
+#include "probe/escapes.h"
 
-namespace ward::checker {
+namespace ward::probe {
 namespace {
-
-// A call the kernel refuses with EPERM unless the caller holds a
-// capability; any other answer means the capability check passed.
-void report_capability_gate(const char* name, long result, int saved_errno, const char* call) {
-  bool escaped = result >= 0 || saved_errno != EPERM;
-  report(name, escaped, std::string(call) + ": " + (result >= 0 ? "succeeded" : errno_name(saved_errno)));
-}
 
 void probe_io_uring() {
   io_uring_params params{};
@@ -109,8 +102,8 @@ bool is_mount_point(const std::string& path) {
 // Removing a mask (or any mount) by unmounting it; run last, since it
 // changes the container's own mount table when it succeeds.
 void probe_unmask() {
-  const char* candidates[] = {"/proc/kcore",  "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/sys/firmware",
-                              "/proc/acpi",   "/proc/scsi", "/proc/sys",        "/dev/mqueue",       "/dev/shm"};
+  const char* candidates[] = {"/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/sys/firmware",
+                              "/proc/acpi",  "/proc/scsi", "/proc/sys",        "/dev/mqueue",       "/dev/shm"};
   for (const char* path : candidates) {
     if (!is_mount_point(path)) continue;
     int r = ::umount2(path, MNT_DETACH);
@@ -143,6 +136,19 @@ void probe_cgroup_limits() {
 
 }  // namespace
 
+// A call the kernel refuses with EPERM unless the caller holds a
+// capability; any other answer means the capability check passed, except
+// ENOSYS: a kernel built without the call (CONFIG_MODULES=n, no kexec)
+// has nothing to get through to.
+void report_capability_gate(const char* name, long result, int saved_errno, const char* call) {
+  if (result < 0 && saved_errno == ENOSYS) {
+    report(name, false, std::string(call) + ": ENOSYS (not in this kernel)");
+    return;
+  }
+  bool escaped = result >= 0 || saved_errno != EPERM;
+  report(name, escaped, std::string(call) + ": " + (result >= 0 ? "succeeded" : errno_name(saved_errno)));
+}
+
 void run_kernel_surface_probes() {
   probe_io_uring();
   probe_userfaultfd();
@@ -156,4 +162,4 @@ void run_kernel_surface_probes() {
   probe_unmask();
 }
 
-}  // namespace ward::checker
+}  // namespace ward::probe
