@@ -31,10 +31,20 @@ TEST_F(EngineRun, CommandsThatCannotRunGiveDockersCodesAndLeaveNothing) {
   EXPECT_NE(missing.err.find("no-such-command"), std::string::npos) << missing.err;
   auto not_executable = ward({"run", "--rm", "busybox", "/etc/passwd"});
   EXPECT_EQ(not_executable.status, 126) << not_executable.err;
-  auto no_image = ward({"run", "--rm", "no-such-image:1"});
+  // Not in the store and not to be pulled: one line.  (Pulled when
+  // missing, the default, is registry_run_test.cc's.)
+  auto no_image = ward({"run", "--rm", "--pull", "never", "no-such-image:1"});
   EXPECT_EQ(no_image.status, 125);
   EXPECT_EQ(std::count(no_image.err.begin(), no_image.err.end(), '\n'), 1) << no_image.err;
   EXPECT_NE(no_image.err.find("no-such-image"), std::string::npos) << no_image.err;
+  // Missing, so pulled: Docker's "Unable to find" line, then the pull's
+  // failure (no registry answers here) as one line.
+  auto unpulled = ward({"run", "--rm", "no-such-image:1"});
+  EXPECT_EQ(unpulled.status, 125);
+  EXPECT_TRUE(
+      unpulled.err.starts_with("Unable to find image 'no-such-image:1' locally\nward: run: pull no-such-image:1: "))
+      << unpulled.err;
+  EXPECT_EQ(std::count(unpulled.err.begin(), unpulled.err.end(), '\n'), 2) << unpulled.err;
   expect_no_container_left();
 }
 
