@@ -1,7 +1,6 @@
 // Engine::attach: `ward attach`'s client of the monitor's attach socket
 // (engine/monitor/attach_protocol.h).
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -16,6 +15,7 @@
 #include "engine/engine.h"
 #include "engine/monitor/attach_protocol.h"
 #include "engine/socket_dir.h"
+#include "util/blocked_signals.h"
 #include "util/sys.h"
 #include "util/terminal.h"
 
@@ -24,19 +24,6 @@ namespace ward::engine {
 namespace {
 
 using monitor::AttachFrame;
-
-// Blocks `signals` while it lives (they are read from a signalfd), then
-// restores the mask it found.
-class BlockedSignals {
- public:
-  explicit BlockedSignals(const sigset_t& signals) { ::pthread_sigmask(SIG_BLOCK, &signals, &previous_); }
-  ~BlockedSignals() { ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
-  BlockedSignals(const BlockedSignals&) = delete;
-  BlockedSignals& operator=(const BlockedSignals&) = delete;
-
- private:
-  sigset_t previous_;
-};
 
 // The signals Docker's --sig-proxy forwards: all but those that belong to
 // this process's own terminal and children.

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "runtime/launch.h"
+#include "util/blocked_signals.h"
 #include "util/log.h"
 #include "util/sys.h"
 #include "util/terminal.h"
@@ -34,24 +35,6 @@ int exit_code(int status) {
 
 // Forwards signals and relays the terminal until the init exits; returns
 // its wait status.
-namespace {
-
-// Blocks `signals` for as long as it lives, then restores the mask it
-// found, on every return path: supervise() runs inside a caller's process
-// (the engine's, a test's), whose signal handling it must leave as it was.
-class BlockedSignals {
- public:
-  explicit BlockedSignals(const sigset_t& signals) { ::pthread_sigmask(SIG_BLOCK, &signals, &previous_); }
-  ~BlockedSignals() { ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
-  BlockedSignals(const BlockedSignals&) = delete;
-  BlockedSignals& operator=(const BlockedSignals&) = delete;
-
- private:
-  sigset_t previous_;
-};
-
-}  // namespace
-
 Result<int> supervise(LaunchedContainer& launched) {
   sigset_t signals;
   ::sigfillset(&signals);

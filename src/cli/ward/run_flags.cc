@@ -225,6 +225,24 @@ Result<> apply_lifecycle_flags(const ParsedArgs& parsed, ContainerSpec& spec) {
   return {};
 }
 
+// -d, --pull, -q and --sig-proxy: where it runs, how its image is found,
+// and its signals.
+Result<> apply_run_mode_flags(const ParsedArgs& parsed, RunCommand& command) {
+  command.detach = parsed.flag("detach");
+  command.pull_policy = parsed.value("pull", "missing");
+  if (command.pull_policy != "missing" && command.pull_policy != "always" && command.pull_policy != "never")
+    return fail(ErrorKind::invalid_input,
+                fmt::format("--pull {}: invalid pull policy (expected missing, always or never)", command.pull_policy));
+  command.quiet = parsed.flag("quiet");
+  // A foreground ward run is the container's monitor: the signals it gets
+  // are the container's, or nobody's.
+  if (parsed.has("sig-proxy") && !parsed.flag("sig-proxy"))
+    return fail(ErrorKind::unsupported,
+                "--sig-proxy=false: not supported: ward run in the foreground is the container's monitor and "
+                "forwards every signal (run -d, then ward attach --sig-proxy=false)");
+  return {};
+}
+
 }  // namespace
 
 Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
@@ -238,18 +256,7 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
   spec.image = parsed.positional.front();
   request.command_given = parsed.positional.size() > 1;
   spec.cmd.assign(parsed.positional.begin() + 1, parsed.positional.end());
-  command.detach = parsed.flag("detach");
-  command.pull_policy = parsed.value("pull", "missing");
-  if (command.pull_policy != "missing" && command.pull_policy != "always" && command.pull_policy != "never")
-    return fail(ErrorKind::invalid_input,
-                fmt::format("--pull {}: invalid pull policy (expected missing, always or never)", command.pull_policy));
-  command.quiet = parsed.flag("quiet");
-  // A foreground ward run is the container's monitor: the signals it gets
-  // are the container's, or nobody's.
-  if (parsed.has("sig-proxy") && !parsed.flag("sig-proxy"))
-    return fail(ErrorKind::unsupported,
-                "--sig-proxy=false: not supported: ward run in the foreground is the container's monitor and "
-                "forwards every signal (run -d, then ward attach --sig-proxy=false)");
+  WARD_TRY(apply_run_mode_flags(parsed, command));
   spec.tty = parsed.flag("tty");
   spec.open_stdin = parsed.flag("interactive");
   spec.auto_remove = parsed.flag("rm");
