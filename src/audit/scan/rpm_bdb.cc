@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/scan/bdb_hash_shape.h"
 #include "audit/scan/rpm.h"
 #include "audit/scan/rpm_library.h"
 #include "util/sys.h"
@@ -125,6 +126,9 @@ RpmDatabaseFormat rpm_database_format(std::string_view bytes) {
 Result<std::vector<Package>> parse_rpmdb_berkeley(std::string_view bytes, std::string_view file) {
   if (rpm_database_format(bytes) != RpmDatabaseFormat::berkeley_hash)
     return fail(ErrorKind::invalid_input, fmt::format("{}: not a BerkeleyDB hash database", file));
+  // bdb_ro trusts the file's sizes and links; what it would mishandle is
+  // refused first.
+  WARD_TRY(check_bdb_hash_shape(bytes, file));
   WARD_TRY(context(rpmlib::load(), "{}", file));
   const auto& rpm = rpmlib::functions();
   // The copy is all librpm sees: the image's file may be a link, may sit
