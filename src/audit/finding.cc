@@ -18,7 +18,8 @@ std::string_view severity_name(Severity severity) {
 Result<Severity> parse_severity(std::string_view text) {
   for (Severity s : {Severity::error, Severity::warning, Severity::info, Severity::style, Severity::ignore})
     if (text == severity_name(s)) return s;
-  return fail(fmt::format("unknown severity \"{}\" (error, warning, info, style or ignore)", text));
+  return fail(ErrorKind::invalid_input,
+              fmt::format("unknown severity \"{}\" (error, warning, info, style or ignore)", text));
 }
 
 const Rule* find_rule(const Report& report, std::string_view id) {
@@ -30,7 +31,8 @@ Result<Threshold> parse_threshold(std::string_view text) {
   if (text == "none") return Threshold{};
   auto severity = parse_severity(text);
   if (!severity)
-    return fail(fmt::format("unknown threshold \"{}\" (error, warning, info, style, ignore or none)", text));
+    return fail(ErrorKind::invalid_input,
+                fmt::format("unknown threshold \"{}\" (error, warning, info, style, ignore or none)", text));
   return Threshold{*severity};
 }
 

@@ -87,8 +87,9 @@ Result<ContainerRoot> open_container_root(Engine& engine, const ContainerRecord&
     return fail(
         ErrorKind::wrong_state,
         fmt::format("container {} is being started (or its last run was not cleaned up); try again", current.name));
-  result.root = WARD_TRY(make_rootfs_mount(engine.store().root() + "/layers", WARD_TRY(layer_names(engine, current)),
-                                           engine.layer_dir(current.id), result.ids));
+  auto layers = WARD_TRY(layer_names(engine, current));
+  result.root =
+      WARD_TRY(make_rootfs_mount(engine.store().root() + "/layers", layers, engine.layer_dir(current.id), result.ids));
   return result;
 }
 

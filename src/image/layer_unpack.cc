@@ -584,12 +584,11 @@ LayerCompression detect_layer_compression(std::string_view first_bytes) {
 
 Result<UnpackedLayer> unpack_layer(int blob_fd, int destination_dir_fd, const UnpackOptions& options) {
   UnpackedLayer result;
-  LayerSource source(
-      blob_fd,
-      WARD_TRY(DigestWriter::create(options.expected_blob_digest.empty() ? DigestAlgorithm::sha256
-                                                                         : options.expected_blob_digest.algorithm())),
-      WARD_TRY(DigestWriter::create(options.expected_diff_id.empty() ? DigestAlgorithm::sha256
-                                                                     : options.expected_diff_id.algorithm())));
+  auto blob_digest = WARD_TRY(DigestWriter::create(
+      options.expected_blob_digest.empty() ? DigestAlgorithm::sha256 : options.expected_blob_digest.algorithm()));
+  auto diff_digest = WARD_TRY(DigestWriter::create(
+      options.expected_diff_id.empty() ? DigestAlgorithm::sha256 : options.expected_diff_id.algorithm()));
+  LayerSource source(blob_fd, std::move(blob_digest), std::move(diff_digest));
   result.compression = WARD_TRY(source.start());
   if (options.compression && *options.compression != result.compression)
     return fail(ErrorKind::invalid_input,

@@ -47,9 +47,10 @@ class StagedTar final : public LoadContents {
 
   Result<> ensure_blob(const Digest& digest, std::optional<std::uint64_t> size) override {
     if (blobs_.has_blob(digest)) {
-      if (size && WARD_TRY(blobs_.blob_size(digest)) != *size)
+      std::uint64_t stored = WARD_TRY(blobs_.blob_size(digest));
+      if (size && stored != *size)
         return fail(ErrorKind::invalid_input, fmt::format("{}: blob {} is {} bytes, its descriptor says {}", name_,
-                                                          digest.string(), WARD_TRY(blobs_.blob_size(digest)), *size));
+                                                          digest.string(), stored, *size));
       return {};
     }
     // A small blob was kept in memory under its path.

@@ -119,7 +119,11 @@ Result<Finding> parse_finding(const std::vector<std::string_view>& fields, const
   Finding f;
   f.rule = WARD_TRY(unescape(fields[1]));
   f.severity = WARD_TRY(parse_severity(fields[2]));
-  f.location = Location{path, WARD_TRY(number(fields[3])), WARD_TRY(number(fields[4]))};
+  // Each WARD_TRY on a line of its own: an early return from inside a
+  // braced initializer would skip the destructors of the parts made before.
+  int line = WARD_TRY(number(fields[3]));
+  int column = WARD_TRY(number(fields[4]));
+  f.location = Location{path, line, column};
   f.message = WARD_TRY(unescape(fields[5]));
   return f;
 }

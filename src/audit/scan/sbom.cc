@@ -67,10 +67,11 @@ Result<std::string> cyclonedx(const ScanResult& result, std::string_view subject
   if (!result.distro_id.empty())
     subject_component["properties"] =
         Json::array({{{"name", "ward:os"}, {"value", fmt::format("{} {}", result.distro_id, result.distro_version)}}});
+  std::string serial = WARD_TRY(random_uuid());
   Json bom = {
       {"bomFormat", "CycloneDX"},
       {"specVersion", "1.5"},
-      {"serialNumber", "urn:uuid:" + WARD_TRY(random_uuid())},
+      {"serialNumber", "urn:uuid:" + serial},
       {"version", 1},
       {"metadata",
        {{"timestamp", now_seconds()},
@@ -125,12 +126,13 @@ Result<std::string> spdx(const ScanResult& result, std::string_view subject, std
     packages.push_back(std::move(package));
     relationships.push_back({{"spdxElementId", kRoot}, {"relationshipType", "CONTAINS"}, {"relatedSpdxElement", id}});
   }
+  std::string namespace_id = WARD_TRY(random_uuid());
   Json document = {
       {"spdxVersion", "SPDX-2.3"},
       {"dataLicense", "CC0-1.0"},
       {"SPDXID", "SPDXRef-DOCUMENT"},
       {"name", subject},
-      {"documentNamespace", fmt::format("https://ward.invalid/spdx/{}", WARD_TRY(random_uuid()))},
+      {"documentNamespace", fmt::format("https://ward.invalid/spdx/{}", namespace_id)},
       {"creationInfo",
        {{"created", now_seconds()}, {"creators", Json::array({fmt::format("Tool: ward-{}", tool_version)})}}},
       {"packages", packages},

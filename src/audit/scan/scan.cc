@@ -177,8 +177,10 @@ Result<ScanResult> run_scan(const ScanTarget& target, const ScanOptions& options
     for (auto& f : secrets.findings()) findings.push_back(std::move(f));
   }
 
-  AccountFiles accounts{WARD_TRY(read_or_empty(rootfs, "/etc/passwd")), WARD_TRY(read_or_empty(rootfs, "/etc/shadow")),
-                        WARD_TRY(read_or_empty(rootfs, "/etc/group"))};
+  AccountFiles accounts;
+  accounts.passwd = WARD_TRY(read_or_empty(rootfs, "/etc/passwd"));
+  accounts.shadow = WARD_TRY(read_or_empty(rootfs, "/etc/shadow"));
+  accounts.group = WARD_TRY(read_or_empty(rootfs, "/etc/group"));
   for (auto& f : check_accounts(accounts)) findings.push_back(std::move(f));
 
   if (target.config)
