@@ -67,20 +67,11 @@ Result<AttachOutcome> Engine::attach(const ContainerRecord& container, const Att
   if (current.paused) return fail(ErrorKind::wrong_state, "You cannot attach to a paused container, unpause it first");
   if (current.status != ContainerStatus::running)
     return fail(ErrorKind::wrong_state, "You cannot attach to a stopped container, start it first");
-  auto dir = WARD_TRY(SocketDir::open(run_root_ + "/containers"));
-  auto connected = dir.connect(attach_name(current.id), SOCK_SEQPACKET);
-  if (!connected)
-    return fail(ErrorKind::wrong_state,
-                fmt::format("container {} runs in the foreground of its ward run and cannot be attached "
-                            "(ward attach reaches containers started with run -d or start)",
-                            current.name));
-  UniqueFd sock = std::move(*connected);
-  note_container_event(store_.database(), current, "attach");
-
   const bool tty = current.spec.tty;
   bool stdin_open = request.stdin && current.spec.open_stdin;
-  std::optional<term::RawTerminal> raw;
-  if (tty && stdin_open) raw.emplace(STDIN_FILENO);
+  // Blocked before the monitor can count this client: a signal sent as
+  // soon as the attach shows is then pending, and forwarded, rather than
+  // ending ward with its default action.
   sigset_t signals;
   if (request.sig_proxy && !tty)
     signals = proxied_signals();
@@ -91,6 +82,18 @@ Result<AttachOutcome> Engine::attach(const ContainerRecord& container, const Att
   int raw_sfd = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
   if (raw_sfd < 0) return fail_errno(errno, "signalfd");
   UniqueFd signal_fd(raw_sfd);
+
+  auto dir = WARD_TRY(SocketDir::open(run_root_ + "/containers"));
+  auto connected = dir.connect(attach_name(current.id), SOCK_SEQPACKET);
+  if (!connected)
+    return fail(ErrorKind::wrong_state,
+                fmt::format("container {} runs in the foreground of its ward run and cannot be attached "
+                            "(ward attach reaches containers started with run -d or start)",
+                            current.name));
+  UniqueFd sock = std::move(*connected);
+  note_container_event(store_.database(), current, "attach");
+  std::optional<term::RawTerminal> raw;
+  if (tty && stdin_open) raw.emplace(STDIN_FILENO);
   if (tty) send_window_size(sock.get(), stdin_open ? STDIN_FILENO : STDOUT_FILENO);
 
   DetachKeyMatcher keys(request.detach_keys);
