@@ -305,5 +305,20 @@ TEST_F(EngineDetached, ParallelDetachedRunsAllStartWithTheirOwnIdsAndRanges) {
   EXPECT_EQ(owners.size(), static_cast<std::size_t>(kRuns));  // disjoint subordinate ranges
 }
 
+TEST_F(EngineDetached, ParallelCommandsOnANewStoreAllOpenIt) {
+  // Every process creates or opens the new store's database and moves it
+  // to WAL at the same moment; each must wait its turn, not fail.
+  std::string fresh = dir_ + "/fresh-store";
+  std::string script =
+      "for i in 1 2 3 4 5 6 7 8 9 10; do ( \"$0\" --root \"$1\" ps -a -q || echo \"exit $?\" ) & done; wait";
+  for (int round = 0; round < 5; ++round) {
+    run_command({"rm", "-rf", fresh});
+    auto all = run_command({"sh", "-c", script, WARD_FRONT_BINARY, fresh}, "", 60);
+    EXPECT_EQ(all.status, 0);
+    EXPECT_EQ(all.out, "") << "round " << round;
+    EXPECT_EQ(all.err, "") << "round " << round;
+  }
+}
+
 }  // namespace
 }  // namespace ward::test

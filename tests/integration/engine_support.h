@@ -62,6 +62,7 @@ class EngineTest : public ImageStoreTest {
     std::vector<std::string> full = {WARD_FRONT_BINARY, "--root", root_};
     full.insert(full.end(), args.begin(), args.end());
     std::string env = "WARD_RUN_ROOT=" + run_root_;
+    std::string errors = dir_ + "/background.err";
     pid_t pid = ::fork();
     if (pid == 0) {
       std::vector<char*> argv;
@@ -69,23 +70,27 @@ class EngineTest : public ImageStoreTest {
       argv.push_back(nullptr);
       ::putenv(env.data());
       int null = ::open("/dev/null", O_RDWR);
+      int err = ::open(errors.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
       ::dup2(null, STDIN_FILENO);
       ::dup2(null, STDOUT_FILENO);
-      ::dup2(null, STDERR_FILENO);
+      ::dup2(err >= 0 ? err : null, STDERR_FILENO);
       ::execv(WARD_FRONT_BINARY, argv.data());
       ::_exit(127);
     }
     background_.push_back(pid);
     return pid;
   }
-  // Waits (up to 20 s) until `ward ps` shows the container `name` running.
-  bool wait_running(const std::string& name) {
+  // Waits (up to 20 s) until `ward ps` shows the container `name` running;
+  // a failure shows the last inspect and what background wards printed.
+  ::testing::AssertionResult wait_running(const std::string& name) {
+    Outcome state;
     for (int i = 0; i < 400; ++i) {
-      auto state = ward({"inspect", "-f", "{{.State.Status}}", name});
-      if (state.status == 0 && state.out == "running\n") return true;
+      state = ward({"inspect", "-f", "{{.State.Status}}", name});
+      if (state.status == 0 && state.out == "running\n") return ::testing::AssertionSuccess();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    return false;
+    return ::testing::AssertionFailure() << name << " never ran; inspect: " << state.out << state.err
+                                         << "; background wards' stderr: " << read_text(dir_ + "/background.err");
   }
   // The exit status of a background ward, waited for up to 20 s; -1 on timeout.
   int wait_ward(pid_t pid) {

@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "util/sys.h"
 
@@ -167,9 +169,21 @@ Result<Database> Database::open(const std::string& path) {
   sqlite3_busy_timeout(raw, 5000);
 
   Database database(std::move(connection), path);
-  auto mode = WARD_TRY(database.prepare("PRAGMA journal_mode=WAL", "set the journal mode"));
-  if (WARD_TRY(mode.step()) != Step::row || mode.column_text(0) != "wal") {
-    return fail(ErrorKind::unsupported, fmt::format("database {}: the file system does not support WAL mode", path));
+  // Two processes opening a new store at once both move it to WAL; SQLite
+  // answers the loser SQLITE_BUSY at once, without its busy handler (each
+  // holds the shared lock the other's upgrade waits for), so the switch
+  // is retried here for as long as the busy timeout.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    auto mode = WARD_TRY(database.prepare("PRAGMA journal_mode=WAL", "set the journal mode"));
+    auto step = mode.step();
+    if (!step && step.error().is(ErrorKind::in_use) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    if (WARD_TRY(std::move(step)) != Step::row || mode.column_text(0) != "wal")
+      return fail(ErrorKind::unsupported, fmt::format("database {}: the file system does not support WAL mode", path));
+    break;
   }
   WARD_TRY(database.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", "set the pragmas"));
   return database;
