@@ -33,12 +33,22 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
   WARD_TRY(monitor::set_stop_requested(database, id, false));
   std::optional<NullStdio> no_stdin;
   if (!container.spec.open_stdin) no_stdin.emplace({STDIN_FILENO});
+  const bool relay_out = container.spec.attach_stdout, relay_err = container.spec.attach_stderr;
   // Its output is kept for `ward logs`, unless nobody can read it later
   // (--rm, --log-driver none).
   std::unique_ptr<OutputTee> tee;
   if (!container.spec.auto_remove && container.spec.log_driver == "json-file") {
     auto log_options = WARD_TRY(monitor::parse_json_log_options(container.spec.log_options));
-    tee = WARD_TRY(OutputTee::install(monitor::container_log_path(store_.root(), id), log_options));
+    tee =
+        WARD_TRY(OutputTee::install(monitor::container_log_path(store_.root(), id), log_options, relay_out, relay_err));
+  }
+  // Without a log, an unattached stream (run -a) goes nowhere.
+  std::optional<NullStdio> unattached;
+  if (!tee && (!relay_out || !relay_err)) {
+    if (!relay_out && !relay_err)
+      unattached.emplace({STDOUT_FILENO, STDERR_FILENO});
+    else
+      unattached.emplace({relay_out ? STDERR_FILENO : STDOUT_FILENO});
   }
   note_container_event(database, container, "attach");
   // A foreground container's health checks: this ward is its monitor.
@@ -55,6 +65,7 @@ Result<int> Engine::run_attached(const ContainerRecord& container) {
   tee.reset();
   // The secrets' copies go with the run (a detached one's go with its bundle).
   (void)sys::remove_all(bundle_dir(id) + "/secrets");
+  unattached.reset();
   no_stdin.reset();
   if (!status) {
     (void)forget_runtime_state(id);

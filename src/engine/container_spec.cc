@@ -70,9 +70,9 @@ ordered_json spec_to_json(const ContainerSpec& spec) {
       {"Hostname", spec.hostname},
       {"Domainname", spec.domainname},
       {"User", spec.user},
-      {"AttachStdin", spec.open_stdin},
-      {"AttachStdout", true},
-      {"AttachStderr", true},
+      {"AttachStdin", spec.attach_stdin || spec.open_stdin},
+      {"AttachStdout", spec.attach_stdout},
+      {"AttachStderr", spec.attach_stderr},
       {"Tty", spec.tty},
       {"OpenStdin", spec.open_stdin},
       {"StdinOnce", spec.open_stdin},
@@ -131,6 +131,9 @@ Result<ContainerSpec> spec_from_json(std::string_view text) {
     spec.working_dir = WARD_TRY(field<std::string>(config, "WorkingDir", "Config"));
     spec.tty = WARD_TRY(field<bool>(config, "Tty", "Config"));
     spec.open_stdin = WARD_TRY(field<bool>(config, "OpenStdin", "Config"));
+    spec.attach_stdin = config.value("AttachStdin", spec.open_stdin);
+    spec.attach_stdout = config.value("AttachStdout", true);
+    spec.attach_stderr = config.value("AttachStderr", true);
     if (config.contains("Labels") && config["Labels"].is_object())
       spec.labels = config["Labels"].get<std::map<std::string, std::string>>();
     spec.network = WARD_TRY(field<std::string>(host, "NetworkMode", "HostConfig")) == "host" ? NetworkMode::host

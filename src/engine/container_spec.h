@@ -86,6 +86,12 @@ struct ContainerSpec {
   std::string working_dir;
   bool tty = false;
   bool open_stdin = false;
+  // -a: the streams a foreground run relays to its own stdin, stdout and
+  // stderr (all of them without -a; stdin with -i).  An unattached
+  // stream still reaches the log.
+  bool attach_stdin = false;
+  bool attach_stdout = true;
+  bool attach_stderr = true;
   std::map<std::string, std::string> labels;
   std::string stop_signal;  // --stop-signal as given; "": SIGTERM
   int stop_timeout = -1;    // --stop-timeout in seconds; -1: stop's default (10)

@@ -13,8 +13,11 @@
 namespace ward::engine {
 
 Result<std::unique_ptr<OutputTee>> OutputTee::install(const std::string& log_path,
-                                                      const monitor::JsonLogOptions& options) {
+                                                      const monitor::JsonLogOptions& options, bool relay_stdout,
+                                                      bool relay_stderr) {
   std::unique_ptr<OutputTee> tee(new OutputTee());
+  tee->relay_stdout_ = relay_stdout;
+  tee->relay_stderr_ = relay_stderr;
   tee->log_.emplace(WARD_TRY(monitor::JsonLogWriter::open(log_path, options)));
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) < 0) return fail_errno(errno, "pipe");
@@ -53,7 +56,8 @@ void OutputTee::relay() {
     int from, to;
     const char* name;
   };
-  Stream streams[2] = {{out_read_.get(), saved_out_.get(), "stdout"}, {err_read_.get(), saved_err_.get(), "stderr"}};
+  Stream streams[2] = {{out_read_.get(), relay_stdout_ ? saved_out_.get() : -1, "stdout"},
+                       {err_read_.get(), relay_stderr_ ? saved_err_.get() : -1, "stderr"}};
   bool log_ok = true;
   for (int open = 2; open > 0;) {
     struct pollfd fds[2] = {{streams[0].from, POLLIN, 0}, {streams[1].from, POLLIN, 0}};
@@ -70,7 +74,7 @@ void OutputTee::relay() {
         --open;
         continue;
       }
-      sys::raw::write_all(streams[i].to, buffer, static_cast<std::size_t>(n));
+      if (streams[i].to >= 0) sys::raw::write_all(streams[i].to, buffer, static_cast<std::size_t>(n));
       struct timespec now {};
       ::clock_gettime(CLOCK_REALTIME, &now);
       if (log_ok)

@@ -19,9 +19,11 @@ namespace ward::engine {
 class OutputTee {
  public:
   // Pipes in place of ward's stdout and stderr (the originals kept for
-  // the relay) and the log at `log_path`.
+  // the relay) and the log at `log_path`.  A stream not relayed (run -a)
+  // goes to the log only.
   [[nodiscard]] static Result<std::unique_ptr<OutputTee>> install(const std::string& log_path,
-                                                                  const monitor::JsonLogOptions& options);
+                                                                  const monitor::JsonLogOptions& options,
+                                                                  bool relay_stdout = true, bool relay_stderr = true);
   OutputTee(const OutputTee&) = delete;
   OutputTee& operator=(const OutputTee&) = delete;
   // Puts ward's stdout and stderr back and waits for the relay to end.
@@ -33,6 +35,7 @@ class OutputTee {
 
   UniqueFd saved_out_, saved_err_;  // ward's own stdout and stderr
   UniqueFd out_read_, err_read_;
+  bool relay_stdout_ = true, relay_stderr_ = true;
   std::optional<monitor::JsonLogWriter> log_;
   std::thread thread_;
 };

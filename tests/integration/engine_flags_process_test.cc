@@ -1,6 +1,7 @@
-// `ward run`'s --init, --annotation, --no-healthcheck, --platform and
-// --cidfile: an init that reaps and forwards signals as PID 1, the
-// runtime's state carrying the annotations, what inspect records.
+// `ward run`'s --init, --annotation, --no-healthcheck, --platform,
+// --cidfile and -a: an init that reaps and forwards signals as PID 1, the
+// runtime's state carrying the annotations, what inspect records, the
+// streams a foreground run relays.
 #include <sys/utsname.h>
 
 #include <chrono>
@@ -79,6 +80,52 @@ TEST_F(EngineFlagsProcess, CidfileGetsTheIdAndIsNeverOverwritten) {
   EXPECT_EQ(again.status, 125);
   EXPECT_NE(again.err.find("--cidfile " + file + ": container ID file found"), std::string::npos) << again.err;
   EXPECT_EQ(ward({"ps", "-a", "-q", "--no-trunc"}).out, created.out);
+}
+
+TEST_F(EngineFlagsProcess, AttachRelaysOnlyTheNamedStreamsAndLogsAll) {
+  const std::vector<std::string> both = {"busybox", "sh", "-c", "echo out; echo err >&2"};
+  auto with = [&](std::vector<std::string> flags) {
+    std::vector<std::string> args = {"run"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.insert(args.end(), both.begin(), both.end());
+    return ward(args);
+  };
+  // Kept (a log is written): the unattached stream reaches the log only.
+  auto out_only = with({"--name", "kept", "-a", "stdout"});
+  EXPECT_EQ(out_only.status, 0) << out_only.err;
+  EXPECT_EQ(out_only.out, "out\n");
+  EXPECT_EQ(out_only.err, "");
+  auto logs = ward({"logs", "kept"});
+  EXPECT_EQ(logs.out, "out\n");
+  EXPECT_EQ(logs.err, "err\n");
+  EXPECT_EQ(field("kept", "{{.Config.AttachStdin}} {{.Config.AttachStdout}} {{.Config.AttachStderr}}"),
+            "false true false");
+  // --rm (no log): the same through /dev/null; names in any case.
+  auto err_only = with({"--rm", "--attach", "STDERR"});
+  EXPECT_EQ(err_only.status, 0) << err_only.err;
+  EXPECT_EQ(err_only.out, "");
+  EXPECT_EQ(err_only.err, "err\n");
+  // -i with -a stdout still feeds stdin, as Docker's -i does.
+  auto fed = ward({"run", "--rm", "-i", "-a", "stdout", "busybox", "cat"}, "typed\n");
+  EXPECT_EQ(fed.status, 0) << fed.err;
+  EXPECT_EQ(fed.out, "typed\n");
+  // Without -a, both; start -a relays both whatever run -a chose.
+  auto plain = with({"--rm"});
+  EXPECT_EQ(plain.out, "out\n");
+  EXPECT_EQ(plain.err, "err\n");
+  auto again = ward({"start", "-a", "kept"});
+  EXPECT_EQ(again.out, "out\n");
+  EXPECT_EQ(again.err, "err\n");
+}
+
+TEST_F(EngineFlagsProcess, AttachRefusesUnknownStreamsAndDetach) {
+  auto unknown = ward({"run", "--rm", "-a", "stdlog", "busybox", "true"});
+  EXPECT_EQ(unknown.status, 125);
+  EXPECT_EQ(unknown.err, "ward: run: --attach stdlog: valid streams are STDIN, STDOUT and STDERR\n");
+  auto detached = ward({"run", "-d", "-a", "stdout", "busybox", "true"});
+  EXPECT_EQ(detached.status, 125);
+  EXPECT_EQ(detached.err, "ward: run: --attach: Conflicting options: -a and -d\n");
+  EXPECT_EQ(ward({"ps", "-a", "-q"}).out, "");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "cli/ward/run_flags_internal.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <map>
@@ -225,6 +226,27 @@ Result<> apply_lifecycle_flags(const ParsedArgs& parsed, ContainerSpec& spec) {
   return {};
 }
 
+// -a STREAM...: Docker's names in any case; without -a, stdout and stderr.
+Result<> apply_attach_flag(const ParsedArgs& parsed, bool detach, ContainerSpec& spec) {
+  if (!parsed.has("attach")) return {};
+  if (detach) return fail(ErrorKind::invalid_input, "--attach: Conflicting options: -a and -d");
+  spec.attach_stdout = spec.attach_stderr = false;
+  for (const auto& stream : parsed.all("attach")) {
+    std::string name;
+    for (char c : stream) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "stdin")
+      spec.attach_stdin = true;
+    else if (name == "stdout")
+      spec.attach_stdout = true;
+    else if (name == "stderr")
+      spec.attach_stderr = true;
+    else
+      return fail(ErrorKind::invalid_input,
+                  fmt::format("--attach {}: valid streams are STDIN, STDOUT and STDERR", stream));
+  }
+  return {};
+}
+
 // -d, --pull, -q and --sig-proxy: where it runs, how its image is found,
 // and its signals.
 Result<> apply_run_mode_flags(const ParsedArgs& parsed, RunCommand& command) {
@@ -259,6 +281,7 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
   WARD_TRY(apply_run_mode_flags(parsed, command));
   spec.tty = parsed.flag("tty");
   spec.open_stdin = parsed.flag("interactive");
+  WARD_TRY(apply_attach_flag(parsed, command.detach, spec));
   spec.auto_remove = parsed.flag("rm");
   spec.read_only = parsed.flag("read-only");
   spec.privileged = parsed.flag("privileged");

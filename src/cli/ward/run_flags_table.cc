@@ -12,6 +12,7 @@ namespace {
 const std::set<std::string, std::less<>> kSupported = {
     "add-host",
     "annotation",
+    "attach",
     "blkio-weight",
     "cap-add",
     "cap-drop",

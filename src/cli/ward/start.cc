@@ -99,6 +99,8 @@ int cmd_start(const WardOptions& options, const std::vector<std::string>& args) 
                           "start it, then ward attach --detach-keys",
                           kExitDockerUsage);
   record->spec.open_stdin = record->spec.open_stdin && parsed->flag("interactive");
+  // start -a relays both output streams, whatever run -a chose (Docker's).
+  record->spec.attach_stdout = record->spec.attach_stderr = true;
   auto status = engine->run_attached(*record);
   if (!status) return kReporter.fail("start", status.error(), start_failure_status(status.error()));
   return *status;
