@@ -122,7 +122,7 @@ Result<json> build_oci_config(const ContainerSpec& spec, const ConfigInputs& inp
   linux_section["cgroupsPath"] =
       (spec.cgroup_parent.empty() ? std::string(monitor::kCgroupParent) : spec.cgroup_parent) + "/" + inputs.id;
   if (spec.privileged || spec.seccomp_unconfined) linux_section.erase("seccomp");
-  if (spec.privileged) {
+  if (spec.privileged || spec.systempaths_unconfined) {
     linux_section.erase("maskedPaths");
     linux_section.erase("readonlyPaths");
   }

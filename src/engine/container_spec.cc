@@ -105,6 +105,7 @@ ordered_json spec_to_json(const ContainerSpec& spec) {
       // ward's own: what Docker's SecurityOpt strings would say.
       {"NoNewPrivileges", spec.no_new_privileges},
       {"SeccompUnconfined", spec.seccomp_unconfined},
+      {"SystempathsUnconfined", spec.systempaths_unconfined},
   };
   host_options_to_json(spec, config, host);
   volumes_to_json(spec.volume_mounts, spec.volumes_from, config, host);
@@ -154,6 +155,7 @@ Result<ContainerSpec> spec_from_json(std::string_view text) {
         host.value("PidsLimit", nlohmann::json()).is_number_integer() ? host["PidsLimit"].get<std::int64_t>() : 0;
     spec.no_new_privileges = WARD_TRY(field<bool>(host, "NoNewPrivileges", "HostConfig"));
     spec.seccomp_unconfined = WARD_TRY(field<bool>(host, "SeccompUnconfined", "HostConfig"));
+    spec.systempaths_unconfined = host.value("SystempathsUnconfined", false);
     spec.stop_signal = config.value("StopSignal", "");
     spec.stop_timeout = config.value("StopTimeout", -1);
     if (host.contains("RestartPolicy")) {

@@ -102,6 +102,7 @@ struct ContainerSpec {
   std::vector<std::string> cap_add, cap_drop;  // as given: "NET_ADMIN", "ALL"
   bool no_new_privileges = true;               // ward's default (SPEC section 3)
   bool seccomp_unconfined = false;
+  bool systempaths_unconfined = false;  // --security-opt systempaths=unconfined
   NetworkMode network = NetworkMode::none;
   UsernsMode userns = UsernsMode::automatic;
   std::int64_t memory = 0;                   // bytes; 0: no limit

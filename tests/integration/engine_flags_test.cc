@@ -2,6 +2,7 @@
 // container; ward's hardened defaults checked the same way.
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -73,6 +74,25 @@ TEST_F(EngineFlags, NoNewPrivilegesAndSeccompCanBeLoosenedWithAWarning) {
       RUN_OUT((Flags{"--security-opt", "no-new-privileges=false", "--security-opt", "seccomp=unconfined"}),
               "grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status");
   EXPECT_EQ(out, "NoNewPrivs:\t0\nSeccomp:\t0\n");
+}
+
+TEST_F(EngineFlags, SystempathsUnconfinedUnmasksProcAndSysWithAWarning) {
+  // By default /sys/firmware (the host's ACPI tables, memory map, ...) is
+  // masked by an empty tmpfs and /proc/sys is read-only; unconfined, the
+  // container lists what the host lists there, and /proc/sys is no longer
+  // a read-only mount.
+  std::size_t host_entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/sys/firmware")) ++host_entries;
+  if (host_entries == 0) GTEST_SKIP() << "this host's /sys/firmware is empty";
+  const std::string probe = "ls /sys/firmware | wc -l; grep -c ' /proc/sys proc ro,' /proc/mounts || true";
+  EXPECT_EQ(RUN_OUT(Flags{}, probe), "0\n1\n");
+  auto open = ward({"run", "--rm", "--security-opt", "systempaths=unconfined", "busybox", "sh", "-c", probe});
+  EXPECT_EQ(open.status, 0) << open.err;
+  EXPECT_EQ(open.out, std::to_string(host_entries) + "\n0\n");
+  EXPECT_NE(open.err.find("warning: --security-opt systempaths=unconfined"), std::string::npos) << open.err;
+  auto other = ward({"run", "--rm", "--security-opt", "systempaths=confined", "busybox", "true"});
+  EXPECT_EQ(other.status, 125);
+  EXPECT_NE(other.err.find("--security-opt systempaths=confined: not supported"), std::string::npos) << other.err;
 }
 
 TEST_F(EngineFlags, PidsLimitHoldsAForkBomb) {

@@ -178,6 +178,13 @@ Result<> apply_security_opt(ContainerSpec& spec, const std::string& option, std:
     warnings.push_back("--security-opt seccomp=unconfined: every system call is open to the container");
     return {};
   }
+  if (key == "systempaths" && value == "unconfined") {
+    spec.systempaths_unconfined = true;
+    warnings.push_back(
+        "--security-opt systempaths=unconfined: /proc and /sys files that show or change the host are neither "
+        "masked nor read-only");
+    return {};
+  }
   if (key == "seccomp" || key == "apparmor" || key == "label" || key == "systempaths" || key == "mask" ||
       key == "unmask" || key == "proc-opts")
     return fail(ErrorKind::unsupported, fmt::format("--security-opt {}: not supported yet", option));
