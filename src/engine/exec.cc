@@ -12,8 +12,10 @@
 #include "engine/container_events.h"
 #include "engine/container_files.h"
 #include "engine/engine.h"
+#include "engine/exec_terminal.h"
 #include "engine/names.h"
 #include "engine/null_stdio.h"
+#include "engine/socket_dir.h"
 #include "oci/capability_names.h"
 #include "util/sys.h"
 
@@ -26,8 +28,6 @@ Result<int> Engine::exec(const ContainerRecord& container, const ExecRequest& re
   if (current.paused)
     return fail(ErrorKind::wrong_state,
                 fmt::format("Container {} is paused, unpause the container before exec", current.id));
-  if (request.tty && request.detach)
-    return fail(ErrorKind::unsupported, "exec -d with -t: not supported yet (a detached terminal needs attach)");
   runtime::ExecOptions options;
   options.id = current.id;
   options.args = request.args;
@@ -46,15 +46,23 @@ Result<int> Engine::exec(const ContainerRecord& container, const ExecRequest& re
   }
   if (request.privileged)
     for (auto name : oci::all_capability_names()) options.caps.emplace_back(name);
+  // Docker's exec events: the command line in the action, the exec's id
+  // in the attributes.
+  std::string command_line = fmt::format("{}", fmt::join(request.args, " "));
+  std::string exec_id = WARD_TRY(random_id());
+  std::optional<SocketDir> socket_dir;
+  std::optional<DetachedTerminal> terminal;
+  if (request.tty && request.detach) {
+    socket_dir.emplace(WARD_TRY(SocketDir::open(run_root_ + "/containers")));
+    std::string name = current.id.substr(0, 12) + "." + exec_id.substr(0, 12) + ".exec-console";
+    terminal.emplace(WARD_TRY(DetachedTerminal::start(*socket_dir, std::move(name))));
+    options.console_socket = terminal->socket_path();
+  }
   std::optional<NullStdio> quiet;
   if (request.detach)
     quiet.emplace({STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO});
   else if (!request.interactive)
     quiet.emplace({STDIN_FILENO});
-  // Docker's exec events: the command line in the action, the exec's id
-  // in the attributes.
-  std::string command_line = fmt::format("{}", fmt::join(request.args, " "));
-  std::string exec_id = WARD_TRY(random_id());
   note_container_event(store_.database(), current, "exec_create: " + command_line, {{"execID", exec_id}});
   note_container_event(store_.database(), current, "exec_start: " + command_line, {{"execID", exec_id}});
   auto status = runtime_.exec(options);

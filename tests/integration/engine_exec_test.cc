@@ -1,5 +1,6 @@
 // `ward exec` (issue 15): a process in a running detached container, in
 // its namespaces and confinement, with Docker's flags and exit codes.
+#include <filesystem>
 #include <regex>
 
 #include "engine_support.h"
@@ -51,6 +52,49 @@ TEST_F(EngineExec, FlagsSetUserDirectoryEnvironmentStdinAndCapabilities) {
   };
   EXPECT_NE(caps({}), caps({"--privileged"}));
   EXPECT_EQ(caps({"--privileged"}).find("CapEff:\t000001ffffffffff"), 0u) << caps({"--privileged"});
+}
+
+// The processes on this host forked from a `ward exec -d -t box ...` with
+// `marker` in its command line: the terminal's holder.
+std::size_t holders(const std::string& marker) {
+  std::size_t count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string cmdline = read_text(entry.path().string() + "/cmdline");
+    if (cmdline.find(std::string("exec\0-d\0-t\0box\0", 14)) != std::string::npos &&
+        cmdline.find(marker) != std::string::npos)
+      ++count;
+  }
+  return count;
+}
+
+TEST_F(EngineExec, DetachedExecWithATerminalKeepsItUntilTheCommandEnds) {
+  // The command outlives ward (which returns at once) on a terminal of its
+  // own, and is not hung up when ward exits; its holder goes with it.
+  const std::string marker = "tty > /tmp/exec-tty; sleep 1; echo done > /tmp/exec-done";
+  auto detached = ward({"exec", "-d", "-t", "box", "sh", "-c", marker});
+  EXPECT_EQ(detached.status, 0) << detached.err;
+  EXPECT_EQ(detached.out, "");
+  EXPECT_EQ(detached.err, "");
+  bool done = false;
+  for (int i = 0; i < 100 && !done; ++i) {
+    done = ward({"exec", "box", "test", "-e", "/tmp/exec-done"}).status == 0;
+    if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(done);
+  EXPECT_EQ(ward({"exec", "box", "cat", "/tmp/exec-tty"}).out.rfind("/dev/pts/", 0), 0u);
+  std::size_t left = 1;
+  for (int i = 0; i < 100 && left != 0; ++i) {
+    left = holders(marker);
+    if (left != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(left, 0u);
+  // A command that cannot start leaves no holder and no socket either.
+  auto missing = ward({"exec", "-d", "-t", "box", "no-such-command", marker});
+  EXPECT_NE(missing.status, 0);
+  for (int i = 0; i < 100 && holders(marker) != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(holders(marker), 0u);
+  for (const auto& entry : std::filesystem::directory_iterator(run_root_ + "/containers"))
+    EXPECT_EQ(entry.path().string().find("exec-console"), std::string::npos) << entry.path();
 }
 
 TEST_F(EngineExec, DetachedExecRunsInTheBackgroundAndErrorsUseDockersCodes) {
