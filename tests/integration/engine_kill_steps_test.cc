@@ -1,0 +1,93 @@
+// SIGKILL at every moment of a stop and a removal (issue 15): `ward stop`,
+// `ward rm -f`, and the container's monitor while `ward stop` waits, each
+// killed after a growing delay (0, 2 ms, 4 ms, ... until the command
+// finishes first), must leave nothing that the next `ward ps` cannot show
+// and `ward rm -f` cannot clean: no mount under the test's directory, no
+// cgroup, runtime state, monitor socket or database row.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine_support.h"
+
+namespace ward::test {
+namespace {
+
+class EngineKillSteps : public EngineTest {
+ protected:
+  enum class Victim { command, monitor };
+
+  // Kills `ward VERB... victim` (or the victim's monitor while it runs)
+  // after each delay in turn, then checks and cleans.
+  void kill_at_each_moment(const std::vector<std::string>& verb, Victim victim) {
+    bool finished = false;
+    for (int delay_us = 0; delay_us < 4000000 && !finished; delay_us = delay_us == 0 ? 2000 : delay_us * 2) {
+      SCOPED_TRACE("killed after " + std::to_string(delay_us) + " us");
+      // The container stops at SIGTERM within a tenth of a second, so the
+      // stop's wait for it is one of the moments.
+      auto started = ward({"run", "-d", "--name", "victim", "busybox", "sh", "-c",
+                           "trap 'exit 3' TERM; while true; do sleep 0.1; done"});
+      ASSERT_EQ(started.status, 0) << started.err;
+      ASSERT_TRUE(wait_running("victim"));
+      pid_t monitor = parent_of(field("victim", "{{.State.Pid}}"));
+      ASSERT_GT(monitor, 1);
+      std::vector<std::string> args = verb;
+      args.push_back("victim");
+      pid_t command = start_ward(args);
+      std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+      if (victim == Victim::command) {
+        ::kill(command, SIGKILL);
+        finished = wait_ward(command) == 0;
+      } else {
+        // Gone already: the stop got there first.
+        finished = ::kill(monitor, SIGKILL) != 0;
+        int status = wait_ward(command);
+        EXPECT_NE(status, -1) << "ward stop hung once the monitor was killed";
+      }
+      clean_everything();
+    }
+    EXPECT_TRUE(finished) << "the command never finished within 4 s";
+  }
+
+  static pid_t parent_of(const std::string& pid) {
+    std::string status = read_text("/proc/" + pid + "/status");
+    auto at = status.find("PPid:\t");
+    if (at == std::string::npos) return -1;
+    return std::stoi(status.substr(at + 6));
+  }
+
+  // ps lists whatever is left; rm -f removes each; then nothing remains.
+  void clean_everything() {
+    auto listed = ward({"ps", "-a", "-q", "--no-trunc"});
+    ASSERT_EQ(listed.status, 0) << listed.err;
+    std::vector<std::string> ids;
+    for (std::size_t at = 0; at < listed.out.size();) {
+      auto end = listed.out.find('\n', at);
+      ids.push_back(listed.out.substr(at, end - at));
+      at = end == std::string::npos ? listed.out.size() : end + 1;
+    }
+    for (const auto& id : ids) EXPECT_EQ(ward({"rm", "-f", id}).status, 0) << id;
+    expect_no_container_left(ids);
+    auto mounts = run_command({"grep", "-c", dir_, "/proc/self/mountinfo"});
+    EXPECT_EQ(mounts.out, "0\n") << "a mount under the test's directory";
+  }
+};
+
+TEST_F(EngineKillSteps, AKilledStopLeavesNothingThatRmCannotClean) {
+  kill_at_each_moment({"stop"}, Victim::command);
+}
+
+TEST_F(EngineKillSteps, AKilledRmLeavesNothingThatTheNextRmCannotClean) {
+  kill_at_each_moment({"rm", "-f"}, Victim::command);
+}
+
+TEST_F(EngineKillSteps, AMonitorKilledDuringAStopLeavesNothingThatRmCannotClean) {
+  kill_at_each_moment({"stop"}, Victim::monitor);
+}
+
+}  // namespace
+}  // namespace ward::test
