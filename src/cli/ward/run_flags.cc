@@ -254,10 +254,11 @@ Result<> apply_attach_flag(const ParsedArgs& parsed, bool detach, ContainerSpec&
   return {};
 }
 
-// -d, --pull, -q and --sig-proxy: where it runs, how its image is found,
-// and its signals.
+// -d, -a, --pull, -q and --sig-proxy: where it runs, which streams it
+// relays, how its image is found, and its signals.
 Result<> apply_run_mode_flags(const ParsedArgs& parsed, RunCommand& command) {
   command.detach = parsed.flag("detach");
+  WARD_TRY(apply_attach_flag(parsed, command.detach, command.request.spec));
   command.pull_policy = parsed.value("pull", "missing");
   if (command.pull_policy != "missing" && command.pull_policy != "always" && command.pull_policy != "never")
     return fail(ErrorKind::invalid_input,
@@ -288,7 +289,6 @@ Result<RunCommand> parse_run_command(const ParsedArgs& parsed) {
   WARD_TRY(apply_run_mode_flags(parsed, command));
   spec.tty = parsed.flag("tty");
   spec.open_stdin = parsed.flag("interactive");
-  WARD_TRY(apply_attach_flag(parsed, command.detach, spec));
   spec.auto_remove = parsed.flag("rm");
   spec.read_only = parsed.flag("read-only");
   spec.privileged = parsed.flag("privileged");
