@@ -4,7 +4,8 @@
 #include <utility>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
+
+#include "image/crypto_library.h"
 
 namespace ward::image {
 
@@ -29,12 +30,13 @@ const AlgorithmInfo& info(DigestAlgorithm algorithm) {
 }
 
 const EVP_MD* evp_of(DigestAlgorithm algorithm) {
+  const auto& evp = crypto::functions();
   switch (algorithm) {
-    case DigestAlgorithm::sha256: return EVP_sha256();
-    case DigestAlgorithm::sha384: return EVP_sha384();
-    case DigestAlgorithm::sha512: return EVP_sha512();
+    case DigestAlgorithm::sha256: return evp.sha256();
+    case DigestAlgorithm::sha384: return evp.sha384();
+    case DigestAlgorithm::sha512: return evp.sha512();
   }
-  return EVP_sha256();
+  return evp.sha256();
 }
 
 bool is_lower_hex(char c) {
@@ -84,20 +86,22 @@ std::string Digest::string() const {
 }
 
 void DigestWriter::ContextFree::operator()(evp_md_ctx_st* context) const {
-  EVP_MD_CTX_free(context);
+  crypto::functions().md_ctx_free(context);
 }
 
 Result<DigestWriter> DigestWriter::create(DigestAlgorithm algorithm) {
-  std::unique_ptr<evp_md_ctx_st, ContextFree> context(EVP_MD_CTX_new());
+  WARD_TRY(context(crypto::load(), "digest"));
+  std::unique_ptr<evp_md_ctx_st, ContextFree> context(crypto::functions().md_ctx_new());
   if (!context) return fail("digest: cannot allocate an OpenSSL digest context");
-  if (EVP_DigestInit_ex(context.get(), evp_of(algorithm), nullptr) != 1)
+  if (crypto::functions().digest_init_ex(context.get(), evp_of(algorithm), nullptr) != 1)
     return fail(fmt::format("digest: OpenSSL cannot start a {} digest", digest_algorithm_name(algorithm)));
   return DigestWriter(algorithm, std::move(context));
 }
 
 Result<> DigestWriter::update(std::string_view bytes) {
   if (!context_) return fail("digest: update after finish");
-  if (EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size()) != 1) return fail("digest: OpenSSL update failed");
+  if (crypto::functions().digest_update(context_.get(), bytes.data(), bytes.size()) != 1)
+    return fail("digest: OpenSSL update failed");
   size_ += bytes.size();
   return {};
 }
@@ -106,7 +110,7 @@ Result<Digest> DigestWriter::finish() {
   if (!context_) return fail("digest: finished twice");
   std::array<unsigned char, EVP_MAX_MD_SIZE> raw{};
   unsigned int length = 0;
-  int finished = EVP_DigestFinal_ex(context_.get(), raw.data(), &length);
+  int finished = crypto::functions().digest_final_ex(context_.get(), raw.data(), &length);
   context_.reset();
   if (finished != 1) return fail("digest: OpenSSL finish failed");
   static constexpr char kHex[] = "0123456789abcdef";

@@ -1,48 +1,35 @@
 #include "audit/scan/rpm_library.h"
 
-#include <dlfcn.h>
-
 #include <mutex>
 
-#include <fmt/format.h>
+#include "util/shared_library.h"
 
 namespace ward::audit::scan::rpmlib {
 
 namespace {
 
-constexpr const char* kLibrary = "librpm.so.9";
-
 Functions loaded{};
 Result<> load_result = fail("librpm not loaded yet");
 
-template <class F>
-bool resolve(void* library, const char* name, F& function) {
-  function = reinterpret_cast<F>(::dlsym(library, name));
-  return function != nullptr;
-}
-
 Result<> open_library() {
-  void* library = ::dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr)
-    return fail(ErrorKind::unsupported,
-                fmt::format("{} (Debian's librpm9) cannot be loaded: {}", kLibrary, ::dlerror()));
-  // dlsym on the handle searches librpm's own dependencies too: the log
-  // functions live in librpmio.
-  bool all = resolve(library, "rpmPushMacro", loaded.rpmPushMacro) &&
-             resolve(library, "rpmPopMacro", loaded.rpmPopMacro) &&
-             resolve(library, "rpmtsCreate", loaded.rpmtsCreate) && resolve(library, "rpmtsFree", loaded.rpmtsFree) &&
-             resolve(library, "rpmtsSetRootDir", loaded.rpmtsSetRootDir) &&
-             resolve(library, "rpmtsSetVSFlags", loaded.rpmtsSetVSFlags) &&
-             resolve(library, "rpmtsOpenDB", loaded.rpmtsOpenDB) &&
-             resolve(library, "rpmtsInitIterator", loaded.rpmtsInitIterator) &&
-             resolve(library, "rpmdbNextIterator", loaded.rpmdbNextIterator) &&
-             resolve(library, "rpmdbGetIteratorOffset", loaded.rpmdbGetIteratorOffset) &&
-             resolve(library, "rpmdbFreeIterator", loaded.rpmdbFreeIterator) &&
-             resolve(library, "headerExport", loaded.headerExport) &&
-             resolve(library, "rpmlogSetCallback", loaded.rpmlogSetCallback) &&
-             resolve(library, "rpmlogRecMessage", loaded.rpmlogRecMessage) &&
-             resolve(library, "rpmlogRecPriority", loaded.rpmlogRecPriority);
-  if (!all) return fail(ErrorKind::unsupported, fmt::format("{}: a function is missing: {}", kLibrary, ::dlerror()));
+  auto library = WARD_TRY(SharedLibrary::open("librpm.so.9", "Debian's librpm9, for rpm's BerkeleyDB"));
+  // Looked up through the handle, librpm's own dependencies are searched
+  // too: the log functions live in librpmio.
+  WARD_TRY(library.resolve("rpmPushMacro", loaded.rpmPushMacro));
+  WARD_TRY(library.resolve("rpmPopMacro", loaded.rpmPopMacro));
+  WARD_TRY(library.resolve("rpmtsCreate", loaded.rpmtsCreate));
+  WARD_TRY(library.resolve("rpmtsFree", loaded.rpmtsFree));
+  WARD_TRY(library.resolve("rpmtsSetRootDir", loaded.rpmtsSetRootDir));
+  WARD_TRY(library.resolve("rpmtsSetVSFlags", loaded.rpmtsSetVSFlags));
+  WARD_TRY(library.resolve("rpmtsOpenDB", loaded.rpmtsOpenDB));
+  WARD_TRY(library.resolve("rpmtsInitIterator", loaded.rpmtsInitIterator));
+  WARD_TRY(library.resolve("rpmdbNextIterator", loaded.rpmdbNextIterator));
+  WARD_TRY(library.resolve("rpmdbGetIteratorOffset", loaded.rpmdbGetIteratorOffset));
+  WARD_TRY(library.resolve("rpmdbFreeIterator", loaded.rpmdbFreeIterator));
+  WARD_TRY(library.resolve("headerExport", loaded.headerExport));
+  WARD_TRY(library.resolve("rpmlogSetCallback", loaded.rpmlogSetCallback));
+  WARD_TRY(library.resolve("rpmlogRecMessage", loaded.rpmlogRecMessage));
+  WARD_TRY(library.resolve("rpmlogRecPriority", loaded.rpmlogRecPriority));
   return {};
 }
 
