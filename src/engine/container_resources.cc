@@ -69,7 +69,9 @@ void apply_memory(const ContainerSpec& spec, json& resources) {
   if (!memory.empty()) resources["memory"] = memory;
 }
 
-Result<json> throttle_list(const std::vector<ThrottleDevice>& devices, std::string_view flag) {
+// The OCI list of devices with a `field` (rate or weight) each.
+Result<json> throttle_list(const std::vector<ThrottleDevice>& devices, std::string_view flag,
+                           const char* field = "rate") {
   json list = json::array();
   for (const auto& device : devices) {
     struct stat st {};
@@ -77,7 +79,7 @@ Result<json> throttle_list(const std::vector<ThrottleDevice>& devices, std::stri
       return fail_errno(errno, fmt::format("{} {}:{}", flag, device.path, device.rate));
     if (!S_ISBLK(st.st_mode))
       return fail(ErrorKind::invalid_input, fmt::format("{} {}: not a block device", flag, device.path));
-    list.push_back({{"major", major(st.st_rdev)}, {"minor", minor(st.st_rdev)}, {"rate", device.rate}});
+    list.push_back({{"major", major(st.st_rdev)}, {"minor", minor(st.st_rdev)}, {field, device.rate}});
   }
   return list;
 }
@@ -85,6 +87,8 @@ Result<json> throttle_list(const std::vector<ThrottleDevice>& devices, std::stri
 Result<> apply_block_io(const ResourceLimits& limits, json& resources) {
   json block_io = json::object();
   if (limits.blkio_weight > 0) block_io["weight"] = limits.blkio_weight;
+  if (!limits.blkio_weight_device.empty())
+    block_io["weightDevice"] = WARD_TRY(throttle_list(limits.blkio_weight_device, "--blkio-weight-device", "weight"));
   struct Throttle {
     const std::vector<ThrottleDevice>& devices;
     const char* flag;

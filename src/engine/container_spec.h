@@ -62,6 +62,7 @@ struct ResourceLimits {
   bool oom_kill_disable = false;
   std::uint16_t blkio_weight = 0;
   std::vector<ThrottleDevice> device_read_bps, device_write_bps, device_read_iops, device_write_iops;
+  std::vector<ThrottleDevice> blkio_weight_device;  // --blkio-weight-device: `rate` is the weight
   friend bool operator==(const ResourceLimits&, const ResourceLimits&) = default;
 };
 

@@ -13,6 +13,22 @@ ordered_json throttle_list(const std::vector<ThrottleDevice>& devices) {
   return list;
 }
 
+// Docker's BlkioWeightDevice: {Path, Weight}.
+ordered_json weight_list(const std::vector<ThrottleDevice>& devices) {
+  if (devices.empty()) return nullptr;
+  ordered_json list = ordered_json::array();
+  for (const auto& device : devices) list.push_back({{"Path", device.path}, {"Weight", device.rate}});
+  return list;
+}
+
+std::vector<ThrottleDevice> weight_from(const nlohmann::json& host) {
+  std::vector<ThrottleDevice> devices;
+  if (!host.contains("BlkioWeightDevice") || !host["BlkioWeightDevice"].is_array()) return devices;
+  for (const auto& item : host["BlkioWeightDevice"])
+    devices.push_back({item.at("Path").get<std::string>(), item.at("Weight").get<std::uint64_t>()});
+  return devices;
+}
+
 std::vector<ThrottleDevice> throttle_from(const nlohmann::json& host, const char* name) {
   std::vector<ThrottleDevice> devices;
   if (!host.contains(name) || !host[name].is_array()) return devices;
@@ -71,6 +87,7 @@ void host_options_to_json(const ContainerSpec& spec, ordered_json& config, order
   host["OomKillDisable"] = limits.oom_kill_disable;
   host["OomScoreAdj"] = spec.oom_score_adj;
   host["BlkioWeight"] = limits.blkio_weight;
+  host["BlkioWeightDevice"] = weight_list(limits.blkio_weight_device);
   host["BlkioDeviceReadBps"] = throttle_list(limits.device_read_bps);
   host["BlkioDeviceWriteBps"] = throttle_list(limits.device_write_bps);
   host["BlkioDeviceReadIOps"] = throttle_list(limits.device_read_iops);
@@ -167,6 +184,7 @@ void host_options_from_json(const nlohmann::json& config, const nlohmann::json& 
   read_if_present(host, "OomKillDisable", limits.oom_kill_disable);
   read_if_present(host, "OomScoreAdj", spec.oom_score_adj);
   read_if_present(host, "BlkioWeight", limits.blkio_weight);
+  limits.blkio_weight_device = weight_from(host);
   limits.device_read_bps = throttle_from(host, "BlkioDeviceReadBps");
   limits.device_write_bps = throttle_from(host, "BlkioDeviceWriteBps");
   limits.device_read_iops = throttle_from(host, "BlkioDeviceReadIOps");

@@ -19,6 +19,22 @@ std::string cat_first(const std::string& v1, const std::string& v2) {
   return "cat /sys/fs/cgroup/" + v1 + " 2>/dev/null || cat /sys/fs/cgroup/" + v2;
 }
 
+// The host's first disk in /sys/block: its path and its MAJOR:MINOR, or
+// an empty path when there is none.
+struct BlockDevice {
+  std::string path, numbers;
+};
+BlockDevice first_block_device() {
+  auto disk = run_command({"sh", "-c",
+                           "for d in /sys/block/*; do n=${d##*/}; [ -b /dev/$n ] && "
+                           "[ \"$(cat $d/size)\" != 0 ] && { echo $n; cat $d/dev; break; }; done"});
+  auto newline = disk.out.find('\n');
+  if (disk.status != 0 || newline == std::string::npos) return {};
+  std::string numbers = disk.out.substr(newline + 1);
+  if (!numbers.empty()) numbers.pop_back();
+  return {"/dev/" + disk.out.substr(0, newline), numbers};
+}
+
 TEST_F(EngineFlagsLimits, UlimitSetsTheProcessLimits) {
   std::string out = run_out({"--ulimit", "nofile=256:512", "--ulimit", "nproc=50:100", "--ulimit", "core=0"},
                             "grep -E 'open files|processes|core file' /proc/self/limits | tr -s ' '");
@@ -100,15 +116,8 @@ TEST_F(EngineFlagsLimits, MemoryFlagsSetTheMemoryCgroup) {
 
 // Throttling needs a block device of the host; the first disk in /sys/block.
 TEST_F(EngineFlagsLimits, DeviceThrottlesSetTheBlkioCgroup) {
-  auto disk = run_command({"sh", "-c",
-                           "for d in /sys/block/*; do n=${d##*/}; [ -b /dev/$n ] && "
-                           "[ \"$(cat $d/size)\" != 0 ] && { echo $n; cat $d/dev; break; }; done"});
-  ASSERT_EQ(disk.status, 0);
-  auto newline = disk.out.find('\n');
-  if (newline == std::string::npos) GTEST_SKIP() << "no block device on this host";
-  std::string device = "/dev/" + disk.out.substr(0, newline);
-  std::string numbers = disk.out.substr(newline + 1);
-  numbers.pop_back();
+  auto [device, numbers] = first_block_device();
+  if (device.empty()) GTEST_SKIP() << "no block device on this host";
   std::string out = run_out({"--device-read-bps", device + ":1mb", "--device-write-iops", device + ":100"},
                             "cat /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device "
                             "/sys/fs/cgroup/blkio/blkio.throttle.write_iops_device 2>/dev/null || "
@@ -139,6 +148,27 @@ TEST_F(EngineFlagsLimits, BlkioWeightIsSetOrRefusedNamingTheFlag) {
     return;
   }
   EXPECT_NE(run_out({"--blkio-weight", "300"}, cat_first("blkio/blkio.weight", "io.bfq.weight")).find("300"),
+            std::string::npos);
+}
+
+// The same for a device's weight; its values are checked either way.
+TEST_F(EngineFlagsLimits, BlkioWeightDeviceIsSetOrRefusedNamingTheFlag) {
+  auto [device, numbers] = first_block_device();
+  if (device.empty()) GTEST_SKIP() << "no block device on this host";
+  expect_refused({"--blkio-weight-device", device + ":5"},
+                 "--blkio-weight-device " + device + ":5: invalid weight for device (10 to 1000)");
+  expect_refused({"--blkio-weight-device", "/dev/null:300"},
+                 "--blkio-weight-device /dev/null:300: /dev/null is not a block device");
+  expect_refused({"--blkio-weight-device", "300"}, "--blkio-weight-device 300: expected /dev/DEVICE:WEIGHT");
+  bool v1_without_weight =
+      ::access("/sys/fs/cgroup/blkio", F_OK) == 0 && ::access("/sys/fs/cgroup/blkio/blkio.weight_device", F_OK) != 0;
+  if (v1_without_weight) {
+    expect_refused({"--blkio-weight-device", device + ":300"},
+                   "--blkio-weight-device: this host's blkio cgroup has no blkio.weight_device");
+    return;
+  }
+  EXPECT_NE(run_out({"--blkio-weight-device", device + ":300"}, cat_first("blkio/blkio.weight_device", "io.weight"))
+                .find(numbers + " 300"),
             std::string::npos);
 }
 

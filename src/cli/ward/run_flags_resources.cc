@@ -116,17 +116,19 @@ Result<std::string> parse_cpuset(const std::string& flag, const std::string& tex
   return text;
 }
 
-Result<std::vector<ThrottleDevice>> parse_throttle(const ParsedArgs& parsed, const std::string& name, bool bytes) {
+// DEVICE:VALUE pairs of flag `name`: a byte size (bytes) or a number, named
+// `what` in the error.
+Result<std::vector<ThrottleDevice>> parse_throttle(const ParsedArgs& parsed, const std::string& name, bool bytes,
+                                                   const char* what = "RATE") {
   std::vector<ThrottleDevice> devices;
   for (const auto& text : flag_values(parsed, name)) {
     auto colon = text.rfind(':');
     if (colon == std::string::npos || !text.starts_with("/dev/"))
-      return fail(ErrorKind::invalid_input, fmt::format("--{} {}: expected /dev/DEVICE:RATE", name, text));
+      return fail(ErrorKind::invalid_input, fmt::format("--{} {}: expected /dev/DEVICE:{}", name, text, what));
     std::string path = text.substr(0, colon), rate = text.substr(colon + 1);
     std::int64_t value = bytes ? WARD_TRY(context(parse_byte_size(rate), "--{} {}", name, text))
                                : WARD_TRY(flag_integer("--" + name, rate));
-    if (value < 0)
-      return fail(ErrorKind::invalid_input, fmt::format("--{} {}: the rate cannot be negative", name, text));
+    if (value < 0) return fail(ErrorKind::invalid_input, fmt::format("--{} {}: a negative value", name, text));
     struct stat st {};
     if (::stat(path.c_str(), &st) < 0) return fail_errno(errno, fmt::format("--{} {}", name, text));
     if (!S_ISBLK(st.st_mode))
@@ -239,6 +241,22 @@ Result<> apply_memory_flags(const ParsedArgs& parsed, ContainerSpec& spec, std::
   return {};
 }
 
+// --blkio-weight-device DEVICE:WEIGHT..., each weight 10 to 1000 (or 0).
+Result<> apply_blkio_weight_device_flag(const ParsedArgs& parsed, ResourceLimits& limits) {
+  limits.blkio_weight_device = WARD_TRY(parse_throttle(parsed, "blkio-weight-device", false, "WEIGHT"));
+  for (const auto& device : limits.blkio_weight_device)
+    if (device.rate != 0 && (device.rate < 10 || device.rate > 1000))
+      return fail(
+          ErrorKind::invalid_input,
+          fmt::format("--blkio-weight-device {}:{}: invalid weight for device (10 to 1000)", device.path, device.rate));
+  if (!limits.blkio_weight_device.empty() && sys::path_exists("/sys/fs/cgroup/blkio") &&
+      !sys::path_exists("/sys/fs/cgroup/blkio/blkio.weight_device"))
+    return fail(ErrorKind::unsupported,
+                "--blkio-weight-device: this host's blkio cgroup has no blkio.weight_device (no I/O scheduler with "
+                "weights)");
+  return {};
+}
+
 Result<> apply_blkio_weight_flag(const ParsedArgs& parsed, ResourceLimits& limits) {
   if (!parsed.has("blkio-weight")) return {};
   std::int64_t weight = WARD_TRY(flag_integer("--blkio-weight", parsed.value("blkio-weight")));
@@ -252,6 +270,7 @@ Result<> apply_blkio_weight_flag(const ParsedArgs& parsed, ResourceLimits& limit
 
 Result<> apply_block_io_flags(const ParsedArgs& parsed, ResourceLimits& limits) {
   WARD_TRY(apply_blkio_weight_flag(parsed, limits));
+  WARD_TRY(apply_blkio_weight_device_flag(parsed, limits));
   limits.device_read_bps = WARD_TRY(parse_throttle(parsed, "device-read-bps", true));
   limits.device_write_bps = WARD_TRY(parse_throttle(parsed, "device-write-bps", true));
   limits.device_read_iops = WARD_TRY(parse_throttle(parsed, "device-read-iops", false));

@@ -14,6 +14,7 @@ const std::set<std::string, std::less<>> kSupported = {
     "annotation",
     "attach",
     "blkio-weight",
+    "blkio-weight-device",
     "cap-add",
     "cap-drop",
     "cgroup-parent",
