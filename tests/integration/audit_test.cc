@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "audit_support.h"
 #include "images_support.h"
 #include "util/sys.h"
 
@@ -29,24 +30,12 @@ using Json = nlohmann::json;
 const fs::path kData = fs::path(WARD_TEST_DATA_DIR) / "audit";
 const fs::path kValidator = fs::path(WARD_TEST_DATA_DIR).parent_path() / "schemas" / "validate_sarif.py";
 
-// Check ID -> its result object, from docker-bench's JSON shape.
+// Check ID -> its result object, from the JSON text.
 std::map<std::string, Json> results_by_id(const std::string& text) {
-  std::map<std::string, Json> out;
-  auto document = Json::parse(text);
-  for (const auto& section : document.at("tests"))
-    for (const auto& result : section.at("results")) out[result.at("id").get<std::string>()] = result;
-  return out;
+  return audit_results(Json::parse(text));
 }
 
-// Whether one of the result's items starts with "NAME" (a container or image name).
-bool names(const Json& result, const std::string& name) {
-  if (!result.contains("items")) return false;
-  for (const auto& item : result["items"]) {
-    std::string text = item.get<std::string>();
-    if (text == name || text.rfind(name + ":", 0) == 0) return true;
-  }
-  return false;
-}
+constexpr auto* names = &audit_names;
 
 class Audit : public ImageStoreTest {
  protected:

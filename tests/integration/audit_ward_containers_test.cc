@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "audit_support.h"
 #include "engine_support.h"
 
 namespace ward::test {
@@ -23,24 +24,11 @@ namespace {
 using Json = nlohmann::json;
 using Ids = std::set<std::string>;
 
-// Check ID -> its result object, section 5 only, from docker-bench's JSON shape.
 std::map<std::string, Json> section5(const Json& document) {
-  std::map<std::string, Json> out;
-  for (const auto& section : document.at("tests"))
-    if (section.at("id") == "5")
-      for (const auto& result : section.at("results")) out[result.at("id").get<std::string>()] = result;
-  return out;
+  return audit_results(document, "5");
 }
 
-// Whether the result's items name `name` ("name" or "name: why").
-bool names(const Json& result, const std::string& name) {
-  if (!result.contains("items")) return false;
-  for (const auto& item : result["items"]) {
-    std::string text = item.get<std::string>();
-    if (text == name || text.rfind(name + ":", 0) == 0) return true;
-  }
-  return false;
-}
+constexpr auto* names = &audit_names;
 
 // The checks that warn about container `name`.
 Ids warned_about(const std::map<std::string, Json>& results, const std::string& name) {

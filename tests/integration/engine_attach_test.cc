@@ -15,28 +15,10 @@ namespace {
 
 class EngineAttach : public EngineTest {
  protected:
-  // `ward attach ARGS...` in the background with its stdout and stderr in
-  // a file under dir_ and stdin from /dev/null; killed in TearDown.
+  // `ward attach ARGS...` in the background, its output in `output`.
   pid_t start_attach(std::vector<std::string> args, const std::string& output) {
-    std::vector<std::string> full = {WARD_FRONT_BINARY, "--root", root_, "attach"};
-    full.insert(full.end(), args.begin(), args.end());
-    std::string env = "WARD_RUN_ROOT=" + run_root_;
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      std::vector<char*> argv;
-      for (auto& arg : full) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      ::putenv(env.data());
-      int null = ::open("/dev/null", O_RDONLY);
-      int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(null, STDIN_FILENO);
-      ::dup2(out, STDOUT_FILENO);
-      ::dup2(out, STDERR_FILENO);
-      ::execv(WARD_FRONT_BINARY, argv.data());
-      ::_exit(127);
-    }
-    background_.push_back(pid);
-    return pid;
+    args.insert(args.begin(), "attach");
+    return start_ward(args, output);
   }
 
   // Waits (up to 20 s) until the monitor has a client: the container's

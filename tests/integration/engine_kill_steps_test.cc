@@ -7,12 +7,15 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "engine_support.h"
+#include "util/fd.h"
+#include "util/sys.h"
 
 namespace ward::test {
 namespace {
@@ -33,8 +36,12 @@ class EngineKillSteps : public EngineTest {
                            "trap 'exit 3' TERM; while true; do sleep 0.1; done"});
       ASSERT_EQ(started.status, 0) << started.err;
       ASSERT_TRUE(wait_running("victim"));
+      // Held by a pidfd, so a monitor that has exited by the time of the
+      // kill cannot stand for another process that took its pid.
       pid_t monitor = parent_of(field("victim", "{{.State.Pid}}"));
       ASSERT_GT(monitor, 1);
+      ward::UniqueFd monitor_fd(sys::raw::pidfd_open(monitor));
+      ASSERT_TRUE(monitor_fd) << "pidfd_open " << monitor;
       std::vector<std::string> args = verb;
       args.push_back("victim");
       pid_t command = start_ward(args);
@@ -43,10 +50,16 @@ class EngineKillSteps : public EngineTest {
         ::kill(command, SIGKILL);
         finished = wait_ward(command) == 0;
       } else {
-        // Gone already: the stop got there first.
-        finished = ::kill(monitor, SIGKILL) != 0;
-        int status = wait_ward(command);
-        EXPECT_NE(status, -1) << "ward stop hung once the monitor was killed";
+        // The stop got there first when it has returned: the monitor may
+        // still be in its last steps (slow under ASan), which is one more
+        // moment to kill it at.
+        int status = 0;
+        finished = ::waitpid(command, &status, WNOHANG) == command;
+        if (finished) std::replace(background_.begin(), background_.end(), command, pid_t{-1});
+        sys::raw::pidfd_send_signal(monitor_fd.get(), SIGKILL);
+        if (!finished) {
+          EXPECT_NE(wait_ward(command), -1) << "ward stop hung once the monitor was killed";
+        }
       }
       clean_everything();
     }

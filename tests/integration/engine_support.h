@@ -56,9 +56,11 @@ class EngineTest : public ImageStoreTest {
     return run_command(argv, input, 120);
   }
 
-  // Starts `ward run ARGS...` in the background (output to files under
-  // dir_); killed in TearDown if still there.
-  pid_t start_ward(std::vector<std::string> args) {
+  // Starts `ward ARGS...` in the background, stdin from /dev/null; its
+  // stdout and stderr go to `output` when given, else stdout is dropped
+  // and stderr kept in dir_/background.err (wait_running shows it).
+  // Killed in TearDown if still there.
+  pid_t start_ward(std::vector<std::string> args, const std::string& output = "") {
     std::vector<std::string> full = {WARD_FRONT_BINARY, "--root", root_};
     full.insert(full.end(), args.begin(), args.end());
     std::string env = "WARD_RUN_ROOT=" + run_root_;
@@ -70,9 +72,10 @@ class EngineTest : public ImageStoreTest {
       argv.push_back(nullptr);
       ::putenv(env.data());
       int null = ::open("/dev/null", O_RDWR);
-      int err = ::open(errors.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      int out = output.empty() ? null : ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int err = output.empty() ? ::open(errors.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : out;
       ::dup2(null, STDIN_FILENO);
-      ::dup2(null, STDOUT_FILENO);
+      ::dup2(out, STDOUT_FILENO);
       ::dup2(err >= 0 ? err : null, STDERR_FILENO);
       ::execv(WARD_FRONT_BINARY, argv.data());
       ::_exit(127);
