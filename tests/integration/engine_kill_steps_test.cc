@@ -61,7 +61,7 @@ class EngineKillSteps : public EngineTest {
           EXPECT_NE(wait_ward(command), -1) << "ward stop hung once the monitor was killed";
         }
       }
-      clean_everything();
+      remove_every_container_and_expect_none_left();
     }
     EXPECT_TRUE(finished) << "the command never finished within 4 s";
   }
@@ -71,22 +71,6 @@ class EngineKillSteps : public EngineTest {
     auto at = status.find("PPid:\t");
     if (at == std::string::npos) return -1;
     return std::stoi(status.substr(at + 6));
-  }
-
-  // ps lists whatever is left; rm -f removes each; then nothing remains.
-  void clean_everything() {
-    auto listed = ward({"ps", "-a", "-q", "--no-trunc"});
-    ASSERT_EQ(listed.status, 0) << listed.err;
-    std::vector<std::string> ids;
-    for (std::size_t at = 0; at < listed.out.size();) {
-      auto end = listed.out.find('\n', at);
-      ids.push_back(listed.out.substr(at, end - at));
-      at = end == std::string::npos ? listed.out.size() : end + 1;
-    }
-    for (const auto& id : ids) EXPECT_EQ(ward({"rm", "-f", id}).status, 0) << id;
-    expect_no_container_left(ids);
-    auto mounts = run_command({"grep", "-c", dir_, "/proc/self/mountinfo"});
-    EXPECT_EQ(mounts.out, "0\n") << "a mount under the test's directory";
   }
 };
 

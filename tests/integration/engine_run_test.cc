@@ -186,16 +186,7 @@ TEST_F(EngineRun, AKillAtAnyMomentOfARunLeavesNothingThatRmCannotClean) {
     finished = wait_ward(pid) == 0;
     auto mounts = run_command({"grep", "-c", dir_, "/proc/self/mountinfo"});
     EXPECT_EQ(mounts.out, "0\n") << "a mount under the test's directory";
-    auto listed = ward({"ps", "-a", "-q", "--no-trunc"});
-    ASSERT_EQ(listed.status, 0) << listed.err;
-    std::vector<std::string> ids;
-    for (std::size_t at = 0; at < listed.out.size();) {
-      auto end = listed.out.find('\n', at);
-      ids.push_back(listed.out.substr(at, end - at));
-      at = end == std::string::npos ? listed.out.size() : end + 1;
-    }
-    for (const auto& id : ids) EXPECT_EQ(ward({"rm", "-f", id}).status, 0) << id;
-    expect_no_container_left(ids);
+    remove_every_container_and_expect_none_left();
   }
   EXPECT_TRUE(finished) << "ward run never finished within 4 s";
 }

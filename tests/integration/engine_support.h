@@ -170,6 +170,23 @@ class EngineTest : public ImageStoreTest {
     }
   }
 
+  // What a kill left: `ps -a` lists it, `rm -f` removes each, and then
+  // nothing remains (rows, state, cgroups, mounts under dir_).
+  void remove_every_container_and_expect_none_left() {
+    auto listed = ward({"ps", "-a", "-q", "--no-trunc"});
+    ASSERT_EQ(listed.status, 0) << listed.err;
+    std::vector<std::string> ids;
+    for (std::size_t at = 0; at < listed.out.size();) {
+      auto end = listed.out.find('\n', at);
+      ids.push_back(listed.out.substr(at, end - at));
+      at = end == std::string::npos ? listed.out.size() : end + 1;
+    }
+    for (const auto& id : ids) EXPECT_EQ(ward({"rm", "-f", id}).status, 0) << id;
+    expect_no_container_left(ids);
+    auto mounts = run_command({"grep", "-c", dir_, "/proc/self/mountinfo"});
+    EXPECT_EQ(mounts.out, "0\n") << "a mount under the test's directory";
+  }
+
   // Held for the whole test: no rootless test restores an older
   // /etc/subuid (without ward's entry) under a running container.
   SubordinateIdFilesLock subordinate_ids_{false};
