@@ -1,17 +1,12 @@
 #include "image/crypto_library.h"
 
-#include <mutex>
-
 #include "util/shared_library.h"
 
 namespace ward::image::crypto {
 
 namespace {
 
-Functions loaded{};
-Result<> load_result = fail("libcrypto not loaded yet");
-
-Result<> open_library() {
+Result<> resolve_functions(Functions& loaded) {
   auto library = WARD_TRY(SharedLibrary::open("libcrypto.so.3", "OpenSSL 3's libcrypto, for content digests"));
   WARD_TRY(library.resolve("EVP_MD_CTX_new", loaded.md_ctx_new));
   WARD_TRY(library.resolve("EVP_MD_CTX_free", loaded.md_ctx_free));
@@ -24,16 +19,19 @@ Result<> open_library() {
   return {};
 }
 
+LazyFunctions<Functions>& library() {
+  static LazyFunctions<Functions> table(resolve_functions);
+  return table;
+}
+
 }  // namespace
 
 Result<> load() {
-  static std::once_flag once;
-  std::call_once(once, [] { load_result = open_library(); });
-  return load_result;
+  return library().load();
 }
 
 const Functions& functions() {
-  return loaded;
+  return library().functions();
 }
 
 }  // namespace ward::image::crypto

@@ -1,7 +1,5 @@
 #include "image/curl_library.h"
 
-#include <mutex>
-
 #include <fmt/format.h>
 
 #include "util/shared_library.h"
@@ -10,10 +8,7 @@ namespace ward::image::curl {
 
 namespace {
 
-Functions loaded{};
-Result<> load_result = fail("libcurl not loaded yet");
-
-Result<> open_library() {
+Result<> resolve_functions(Functions& loaded) {
   auto library = WARD_TRY(SharedLibrary::open("libcurl.so.4", "libcurl, for registries and the Docker API"));
   WARD_TRY(library.resolve("curl_global_init", loaded.global_init));
   WARD_TRY(library.resolve("curl_easy_init", loaded.easy_init));
@@ -29,16 +24,19 @@ Result<> open_library() {
   return {};
 }
 
+LazyFunctions<Functions>& library() {
+  static LazyFunctions<Functions> table(resolve_functions);
+  return table;
+}
+
 }  // namespace
 
 Result<> load() {
-  static std::once_flag once;
-  std::call_once(once, [] { load_result = open_library(); });
-  return load_result;
+  return library().load();
 }
 
 const Functions& functions() {
-  return loaded;
+  return library().functions();
 }
 
 }  // namespace ward::image::curl

@@ -4,6 +4,7 @@
 // life of the process.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,28 @@ class SharedLibrary {
   [[nodiscard]] Result<> missing(const char* name) const;
   void* handle_;
   std::string file_;
+};
+
+// A library's table of functions, filled once by `resolve` on the first
+// load() (from any thread); every later load() returns the same outcome.
+template <class Functions>
+class LazyFunctions {
+ public:
+  using Resolver = Result<> (*)(Functions&);
+  explicit LazyFunctions(Resolver resolve) : resolve_(resolve) {}
+
+  [[nodiscard]] Result<> load() {
+    std::call_once(once_, [this] { result_ = resolve_(functions_); });
+    return result_;
+  }
+  // Valid after a successful load().
+  [[nodiscard]] const Functions& functions() const { return functions_; }
+
+ private:
+  Resolver resolve_;
+  std::once_flag once_;
+  Result<> result_;
+  Functions functions_{};
 };
 
 }  // namespace ward

@@ -1,17 +1,12 @@
 #include "audit/scan/rpm_library.h"
 
-#include <mutex>
-
 #include "util/shared_library.h"
 
 namespace ward::audit::scan::rpmlib {
 
 namespace {
 
-Functions loaded{};
-Result<> load_result = fail("librpm not loaded yet");
-
-Result<> open_library() {
+Result<> resolve_functions(Functions& loaded) {
   auto library = WARD_TRY(SharedLibrary::open("librpm.so.9", "Debian's librpm9, for rpm's BerkeleyDB"));
   // Looked up through the handle, librpm's own dependencies are searched
   // too: the log functions live in librpmio.
@@ -33,16 +28,19 @@ Result<> open_library() {
   return {};
 }
 
+LazyFunctions<Functions>& library() {
+  static LazyFunctions<Functions> table(resolve_functions);
+  return table;
+}
+
 }  // namespace
 
 Result<> load() {
-  static std::once_flag once;
-  std::call_once(once, [] { load_result = open_library(); });
-  return load_result;
+  return library().load();
 }
 
 const Functions& functions() {
-  return loaded;
+  return library().functions();
 }
 
 }  // namespace ward::audit::scan::rpmlib
