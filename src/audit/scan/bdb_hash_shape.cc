@@ -86,6 +86,10 @@ Result<> check_overflow_chain(const Pages& pages, std::uint32_t first, std::uint
 
 }  // namespace
 
+bool has_bdb_hash_magic(std::string_view bytes) {
+  return bytes.size() >= 16 && (Pages(bytes, false).u32(12) == kHashMagic || Pages(bytes, true).u32(12) == kHashMagic);
+}
+
 Result<> check_bdb_hash_shape(std::string_view bytes, std::string_view file) {
   auto bad = [&](std::string_view why) {
     return fail(ErrorKind::invalid_input, fmt::format("{}: {}; not a database BerkeleyDB wrote", file, why));

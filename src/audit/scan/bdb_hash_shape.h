@@ -19,6 +19,10 @@
 
 namespace ward::audit::scan {
 
+// Whether the bytes start with a BerkeleyDB hash metadata page: its magic
+// at byte 12, in either byte order.
+[[nodiscard]] bool has_bdb_hash_magic(std::string_view bytes);
+
 // invalid_input naming `file` and the first bad page, or nothing when
 // librpm can be given the bytes.
 [[nodiscard]] Result<> check_bdb_hash_shape(std::string_view bytes, std::string_view file);

@@ -25,16 +25,6 @@ namespace {
 // more is refused rather than read on.
 constexpr std::size_t kMaxPackages = 200000;
 
-// BerkeleyDB's hash metadata page: the magic at byte 12, in the byte order
-// of the machine that wrote it (DB_HASHMAGIC, db.h).
-constexpr std::uint32_t kHashMagic = 0x00061561;
-
-std::uint32_t read32(std::string_view bytes, std::size_t at, bool big_endian) {
-  auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + i])); };
-  return big_endian ? byte(0) << 24 | byte(1) << 16 | byte(2) << 8 | byte(3)
-                    : byte(3) << 24 | byte(2) << 16 | byte(1) << 8 | byte(0);
-}
-
 // A directory of its own under $TMPDIR (or /tmp), removed with everything
 // in it when this goes.
 class PrivateDirectory {
@@ -118,8 +108,7 @@ struct IteratorFree {
 
 RpmDatabaseFormat rpm_database_format(std::string_view bytes) {
   if (bytes.starts_with("RpmP")) return RpmDatabaseFormat::ndb;
-  if (bytes.size() >= 16 && (read32(bytes, 12, false) == kHashMagic || read32(bytes, 12, true) == kHashMagic))
-    return RpmDatabaseFormat::berkeley_hash;
+  if (has_bdb_hash_magic(bytes)) return RpmDatabaseFormat::berkeley_hash;
   return RpmDatabaseFormat::unknown;
 }
 
